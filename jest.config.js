@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/test/**/[^_]*.test.ts'],
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true, diagnostics: false }],
+  },
+  // oauth4webapi, openid-client and jose ship ES modules only; let ts-jest turn them into CommonJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!(oauth4webapi|openid-client|jose)/)'],
+  testTimeout: 30000,
+  collectCoverageFrom: ['src/**/*.ts', '!src/bin/**'],
+};

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+/**
+ * terraform-provider-apiaccess: Terraform starts this with no arguments and talks to it over
+ * plugin protocol 6. `--debug` starts it by hand and prints a TF_REATTACH_PROVIDERS line.
+ */
+import { createLogger, type LogLevel } from '../core/log';
+import { ProviderEngine } from '../provider/framework/engine';
+import { serveProvider } from '../provider/protocol/serve';
+import { vendorProviders } from '../vendors/registry';
+
+const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
+const wanted = (process.env.TF_LOG_PROVIDER ?? process.env.TF_LOG ?? '').toLowerCase();
+const level: LogLevel = (LEVELS as readonly string[]).includes(wanted) ? (wanted as LogLevel) : wanted === 'json' ? 'trace' : 'info';
+const logger = createLogger({ name: 'provider.terraform-provider-apiaccess', level });
+
+const engine = new ProviderEngine(vendorProviders(), logger);
+serveProvider({ engine, logger, debug: process.argv.includes('--debug'), address: 'apiaccess.local/apiaccess/apiaccess' }).catch((err: unknown) => {
+  logger.error('provider failed to start', { error: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+});

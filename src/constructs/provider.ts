@@ -1,0 +1,126 @@
+/**
+ * The apiaccess provider construct. Besides the provider block, it makes the synthesized stack
+ * self-sufficient: at synth time it writes an implied local provider mirror
+ * (`terraform.d/plugins/...`) into the stack folder, holding a small launcher that runs this
+ * package's provider with the same Node.js. `terraform init` then finds the provider offline,
+ * from a fresh clone at any path, with no CLI configuration and no registry.
+ */
+import { App, Aspects, TerraformProvider, TerraformStack } from 'cdktf';
+import type { IConstruct } from 'constructs';
+import type { Construct } from 'constructs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { checkNotLiteralSecret } from './validation';
+
+/** Provider source address used in required_providers (a local-only host: never looked up). */
+export const APIACCESS_PROVIDER_SOURCE = 'apiaccess.local/apiaccess/apiaccess';
+/** The provider version the mirror and required_providers carry. */
+export const APIACCESS_PROVIDER_VERSION = '0.1.0';
+/** Environment variable that overrides the provider entry point written into the launcher. */
+export const APIACCESS_PROVIDER_BIN_ENV = 'APIACCESS_PROVIDER_BIN';
+
+/** Settings of the apiaccess provider. Every setting also has an environment-variable fallback. */
+export interface ApiAccessProviderProps {
+  /** Alias for a second provider configuration. @default none */
+  readonly alias?: string;
+  /** Base URL of the apiaccess vendor sandbox (then every vendor uses its seeded credentials). @default APIACCESS_SANDBOX_URL */
+  readonly sandboxUrl?: string;
+  /** Signicat API host. @default APIACCESS_SIGNICAT_BASE_URL, else https://api.signicat.com */
+  readonly signicatBaseUrl?: string;
+  /** Client ID of the managing Signicat API client. @default APIACCESS_SIGNICAT_CLIENT_ID */
+  readonly signicatClientId?: string;
+  /** Its secret; only as a token (sensitive variable). @default APIACCESS_SIGNICAT_CLIENT_SECRET */
+  readonly signicatClientSecret?: string;
+  /** Signicat account ID (a-spge-…). @default APIACCESS_SIGNICAT_ACCOUNT_ID */
+  readonly signicatAccountId?: string;
+  /**
+   * Write the implied local provider mirror into the stack folder at synth.
+   * @default true
+   */
+  readonly writeProviderMirror?: boolean;
+}
+
+function osArch(): string {
+  const os = process.platform === 'win32' ? 'windows' : process.platform;
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch;
+  return `${os}_${arch}`;
+}
+
+/** Finds this package's root (the folder with our package.json). */
+function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'apiaccess') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('apiaccess: cannot find the package root (package.json named "apiaccess")');
+    dir = up;
+  }
+}
+
+/** The JS entry point of the provider binary. */
+export function providerEntryPoint(): string {
+  const override = process.env[APIACCESS_PROVIDER_BIN_ENV];
+  if (override) return resolve(override);
+  return join(packageRoot(), 'lib', 'bin', 'terraform-provider-apiaccess.js');
+}
+
+/** Writes `<stackDir>/terraform.d/plugins/<source>/<version>/<os_arch>/terraform-provider-apiaccess_v<version>`. */
+export function writeProviderMirror(stackDir: string): string {
+  const entry = providerEntryPoint();
+  if (!existsSync(entry)) {
+    throw new Error(`apiaccess: the provider is not built (${entry} is missing). Run "npm run build" in the apiaccess package first.`);
+  }
+  const dir = join(stackDir, 'terraform.d', 'plugins', ...APIACCESS_PROVIDER_SOURCE.split('/'), APIACCESS_PROVIDER_VERSION, osArch());
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `terraform-provider-apiaccess_v${APIACCESS_PROVIDER_VERSION}`);
+  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  // Stable content for a given checkout: the lock file's hash stays valid across rebuilds.
+  const launcher = `#!/bin/sh\n# apiaccess provider launcher, written by cdktf synth.\nexec ${quote(process.execPath)} ${quote(entry)} "$@"\n`;
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== launcher) writeFileSync(file, launcher);
+  chmodSync(file, 0o755);
+  return file;
+}
+
+/** The apiaccess Terraform provider. */
+export class ApiAccessProvider extends TerraformProvider {
+  private readonly props: ApiAccessProviderProps;
+
+  constructor(scope: Construct, id: string, props: ApiAccessProviderProps = {}) {
+    super(scope, id, {
+      terraformResourceType: 'apiaccess',
+      terraformGeneratorMetadata: { providerName: 'apiaccess', providerVersion: APIACCESS_PROVIDER_VERSION },
+      terraformProviderSource: APIACCESS_PROVIDER_SOURCE,
+    });
+    checkNotLiteralSecret(this, 'signicatClientSecret', props.signicatClientSecret, 'APIACCESS_SIGNICAT_CLIENT_SECRET');
+    this.props = props;
+    this.alias = props.alias;
+    if (props.writeProviderMirror ?? true) {
+      // Aspects run at the start of each stack's synthesis; the stack folder is cdktf.out/stacks/<stack id>.
+      const stack = TerraformStack.of(this);
+      const self = this;
+      Aspects.of(stack).add({
+        visit(node: IConstruct): void {
+          if (node === self) writeProviderMirror(join(App.of(stack).outdir, 'stacks', stack.node.id));
+        },
+      });
+    }
+  }
+
+  protected override synthesizeAttributes(): { [name: string]: unknown } {
+    const p = this.props;
+    return {
+      alias: p.alias,
+      sandbox_url: p.sandboxUrl,
+      signicat_base_url: p.signicatBaseUrl,
+      signicat_client_id: p.signicatClientId,
+      signicat_client_secret: p.signicatClientSecret,
+      signicat_account_id: p.signicatAccountId,
+    };
+  }
+
+  protected override synthesizeHclAttributes(): { [name: string]: unknown } {
+    const attrs = this.synthesizeAttributes();
+    return Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, { value: v, isBlock: false, type: 'simple', storageClassType: 'string' }]));
+  }
+}

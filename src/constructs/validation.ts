@@ -1,0 +1,52 @@
+/**
+ * Props checks that run in the construct's constructor, so mistakes surface at synth with the
+ * construct path. A value that is still an unresolved token is skipped: the provider checks it
+ * at plan time.
+ */
+import { Token } from 'cdktf';
+import type { Construct } from 'constructs';
+
+/** An error tied to a construct path and a prop name. */
+export class ApiAccessValidationError extends Error {
+  readonly code = 'APIACCESS_INVALID_ARGUMENT';
+  constructor(scope: Construct, prop: string, message: string) {
+    super(`${scope.node.path}: ${prop} ${message}`);
+    this.name = 'ApiAccessValidationError';
+  }
+}
+
+/** Non-empty string of at most `max` characters. */
+export function checkName(scope: Construct, prop: string, value: string | undefined, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (value.trim() === '') throw new ApiAccessValidationError(scope, prop, `must not be empty; give it 1 to ${max} characters.`);
+  if (value.length > max) throw new ApiAccessValidationError(scope, prop, `is ${value.length} characters long; at most ${max} are allowed.`);
+}
+
+/** Whole number in [min, max]. */
+export function checkIntegerRange(scope: Construct, prop: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ApiAccessValidationError(scope, prop, `is ${value}; it must be a whole number from ${min} to ${max}.`);
+  }
+}
+
+/** Every list element matches `pattern`. */
+export function checkEach(scope: Construct, prop: string, values: readonly string[] | undefined, pattern: RegExp, shape: string): void {
+  if (values === undefined || Token.isUnresolved(values)) return;
+  for (const v of values) {
+    if (!Token.isUnresolved(v) && !pattern.test(v)) throw new ApiAccessValidationError(scope, prop, `contains "${v}"; each entry must have the shape ${shape}.`);
+  }
+}
+
+/**
+ * Refuses a literal secret: it would be written in clear into cdk.tf.json. Secrets come from a
+ * sensitive TerraformVariable (a token) or from the provider's environment variables.
+ */
+export function checkNotLiteralSecret(scope: Construct, prop: string, value: string | undefined, envName: string): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  throw new ApiAccessValidationError(
+    scope,
+    prop,
+    `is a literal string, which would be written in clear into the synthesized stack. Pass a sensitive TerraformVariable instead, or leave it unset and export ${envName}.`,
+  );
+}

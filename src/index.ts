@@ -1,0 +1,5 @@
+/** Public API for cdktf users: the constructs and their props. */
+export * from './constructs/provider';
+export * from './constructs/resource';
+export { ApiAccessValidationError } from './constructs/validation';
+export * from './vendors/signicat/constructs';

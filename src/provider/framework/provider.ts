@@ -1,0 +1,29 @@
+/**
+ * What a vendor contributes to the provider: its provider-block settings, how to build its
+ * client from them, and its resource handlers. The engine prefixes each setting with the vendor
+ * name (`signicat_client_id`) and resolves it from the configuration, then from
+ * `APIACCESS_<VENDOR>_<SETTING>`, then (when a sandbox URL is set) from the sandbox's seed.
+ */
+import type { Logger } from '../../core/log';
+import type { ResourceHandler } from './resource';
+import type { AttributeSchema } from './schema';
+
+/** Resolved settings of one vendor: setting name (unprefixed) → value, or null when unset. */
+export type VendorSettings = { readonly [setting: string]: string | null };
+
+/** A vendor's part of the provider. */
+export interface VendorProvider<C = unknown> {
+  /** Short lowercase name, e.g. `signicat`; the prefix of its settings and resource types. */
+  readonly name: string;
+  /** Provider-block settings (all optional strings), without the vendor prefix. */
+  readonly settings: { readonly [setting: string]: AttributeSchema };
+  /** Settings the sandbox provides when `sandbox_url` / APIACCESS_SANDBOX_URL is set. */
+  sandboxSettings(sandboxUrl: string): VendorSettings;
+  /**
+   * Builds the client. Throws an ApiAccessError (APIACCESS_CONFIG_MISSING, with `field` set to
+   * the unprefixed setting) when a needed setting is missing; the engine then reports it on the
+   * first resource that needs this vendor.
+   */
+  createClient(settings: VendorSettings, logger: Logger): C;
+  readonly resources: readonly ResourceHandler<C>[];
+}

@@ -1,0 +1,76 @@
+/**
+ * What a resource handler implements: Terraform's lifecycle in Terraform's words. Handlers see
+ * plain objects keyed by attribute name (never protobuf or msgpack) and report problems through
+ * diagnostics or by throwing; the engine turns throws into diagnostics with the attribute path.
+ */
+import type { Diagnostics } from '../../core/diagnostics';
+import type { Logger } from '../../core/log';
+import type { CtyValue } from './cty';
+import type { ResourceSchema } from './schema';
+
+/** A resource object: one key per schema attribute. */
+export type ObjectValue = { [attribute: string]: CtyValue };
+
+/** What every lifecycle call gets besides its request. */
+export interface ResourceContext<C> {
+  /** The vendor client built from the provider configuration. */
+  readonly client: C;
+  readonly diagnostics: Diagnostics;
+  readonly logger: Logger;
+  /** Aborted when Terraform asks the provider to stop. */
+  readonly signal: AbortSignal;
+}
+
+/** The requests, in plain objects. */
+export interface ValidateConfigRequest {
+  /** The configuration; any attribute may be unknown in the validate walk. */
+  readonly config: ObjectValue;
+}
+export interface ModifyPlanRequest {
+  /** null at create. */
+  readonly prior: ObjectValue | null;
+  /** The engine's plan: config values, defaults, computed attributes unknown or kept. Edit in place. */
+  readonly planned: ObjectValue;
+  readonly config: ObjectValue;
+}
+export interface CreateRequest {
+  /** Pre-filled from the plan; computed attributes are unknown. */
+  readonly planned: ObjectValue;
+}
+export interface ReadRequest {
+  /** The state Terraform holds (after import: the partial state from importState). */
+  readonly state: ObjectValue;
+}
+export interface UpdateRequest {
+  readonly prior: ObjectValue;
+  /** Pre-filled from the plan; computed attributes that change on update are unknown. */
+  readonly planned: ObjectValue;
+}
+export interface DeleteRequest {
+  readonly state: ObjectValue;
+}
+export interface ImportRequest {
+  /** The ID the user gave to `terraform import` or an import block. */
+  readonly id: string;
+}
+
+/** A managed resource type. `C` is the vendor client type. */
+export interface ResourceHandler<C = unknown> {
+  /** `apiaccess_<vendor>_<object>` */
+  readonly typeName: string;
+  readonly schema: ResourceSchema;
+  /** Cross-attribute checks; attribute validators in the schema run before it. */
+  validateConfig?(req: ValidateConfigRequest, diags: Diagnostics): void;
+  /** Adjusts the engine's plan (e.g. mark more computed values unknown). No vendor calls. */
+  modifyPlan?(req: ModifyPlanRequest, diags: Diagnostics): void;
+  /** Creates the object and returns the whole new state (no unknowns). */
+  create(req: CreateRequest, ctx: ResourceContext<C>): Promise<ObjectValue>;
+  /** Returns what the vendor holds now, or null when the object is gone. */
+  read(req: ReadRequest, ctx: ResourceContext<C>): Promise<ObjectValue | null>;
+  /** Updates in place and returns the new state. */
+  update(req: UpdateRequest, ctx: ResourceContext<C>): Promise<ObjectValue>;
+  /** Deletes; an object that is already gone is not an error. */
+  delete(req: DeleteRequest, ctx: ResourceContext<C>): Promise<void>;
+  /** Returns a partial state (at least `id`) that `read` can complete. */
+  importState?(req: ImportRequest, ctx: ResourceContext<C>): Promise<ObjectValue>;
+}

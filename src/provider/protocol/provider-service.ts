@@ -1,0 +1,175 @@
+/**
+ * The tfplugin6.Provider service: one thin function per RPC — decode, ask the engine, encode.
+ * Problems a user can act on travel as diagnostics, never as gRPC status errors.
+ */
+import type { Logger } from '../../core/log';
+import type { CtyType, CtyValue } from '../framework/cty';
+import type { ProviderEngine } from '../framework/engine';
+import type { ObjectValue } from '../framework/resource';
+import { impliedType } from '../framework/schema';
+import { decodeDynamicValue, decodeJson, encodeDynamicValue } from './dynamic-value';
+import { decodeErrorDiagnostic, diagnosticsToProto, pathToProto, schemaToProto } from './wire';
+
+type DV = { msgpack?: Uint8Array | null; json?: Uint8Array | null } | null | undefined;
+type Req = Record<string, unknown>;
+type Handler = (req: Req) => Promise<object> | object;
+
+const NULL_VALUE = { msgpack: Buffer.from([0xc0]) };
+
+function asObject(v: CtyValue): ObjectValue | null {
+  return v === null ? null : (v as ObjectValue);
+}
+
+/** Builds the RPC implementations over `engine`. */
+export function createProviderHandlers(engine: ProviderEngine, logger: Logger): Record<string, Handler> {
+  const typeOf = (typeName: string): CtyType | undefined => {
+    const s = engine.resourceSchema(typeName);
+    return s ? impliedType(s) : undefined;
+  };
+  const providerType = impliedType(engine.providerSchema);
+  const unknownType = (typeName: string): object[] => [
+    { severity: 'ERROR', summary: 'Unknown Resource Type', detail: `The provider has no resource type "${typeName}".` },
+  ];
+  const encode = (type: CtyType, value: CtyValue): object => (value === null ? NULL_VALUE : encodeDynamicValue(type, value));
+
+  return {
+    GetMetadata: () => ({
+      server_capabilities: { get_provider_schema_optional: true },
+      diagnostics: [],
+      data_sources: [],
+      resources: [...engine.resourceSchemas().keys()].map((type_name) => ({ type_name })),
+    }),
+
+    GetProviderSchema: () => {
+      const resource_schemas: Record<string, object> = {};
+      for (const [name, schema] of engine.resourceSchemas()) resource_schemas[name] = schemaToProto(schema);
+      return {
+        provider: schemaToProto(engine.providerSchema),
+        resource_schemas,
+        data_source_schemas: {},
+        diagnostics: [],
+        server_capabilities: { get_provider_schema_optional: true, plan_destroy: false },
+      };
+    },
+
+    ValidateProviderConfig: (req) => {
+      try {
+        const config = asObject(decodeDynamicValue(providerType, req.config as DV)) ?? {};
+        return { diagnostics: diagnosticsToProto(engine.validateProviderConfig(config)) };
+      } catch (err) {
+        return { diagnostics: decodeErrorDiagnostic('the provider configuration', err) };
+      }
+    },
+
+    ConfigureProvider: (req) => {
+      try {
+        logger.debug('configure provider', { terraform_version: req.terraform_version });
+        const config = asObject(decodeDynamicValue(providerType, req.config as DV)) ?? {};
+        return { diagnostics: diagnosticsToProto(engine.configure(config)) };
+      } catch (err) {
+        return { diagnostics: decodeErrorDiagnostic('the provider configuration', err) };
+      }
+    },
+
+    ValidateResourceConfig: (req) => {
+      const typeName = String(req.type_name);
+      const type = typeOf(typeName);
+      if (!type) return { diagnostics: unknownType(typeName) };
+      try {
+        const config = asObject(decodeDynamicValue(type, req.config as DV)) ?? {};
+        return { diagnostics: diagnosticsToProto(engine.validateResourceConfig(typeName, config)) };
+      } catch (err) {
+        return { diagnostics: decodeErrorDiagnostic(`the configuration of ${typeName}`, err) };
+      }
+    },
+
+    ValidateDataResourceConfig: (req) => ({
+      diagnostics: [{ severity: 'ERROR', summary: 'Unknown Data Source', detail: `The provider has no data source "${String(req.type_name)}".` }],
+    }),
+
+    ReadDataSource: (req) => ({
+      diagnostics: [{ severity: 'ERROR', summary: 'Unknown Data Source', detail: `The provider has no data source "${String(req.type_name)}".` }],
+    }),
+
+    UpgradeResourceState: (req) => {
+      const typeName = String(req.type_name);
+      const type = typeOf(typeName);
+      if (!type) return { diagnostics: unknownType(typeName) };
+      try {
+        const raw = (req.raw_state as { json?: Uint8Array } | undefined)?.json;
+        const stored = raw && raw.length > 0 ? (JSON.parse(Buffer.from(raw).toString('utf8')) as Record<string, unknown>) : {};
+        const { value, diagnostics } = engine.upgradeResourceState(typeName, stored);
+        const state = value === null ? null : decodeJson(type, JSON.stringify(value));
+        return { upgraded_state: encode(type, state), diagnostics: diagnosticsToProto(diagnostics) };
+      } catch (err) {
+        return { diagnostics: decodeErrorDiagnostic(`the stored state of ${typeName}`, err) };
+      }
+    },
+
+    ReadResource: async (req) => {
+      const typeName = String(req.type_name);
+      const type = typeOf(typeName);
+      if (!type) return { diagnostics: unknownType(typeName) };
+      let current: ObjectValue | null;
+      try {
+        current = asObject(decodeDynamicValue(type, req.current_state as DV));
+      } catch (err) {
+        return { diagnostics: decodeErrorDiagnostic(`the state of ${typeName}`, err) };
+      }
+      if (current === null) return { new_state: NULL_VALUE, diagnostics: [], private: req.private };
+      const { value, diagnostics } = await engine.readResource(typeName, current);
+      return { new_state: encode(type, value), diagnostics: diagnosticsToProto(diagnostics), private: req.private };
+    },
+
+    PlanResourceChange: (req) => {
+      const typeName = String(req.type_name);
+      const type = typeOf(typeName);
+      if (!type) return { diagnostics: unknownType(typeName) };
+      try {
+        const prior = asObject(decodeDynamicValue(type, req.prior_state as DV));
+        const proposed = asObject(decodeDynamicValue(type, req.proposed_new_state as DV));
+        const config = asObject(decodeDynamicValue(type, req.config as DV));
+        const { planned, requiresReplace, diagnostics } = engine.planResourceChange(typeName, prior, proposed, config);
+        if (diagnostics.hasErrors) return { diagnostics: diagnosticsToProto(diagnostics) };
+        return {
+          planned_state: encode(type, planned),
+          requires_replace: requiresReplace.map((name) => pathToProto([name])),
+          planned_private: req.prior_private,
+          diagnostics: diagnosticsToProto(diagnostics),
+        };
+      } catch (err) {
+        return { diagnostics: decodeErrorDiagnostic(`the planned change of ${typeName}`, err) };
+      }
+    },
+
+    ApplyResourceChange: async (req) => {
+      const typeName = String(req.type_name);
+      const type = typeOf(typeName);
+      if (!type) return { diagnostics: unknownType(typeName) };
+      let prior: ObjectValue | null;
+      let planned: ObjectValue | null;
+      try {
+        prior = asObject(decodeDynamicValue(type, req.prior_state as DV));
+        planned = asObject(decodeDynamicValue(type, req.planned_state as DV));
+      } catch (err) {
+        return { diagnostics: decodeErrorDiagnostic(`the change of ${typeName}`, err) };
+      }
+      const { value, diagnostics } = await engine.applyResourceChange(typeName, prior, planned);
+      return { new_state: encode(type, value), private: req.planned_private, diagnostics: diagnosticsToProto(diagnostics) };
+    },
+
+    ImportResourceState: async (req) => {
+      const typeName = String(req.type_name);
+      const type = typeOf(typeName);
+      if (!type) return { diagnostics: unknownType(typeName) };
+      const { value, diagnostics } = await engine.importResourceState(typeName, String(req.id));
+      if (value === null) return { imported_resources: [], diagnostics: diagnosticsToProto(diagnostics) };
+      return { imported_resources: [{ type_name: typeName, state: encode(type, value) }], diagnostics: diagnosticsToProto(diagnostics) };
+    },
+
+    StopProvider: () => {
+      engine.stop();
+      return { Error: '' };
+    },
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * Starts the provider as Terraform expects: a gRPC server with AutoMTLS on a unix socket,
+ * the handshake line as the first line on stdout, Shutdown that exits, SIGINT ignored, the
+ * socket removed on every exit path.
+ */
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseProto } from 'protobufjs';
+import type { Logger } from '../../core/log';
+import type { ProviderEngine } from '../framework/engine';
+import { generateServerCertificate, handshakeCertField } from './cert';
+import { checkLaunch, handshakeLine, PROTOCOL_VERSION } from './handshake';
+import { GO_PLUGIN_PROTO, HEALTH_PROTO, TFPLUGIN6_PROTO } from './proto';
+import { createProviderHandlers } from './provider-service';
+
+const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true };
+
+type Services = { [pkg: string]: grpc.GrpcObject | grpc.ServiceClientConstructor | grpc.ProtobufTypeDefinition };
+
+function loadServices(): { provider: grpc.ServiceDefinition; controller: grpc.ServiceDefinition; stdio: grpc.ServiceDefinition; health: grpc.ServiceDefinition } {
+  const load = (text: string): Services => grpc.loadPackageDefinition(protoLoader.fromJSON(parseProto(text, { keepCase: true }).root.toJSON(), LOADER_OPTIONS));
+  const svc = (o: Services, ...path: string[]): grpc.ServiceDefinition => {
+    let cur: unknown = o;
+    for (const p of path) cur = (cur as Record<string, unknown>)[p];
+    return (cur as grpc.ServiceClientConstructor).service;
+  };
+  const tf = load(TFPLUGIN6_PROTO);
+  const gp = load(GO_PLUGIN_PROTO);
+  const hp = load(HEALTH_PROTO);
+  return {
+    provider: svc(tf, 'tfplugin6', 'Provider'),
+    controller: svc(gp, 'plugin', 'GRPCController'),
+    stdio: svc(gp, 'plugin', 'GRPCStdio'),
+    health: svc(hp, 'grpc', 'health', 'v1', 'Health'),
+  };
+}
+
+function unary(fn: (req: Record<string, unknown>) => Promise<object> | object, name: string, logger: Logger): grpc.handleUnaryCall<Record<string, unknown>, object> {
+  return (call, callback) => {
+    const started = Date.now();
+    Promise.resolve()
+      .then(() => fn(call.request))
+      .then(
+        (res) => {
+          logger.trace(`rpc ${name}`, { ms: Date.now() - started, type_name: call.request.type_name });
+          callback(null, res);
+        },
+        (err: unknown) => {
+          logger.error(`rpc ${name} failed`, { error: err instanceof Error ? err.message : String(err) });
+          callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) });
+        },
+      );
+  };
+}
+
+/** Options of {@link serveProvider}. */
+export interface ServeOptions {
+  readonly engine: ProviderEngine;
+  readonly logger: Logger;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Debug mode: plaintext, no cookie check, prints a TF_REATTACH_PROVIDERS line to stderr. */
+  readonly debug?: boolean;
+  /** Provider source address, for the reattach line. */
+  readonly address?: string;
+  /** Called instead of process.exit (tests). */
+  readonly exit?: (code: number) => void;
+  /** Where the handshake line goes (default stdout). */
+  readonly writeHandshake?: (line: string) => void;
+}
+
+/** Serves the provider until Terraform calls Shutdown. Resolves once the handshake line is out. */
+export async function serveProvider(options: ServeOptions): Promise<{ socketPath: string; close: () => void }> {
+  const env = options.env ?? process.env;
+  const { engine, logger } = options;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  if (!options.debug) {
+    const problem = checkLaunch(env);
+    if (problem) {
+      process.stderr.write(`${problem}\n`);
+      exit(1);
+      throw new Error(problem);
+    }
+  }
+
+  const services = loadServices();
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
+  const handlers = createProviderHandlers(engine, logger);
+  const impl: grpc.UntypedServiceImplementation = {};
+  for (const name of Object.keys(services.provider)) {
+    const fn = handlers[name];
+    impl[name] = fn
+      ? unary(fn, name, logger)
+      : (_call: unknown, callback: grpc.sendUnaryData<object>) => callback({ code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented` });
+  }
+  server.addService(services.provider, impl);
+
+  const socketPath = join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), `plugin${randomBytes(6).toString('hex')}`);
+  let closed = false;
+  const cleanup = (): void => {
+    if (closed) return;
+    closed = true;
+    try {
+      unlinkSync(socketPath);
+    } catch {
+      // already gone
+    }
+  };
+  const close = (): void => {
+    server.forceShutdown();
+    cleanup();
+  };
+
+  server.addService(services.controller, {
+    Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
+      logger.debug('shutdown requested');
+      callback(null, {});
+      setImmediate(() => {
+        close();
+        exit(0);
+      });
+    },
+  });
+  // Logs go to stderr directly, so the stdio stream stays open and silent until shutdown.
+  server.addService(services.stdio, { StreamStdio: () => undefined });
+  server.addService(services.health, {
+    Check: (call: grpc.ServerUnaryCall<{ service: string }, object>, callback: grpc.sendUnaryData<object>) =>
+      callback(null, { status: call.request.service === '' || call.request.service === 'plugin' ? 'SERVING' : 'SERVICE_UNKNOWN' }),
+  });
+
+  const clientCert = options.debug ? undefined : env.PLUGIN_CLIENT_CERT;
+  let credentials = grpc.ServerCredentials.createInsecure();
+  let certField = '';
+  if (clientCert) {
+    const cert = generateServerCertificate();
+    credentials = grpc.ServerCredentials.createSsl(
+      Buffer.from(clientCert),
+      [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],
+      true,
+    );
+    certField = handshakeCertField(cert.der);
+  }
+
+  // Terraform shares our process group: Ctrl-C reaches us too. Terraform sends StopProvider instead.
+  process.on('SIGINT', () => logger.debug('ignoring SIGINT; Terraform will send StopProvider'));
+  process.on('SIGTERM', () => {
+    close();
+    exit(0);
+  });
+  process.on('exit', cleanup);
+
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`unix://${socketPath}`, credentials, (err) => (err ? reject(err) : resolve())),
+  );
+  (options.writeHandshake ?? ((line: string) => process.stdout.write(line)))(handshakeLine('unix', socketPath, certField));
+  if (options.debug) {
+    const reattach = {
+      [options.address ?? 'registry.terraform.io/apiaccess/apiaccess']: {
+        Protocol: 'grpc',
+        ProtocolVersion: PROTOCOL_VERSION,
+        Pid: process.pid,
+        Test: true,
+        Addr: { Network: 'unix', String: socketPath },
+      },
+    };
+    process.stderr.write(`Provider started in debug mode. In another shell:\n  export TF_REATTACH_PROVIDERS='${JSON.stringify(reattach)}'\n`);
+  }
+  logger.debug('provider listening', { socket: socketPath, tls: !!clientCert });
+  return { socketPath, close };
+}

@@ -1,0 +1,56 @@
+/** Shapes shared by the sandbox core and the vendor emulators. */
+import type { IClock } from '../core/clock';
+import type { Router } from './router';
+
+/** A request as an emulator sees it. */
+export interface SandboxRequest {
+  readonly method: string;
+  /** Path below the vendor prefix, e.g. `/management/api-clients/abc`. */
+  readonly path: string;
+  /** The full URL as received (scheme, host, prefix, path and query exactly as sent). */
+  readonly url: string;
+  /** The raw query string without `?`, exactly as sent ('' when none). */
+  readonly rawQuery: string;
+  readonly query: URLSearchParams;
+  /** Header names lower-cased; repeated headers joined with ', '. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The exact body bytes received. */
+  readonly rawBody: Buffer;
+  /** Route parameters (`:clientId`). */
+  readonly params: Readonly<Record<string, string>>;
+  /** The caller's IP (settable through the control surface for allow-list tests). */
+  readonly ip: string;
+}
+
+/** What an emulator answers. Objects are sent as JSON. */
+export interface SandboxResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+}
+
+/** What the sandbox gives each emulator. */
+export interface SandboxContext {
+  /** Movable clock: real time plus an offset the tests control. */
+  readonly clock: IClock;
+  /** The sandbox's base URL (no trailing slash), once listening. */
+  baseUrl(): string;
+}
+
+/** One vendor's emulation: routes below its prefix, and a state that round-trips as JSON. */
+export interface VendorEmulator {
+  /** Vendor name, e.g. `signicat`; also the key of its part of `/__sandbox/state`. */
+  readonly name: string;
+  /** Path prefix, e.g. `/signicat`. */
+  readonly prefix: string;
+  readonly router: Router;
+  /** The whole state as plain JSON. */
+  snapshot(): unknown;
+  /** Replaces the state with a document from `snapshot` (validate it; throw on a bad shape). */
+  restore(state: unknown): void;
+  /** Restores the seed. */
+  reset(): void;
+}
+
+/** Builds an emulator for a sandbox. */
+export type EmulatorFactory = (ctx: SandboxContext) => VendorEmulator;

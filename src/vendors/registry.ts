@@ -1,0 +1,25 @@
+/**
+ * The vendor registry: adding a vendor is one folder under src/vendors and one line here.
+ * A vendor module exports `emulator` (its sandbox part) and, once it has Terraform resources,
+ * `provider` (its settings, client and handlers).
+ */
+import type { VendorProvider } from '../provider/framework/provider';
+import type { EmulatorFactory } from '../sandbox/types';
+import * as signicat from './signicat';
+
+interface VendorModule {
+  readonly emulator: EmulatorFactory;
+  readonly provider?: VendorProvider;
+}
+
+export const VENDORS: readonly VendorModule[] = [signicat];
+
+/** Every vendor's provider part. */
+export function vendorProviders(): VendorProvider[] {
+  return VENDORS.flatMap((v) => (v.provider ? [v.provider as VendorProvider] : []));
+}
+
+/** Every vendor's sandbox emulator. */
+export function vendorEmulators(): EmulatorFactory[] {
+  return VENDORS.map((v) => v.emulator);
+}

@@ -1,0 +1,353 @@
+/**
+ * Signicat emulator, served under `/signicat`: OIDC discovery, the client-credentials token
+ * endpoint (client_secret_post and client_secret_basic), and the API-client management routes
+ * (PROPOSED shape from the vendor facts) behind Bearer tokens. Strict: it answers what Signicat
+ * would answer to every malformed or unauthorised request.
+ */
+import { randomBytes } from 'node:crypto';
+import { Router } from '../../../sandbox/router';
+import type { EmulatorFactory, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
+import { clone, jsonBody, randomHex } from '../../../sandbox/util';
+import {
+  assertState,
+  type ClientRecord,
+  MANAGE_PERMISSION,
+  MAX_LIFETIME,
+  MIN_LIFETIME,
+  DEFAULT_LIFETIME,
+  newClientId,
+  newSecretValue,
+  PERMISSION_CATALOG,
+  seedState,
+  sha256,
+  type SignicatState,
+} from './state';
+
+export { SEED_ACCOUNT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET, MANAGE_PERMISSION, PERMISSION_CATALOG } from './state';
+
+const TOKEN_HEADERS = { 'content-type': 'application/json; charset=UTF-8', 'cache-control': 'no-store, no-cache, max-age=0', pragma: 'no-cache' };
+const ERROR_TYPE = 'https://developer.signicat.com/docs/error-codes/';
+
+function oauthError(error: string, description: string, status = 400): SandboxResponse {
+  return { status, headers: TOKEN_HEADERS, body: { error, error_description: description } };
+}
+
+function apiError(status: number, code: string, title: string, detail: string, invalidParams?: { name: string; reason: string }[]): SandboxResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: { type: ERROR_TYPE, title, detail, code, status, traceId: randomHex(32), ...(invalidParams ? { invalidParams } : {}) },
+  };
+}
+
+function formDecode(v: string): string {
+  return decodeURIComponent(v.replace(/\+/g, ' '));
+}
+
+function base64url(b: Buffer | string): string {
+  return Buffer.from(b).toString('base64url');
+}
+
+/** Public shape of a client (secrets as metadata only). */
+function present(c: ClientRecord): Record<string, unknown> {
+  return {
+    id: c.id,
+    name: c.name,
+    accountId: c.accountId,
+    accessTokenLifetime: c.accessTokenLifetime,
+    createdAt: c.createdAt,
+    permissions: [...c.permissions],
+    secrets: c.secrets.map((s) => ({ id: s.id, name: s.name, createdAt: s.createdAt })),
+  };
+}
+
+function validName(v: unknown): string | undefined {
+  if (typeof v !== 'string') return 'must be a string';
+  if (v.trim() === '') return 'must not be empty';
+  if (v.length > 100) return 'must be at most 100 characters';
+  return undefined;
+}
+
+function validLifetime(v: unknown): string | undefined {
+  if (typeof v !== 'number' || !Number.isInteger(v)) return 'must be an integer number of seconds';
+  if (v < MIN_LIFETIME || v > MAX_LIFETIME) return `must be between ${MIN_LIFETIME} and ${MAX_LIFETIME} seconds`;
+  return undefined;
+}
+
+function validPermission(v: unknown): string | undefined {
+  if (typeof v !== 'string') return 'must be a string';
+  const m = /^([a-z][a-z0-9-]*):([a-z][a-z0-9-]*)$/.exec(v);
+  if (!m) return 'must have the shape <product>:<action>';
+  const actions = PERMISSION_CATALOG[m[1]!];
+  if (!actions) return `unknown product "${m[1]}"`;
+  if (!actions.includes(m[2]!)) return `product "${m[1]}" has no action "${m[2]}" (allowed: ${actions.join(', ')})`;
+  return undefined;
+}
+
+/** The Signicat emulator with its routes and state. */
+export class SignicatEmulator implements VendorEmulator {
+  readonly name = 'signicat';
+  readonly prefix = '/signicat';
+  readonly router = new Router();
+  private state: SignicatState;
+
+  constructor(private readonly now: () => number) {
+    this.state = seedState(now());
+    const r = this.router;
+    r.get('/auth/open/.well-known/openid-configuration', (req) => this.discovery(req));
+    r.post('/auth/open/connect/token', (req) => this.token(req));
+    r.get('/management/api-clients', (req) => this.managed(req, (acct) => ({ status: 200, body: { data: this.clientsOf(acct).map(present) } })));
+    r.post('/management/api-clients', (req) => this.managed(req, (acct) => this.createClient(req, acct)));
+    r.get('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => ({ status: 200, body: present(c) })));
+    r.patch('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => this.patchClient(req, c)));
+    r.delete('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => this.deleteClient(c)));
+    r.get('/management/api-clients/:clientId/secrets', (req) =>
+      this.withClient(req, (c) => ({ status: 200, body: { data: present(c).secrets } })),
+    );
+    r.post('/management/api-clients/:clientId/secrets', (req) => this.withClient(req, (c) => this.addSecret(req, c)));
+    r.delete('/management/api-clients/:clientId/secrets/:secretId', (req) => this.withClient(req, (c) => this.deleteSecret(req, c)));
+    r.put('/management/api-clients/:clientId/permissions', (req) => this.withClient(req, (c) => this.putPermissions(req, c)));
+  }
+
+  snapshot(): SignicatState {
+    return clone(this.state);
+  }
+
+  restore(doc: unknown): void {
+    assertState(doc);
+    this.state = clone(doc);
+  }
+
+  reset(): void {
+    this.state = seedState(this.now());
+  }
+
+  /** Direct access for tests: the client record, or undefined. */
+  client(id: string): ClientRecord | undefined {
+    return this.state.clients.find((c) => c.id === id);
+  }
+
+  private origin(req: SandboxRequest): string {
+    return new URL(req.url).origin;
+  }
+
+  private discovery(req: SandboxRequest): SandboxResponse {
+    const issuer = `${this.origin(req)}${this.prefix}/auth/open`;
+    return {
+      status: 200,
+      body: {
+        issuer,
+        token_endpoint: `${issuer}/connect/token`,
+        jwks_uri: `${issuer}/.well-known/openid-configuration/jwks`,
+        grant_types_supported: ['client_credentials'],
+        scopes_supported: ['signicat-api'],
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+        response_types_supported: ['code'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+      },
+    };
+  }
+
+  private token(req: SandboxRequest): SandboxResponse {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') {
+      return oauthError('invalid_request', 'The token request must be sent as application/x-www-form-urlencoded.');
+    }
+    const form = new URLSearchParams(req.rawBody.toString('utf8'));
+    for (const key of new Set(form.keys())) {
+      if (form.getAll(key).length > 1) return oauthError('invalid_request', `Parameter "${key}" was sent more than once.`);
+    }
+    const grant = form.get('grant_type');
+    if (!grant) return oauthError('invalid_request', 'grant_type is missing.');
+    if (grant !== 'client_credentials') return oauthError('unsupported_grant_type', `grant_type "${grant}" is not supported.`);
+
+    let clientId: string | null = null;
+    let secret: string | null = null;
+    const auth = req.headers.authorization;
+    const postId = form.get('client_id');
+    const postSecret = form.get('client_secret');
+    if (auth !== undefined) {
+      const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(auth);
+      if (!m) return oauthError('invalid_client', 'The Authorization header is not valid Basic authentication.', 401);
+      const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) return oauthError('invalid_client', 'Basic credentials must be client_id:client_secret.', 401);
+      if (postSecret !== null) return oauthError('invalid_request', 'Use exactly one client authentication method.');
+      try {
+        clientId = formDecode(decoded.slice(0, colon));
+        secret = formDecode(decoded.slice(colon + 1));
+      } catch {
+        return oauthError('invalid_client', 'Basic credentials are not form-url-encoded correctly.', 401);
+      }
+      if (postId !== null && postId !== clientId) return oauthError('invalid_request', 'client_id in the body differs from the Basic credentials.');
+    } else {
+      clientId = postId;
+      secret = postSecret;
+      if (!clientId) return oauthError('invalid_client', 'No client authentication was sent.');
+      if (secret === null) return oauthError('invalid_client', 'client_secret is missing.');
+    }
+    const scope = form.get('scope');
+    if (scope === null || scope === '') return oauthError('invalid_request', 'scope is missing; it must be signicat-api.');
+    const client = this.state.clients.find((c) => c.id === clientId);
+    if (!client || client.secrets.length === 0 || !client.secrets.some((s) => s.sha256 === sha256(secret ?? ''))) {
+      return oauthError('invalid_client', 'Client authentication failed.', auth !== undefined ? 401 : 400);
+    }
+    if (scope !== 'signicat-api') return oauthError('invalid_scope', `Scope "${scope}" is not allowed; use signicat-api.`);
+
+    const now = this.now();
+    const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: 'sandbox' }));
+    const payload = base64url(
+      JSON.stringify({
+        iss: `${this.origin(req)}${this.prefix}/auth/open`,
+        client_id: client.id,
+        scope: 'signicat-api',
+        iat: Math.floor(now / 1000),
+        exp: Math.floor(now / 1000) + client.accessTokenLifetime,
+        jti: randomHex(16),
+      }),
+    );
+    const token = `${header}.${payload}.${base64url(randomBytes(32))}`;
+    this.state.tokens[sha256(token)] = { clientId: client.id, expiresAt: now + client.accessTokenLifetime * 1000 };
+    return {
+      status: 200,
+      headers: TOKEN_HEADERS,
+      body: { access_token: token, expires_in: client.accessTokenLifetime, token_type: 'Bearer', scope: 'signicat-api' },
+    };
+  }
+
+  /** Bearer token, management permission and `signicat-accountId` checks. */
+  private managed(req: SandboxRequest, fn: (accountId: string) => SandboxResponse): SandboxResponse {
+    const auth = req.headers.authorization ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    if (!m) return apiError(401, 'invalid_token', 'Invalid authentication token.', 'An Authorization: Bearer <access token> header is required.');
+    const key = sha256(m[1]!);
+    const record = this.state.tokens[key];
+    if (!record) return apiError(401, 'invalid_token', 'Invalid authentication token.', 'The access token is not valid.');
+    if (record.expiresAt <= this.now()) {
+      delete this.state.tokens[key];
+      return apiError(401, 'invalid_token', 'Invalid authentication token.', 'The access token has expired.');
+    }
+    const caller = this.state.clients.find((c) => c.id === record.clientId);
+    if (!caller) return apiError(401, 'invalid_token', 'Invalid authentication token.', 'The client of this token no longer exists.');
+    if (!caller.permissions.includes(MANAGE_PERMISSION)) {
+      return apiError(403, 'insufficient_permissions', 'Insufficient permissions.', `The API client needs the ${MANAGE_PERMISSION} permission.`);
+    }
+    const account = req.query.get('signicat-accountId');
+    if (!account) {
+      return apiError(400, 'validation_error', 'Validation failed.', 'The signicat-accountId query parameter is required.', [
+        { name: 'signicat-accountId', reason: 'is required' },
+      ]);
+    }
+    if (account !== caller.accountId) return apiError(403, 'forbidden', 'Forbidden.', 'The API client has no access to this account.');
+    return fn(account);
+  }
+
+  private withClient(req: SandboxRequest, fn: (c: ClientRecord, accountId: string) => SandboxResponse): SandboxResponse {
+    return this.managed(req, (acct) => {
+      const c = this.state.clients.find((x) => x.id === req.params.clientId && x.accountId === acct);
+      if (!c) return apiError(404, 'not_found', 'Not found.', `API client "${req.params.clientId}" does not exist.`);
+      return fn(c, acct);
+    });
+  }
+
+  private clientsOf(accountId: string): ClientRecord[] {
+    return this.state.clients.filter((c) => c.accountId === accountId);
+  }
+
+  private body(req: SandboxRequest, allowed: readonly string[]): { value: Record<string, unknown> } | SandboxResponse {
+    const parsed = jsonBody(req);
+    if (!parsed.ok) return apiError(400, 'validation_error', 'Validation failed.', `The request body is invalid: ${parsed.reason}.`);
+    const extra = Object.keys(parsed.value).filter((k) => !allowed.includes(k));
+    if (extra.length > 0) {
+      return apiError(400, 'validation_error', 'Validation failed.', 'The request body has unknown fields.', extra.map((name) => ({ name, reason: 'is not a known field' })));
+    }
+    return { value: parsed.value };
+  }
+
+  private createClient(req: SandboxRequest, accountId: string): SandboxResponse {
+    const b = this.body(req, ['name', 'accessTokenLifetime']);
+    if (!('value' in b)) return b;
+    const invalid: { name: string; reason: string }[] = [];
+    const nameProblem = validName(b.value.name);
+    if (nameProblem) invalid.push({ name: 'name', reason: nameProblem });
+    const lifetime = b.value.accessTokenLifetime ?? DEFAULT_LIFETIME;
+    const lifetimeProblem = validLifetime(lifetime);
+    if (lifetimeProblem) invalid.push({ name: 'accessTokenLifetime', reason: lifetimeProblem });
+    if (invalid.length > 0) return apiError(400, 'validation_error', 'Validation failed.', 'One or more fields are invalid.', invalid);
+    const client: ClientRecord = {
+      id: newClientId(this.state),
+      name: b.value.name as string,
+      accountId,
+      accessTokenLifetime: lifetime as number,
+      createdAt: new Date(this.now()).toISOString(),
+      permissions: [],
+      secrets: [],
+    };
+    this.state.clients.push(client);
+    return { status: 201, headers: { location: `${this.prefix}/management/api-clients/${client.id}` }, body: present(client) };
+  }
+
+  private patchClient(req: SandboxRequest, c: ClientRecord): SandboxResponse {
+    const b = this.body(req, ['name', 'accessTokenLifetime']);
+    if (!('value' in b)) return b;
+    const invalid: { name: string; reason: string }[] = [];
+    if ('name' in b.value) {
+      const p = validName(b.value.name);
+      if (p) invalid.push({ name: 'name', reason: p });
+    }
+    if ('accessTokenLifetime' in b.value) {
+      const p = validLifetime(b.value.accessTokenLifetime);
+      if (p) invalid.push({ name: 'accessTokenLifetime', reason: p });
+    }
+    if (invalid.length > 0) return apiError(400, 'validation_error', 'Validation failed.', 'One or more fields are invalid.', invalid);
+    if ('name' in b.value) c.name = b.value.name as string;
+    if ('accessTokenLifetime' in b.value) c.accessTokenLifetime = b.value.accessTokenLifetime as number;
+    return { status: 200, body: present(c) };
+  }
+
+  private deleteClient(c: ClientRecord): SandboxResponse {
+    this.state.clients = this.state.clients.filter((x) => x !== c);
+    for (const [k, t] of Object.entries(this.state.tokens)) if (t.clientId === c.id) delete this.state.tokens[k];
+    return { status: 204 };
+  }
+
+  private addSecret(req: SandboxRequest, c: ClientRecord): SandboxResponse {
+    const b = req.rawBody.length === 0 ? { value: {} as Record<string, unknown> } : this.body(req, ['name']);
+    if (!('value' in b)) return b;
+    const name = b.value.name ?? null;
+    if (name !== null && (typeof name !== 'string' || name.length > 100)) {
+      return apiError(400, 'validation_error', 'Validation failed.', 'One or more fields are invalid.', [{ name: 'name', reason: 'must be a string of at most 100 characters' }]);
+    }
+    const value = newSecretValue();
+    const record = { id: randomHex(32), name: name as string | null, createdAt: new Date(this.now()).toISOString(), sha256: sha256(value) };
+    c.secrets.push(record);
+    return { status: 201, body: { id: record.id, name: record.name, createdAt: record.createdAt, secret: value } };
+  }
+
+  private deleteSecret(req: SandboxRequest, c: ClientRecord): SandboxResponse {
+    const before = c.secrets.length;
+    c.secrets = c.secrets.filter((s) => s.id !== req.params.secretId);
+    if (c.secrets.length === before) return apiError(404, 'not_found', 'Not found.', `Secret "${req.params.secretId}" does not exist on API client "${c.id}".`);
+    return { status: 204 };
+  }
+
+  private putPermissions(req: SandboxRequest, c: ClientRecord): SandboxResponse {
+    const b = this.body(req, ['permissions']);
+    if (!('value' in b)) return b;
+    const perms = b.value.permissions;
+    if (!Array.isArray(perms)) {
+      return apiError(400, 'validation_error', 'Validation failed.', 'One or more fields are invalid.', [{ name: 'permissions', reason: 'must be an array of strings' }]);
+    }
+    const invalid = perms.flatMap((p, i) => {
+      const reason = validPermission(p);
+      return reason ? [{ name: `permissions[${i}]`, reason }] : [];
+    });
+    if (invalid.length > 0) return apiError(400, 'validation_error', 'Validation failed.', 'One or more permissions are invalid.', invalid);
+    c.permissions = [...new Set(perms as string[])].sort();
+    return { status: 200, body: present(c) };
+  }
+}
+
+/** Factory for the sandbox. */
+export const createSignicatEmulator: EmulatorFactory = (ctx) => new SignicatEmulator(() => ctx.clock.now());

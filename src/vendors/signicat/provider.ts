@@ -1,0 +1,37 @@
+/** Signicat's part of the provider: its settings, its client and its resources. */
+import { APIACCESS_CONFIG_MISSING, ApiAccessError } from '../../core/errors';
+import type { VendorProvider, VendorSettings } from '../../provider/framework/provider';
+import { SignicatClient, SIGNICAT_DEFAULT_BASE_URL } from './client';
+import { SEED_ACCOUNT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from './emulator/state';
+import { ApiClientHandler } from './handlers/api-client';
+import { ClientSecretHandler } from './handlers/client-secret';
+
+function required(settings: VendorSettings, name: string): string {
+  const v = settings[name];
+  if (!v) throw new ApiAccessError(APIACCESS_CONFIG_MISSING, `signicat_${name} is not set`, { field: name });
+  return v;
+}
+
+export const signicatProvider: VendorProvider<SignicatClient> = {
+  name: 'signicat',
+  settings: {
+    base_url: { type: 'string', optional: true, description: `Signicat API host (default ${SIGNICAT_DEFAULT_BASE_URL}).` },
+    client_id: { type: 'string', optional: true, description: 'Client ID of the managing API client (needs the api-clients:manage permission).' },
+    client_secret: { type: 'string', optional: true, sensitive: true, description: 'Secret of the managing API client.' },
+    account_id: { type: 'string', optional: true, description: 'Signicat account ID (a-spge-…) the managed clients live in.' },
+  },
+  sandboxSettings: (sandboxUrl) => ({
+    base_url: `${sandboxUrl}/signicat`,
+    client_id: SEED_CLIENT_ID,
+    client_secret: SEED_CLIENT_SECRET,
+    account_id: SEED_ACCOUNT_ID,
+  }),
+  createClient: (settings) =>
+    new SignicatClient({
+      baseUrl: settings.base_url ?? SIGNICAT_DEFAULT_BASE_URL,
+      clientId: required(settings, 'client_id'),
+      clientSecret: required(settings, 'client_secret'),
+      accountId: required(settings, 'account_id'),
+    }),
+  resources: [new ApiClientHandler(), new ClientSecretHandler()],
+};
