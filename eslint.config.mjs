@@ -2,7 +2,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const zone = (target, from, message) => ({ target, from, message });
 
 export default tseslint.config(
   { ignores: ['lib/**', 'node_modules/**', 'coverage/**', '**/cdktf.out/**', '**/.gen/**', 'examples/**/*.js', 'examples/**/*.d.ts'] },
@@ -19,36 +18,37 @@ export default tseslint.config(
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  // Import direction: core imports nothing of ours; auth/sandbox/framework/constructs sit on core only;
-  // the wire layer never reaches vendors; framework never sees gRPC; constructs stay light (no auth,
-  // provider, sandbox or client code); emulators never share the client's idea of the API.
+  // Import direction (see README "Architecture"): core imports nothing of ours; auth, sandbox,
+  // framework and constructs sit on core only; the wire layer never reaches vendors; framework never
+  // sees gRPC; constructs stay light; emulators never share their client's idea of the API; no
+  // vendor imports another. Patterns are regular expressions over the import specifier.
   {
     files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../*', '!../core', '!../core/*'], message: 'core imports nothing else in src/.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!core(/|$))', message: 'core imports nothing else in src/.' }] }] },
   },
   {
     files: ['src/auth/**/*.ts', 'src/sandbox/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../provider/*', '../vendors/*', '../constructs/*', '../sandbox/*', '../auth/*', '../bin/*'], message: 'auth and sandbox depend on core only.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(provider|vendors|constructs|sandbox|auth|bin)(/|$)', message: 'auth and sandbox depend on core only.' }] }],
     },
   },
   {
     files: ['src/provider/framework/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../protocol/*', '@grpc/*', '../../vendors/*', '../../auth/*', '../../sandbox/*'], message: 'framework knows nothing about gRPC, vendors, auth or the sandbox.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./protocol(/|$)|@grpc/|\\.\\./\\.\\./(vendors|auth|sandbox|constructs)(/|$))', message: 'framework knows nothing about gRPC, vendors, auth or the sandbox.' }] }],
     },
   },
   {
     files: ['src/provider/protocol/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../../vendors/*', '../../auth/*', '../../sandbox/*', '../../constructs/*'], message: 'the wire layer reaches handlers only through the framework.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./\\.\\./(vendors|auth|sandbox|constructs)(/|$)', message: 'the wire layer reaches handlers only through the framework.' }] }],
     },
   },
   {
     files: ['src/constructs/**/*.ts', 'src/vendors/*/constructs/**/*.ts', 'src/index.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/auth', '**/auth/*', '**/provider/*', '**/sandbox', '**/sandbox/*', '**/client', '**/handlers/*', '**/emulator/*', '**/registry', 'undici', '@grpc/*', 'oauth4webapi'], message: 'constructs run in the user\'s synth: cdktf, constructs and src/constructs only.' },
+        { regex: '^(\\.\\.?/)+(auth|provider|sandbox|bin)(/|$)|(^|/)(emulator|handlers)(/|$)|(^|/)(registry|client)$|^(undici|@grpc/|oauth4webapi)', message: 'constructs run in the user\'s synth: cdktf, constructs and src/constructs only.' },
       ] }],
     },
   },
@@ -56,7 +56,9 @@ export default tseslint.config(
     files: ['src/vendors/*/emulator/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['../client', '../types', '../handlers/*', '../constructs/*', '../../../auth/*', '../../../provider/*', '../../*/*'], message: 'an emulator uses the sandbox core only (never its vendor client\'s idea of the API).' },
+        { regex: '^\\.\\./(client|types|handlers|constructs|provider)(\\.ts)?(/|$)', message: 'an emulator never shares its vendor client\'s idea of the API.' },
+        { regex: '^\\.\\./\\.\\./(?!\\.\\.)', message: 'no vendor imports another.' },
+        { regex: '^\\.\\./\\.\\./\\.\\./(auth|provider|constructs|vendors)(/|$)|^undici$', message: 'an emulator uses the sandbox core and core only.' },
       ] }],
     },
   },
@@ -64,7 +66,18 @@ export default tseslint.config(
     files: ['src/vendors/*/client.ts', 'src/vendors/*/types.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['undici', '../../provider/*', '../../sandbox/*', './emulator/*', './handlers/*', '../*/*', '!../../auth', '!../../auth/*', '!../../core/*'], message: 'vendor clients reach the network through src/auth only.' },
+        { regex: '^undici$', message: 'vendor clients reach the network through src/auth only.' },
+        { regex: '^\\.\\./\\.\\./(provider|sandbox|constructs)(/|$)|^\\./(emulator|handlers|constructs)(/|$)', message: 'a client depends on src/auth and src/core only.' },
+        { regex: '^\\.\\./(?!\\.\\.)', message: 'no vendor imports another.' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/vendors/*/handlers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: '^undici$|^\\.\\./\\.\\./\\.\\./(sandbox|auth|constructs)(/|$)|^\\.\\./\\.\\./\\.\\./provider/protocol(/|$)|^\\.\\./(emulator|constructs)(/|$)', message: 'handlers use their client and provider/framework only.' },
+        { regex: '^\\.\\./\\.\\./(?!\\.\\.)', message: 'no vendor imports another.' },
       ] }],
     },
   },

@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/test/**/[^_]*.test.ts'],
   transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true, diagnostics: false }],
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', diagnostics: false }],
   },
   // oauth4webapi, openid-client and jose ship ES modules only; let ts-jest turn them into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!(oauth4webapi|openid-client|jose)/)'],

@@ -98,10 +98,9 @@ export class ApiAccessProvider extends TerraformProvider {
     if (props.writeProviderMirror ?? true) {
       // Aspects run at the start of each stack's synthesis; the stack folder is cdktf.out/stacks/<stack id>.
       const stack = TerraformStack.of(this);
-      const self = this;
       Aspects.of(stack).add({
-        visit(node: IConstruct): void {
-          if (node === self) writeProviderMirror(join(App.of(stack).outdir, 'stacks', stack.node.id));
+        visit: (node: IConstruct): void => {
+          if (node === this) writeProviderMirror(join(App.of(stack).outdir, 'stacks', stack.node.id));
         },
       });
     }

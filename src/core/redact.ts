@@ -18,10 +18,11 @@ export function clearRegisteredSecrets(): void {
 
 const SENSITIVE_KEYS = /^(authorization|x-auth-token|x-api-token|cookie|set-cookie|client_secret|clientsecret|secret|password|newpassword|token|access_token|apikey|api_key|digest|sharedkey|shared_key|value|key)$/i;
 
-/** Masks every registered secret (and its URL-encoded and base64 forms) inside `text`. */
+/** Masks every registered secret (and its URL-encoded form) inside `text`. */
 export function redact(text: string): string {
   let out = text;
-  for (const s of secrets) {
+  // Longest first, so a secret that contains a shorter one is masked whole.
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
     for (const form of [s, encodeURIComponent(s)]) {
       if (out.includes(form)) out = out.split(form).join('[REDACTED]');
     }

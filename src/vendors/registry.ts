@@ -5,14 +5,18 @@
  */
 import type { VendorProvider } from '../provider/framework/provider';
 import type { EmulatorFactory } from '../sandbox/types';
+import * as carbonblack from './carbonblack';
+import * as sigsci from './sigsci';
 import * as signicat from './signicat';
+import * as silobreaker from './silobreaker';
+import * as threatjammer from './threatjammer';
 
 interface VendorModule {
   readonly emulator: EmulatorFactory;
   readonly provider?: VendorProvider;
 }
 
-export const VENDORS: readonly VendorModule[] = [signicat];
+export const VENDORS: readonly VendorModule[] = [sigsci, carbonblack, signicat, threatjammer, silobreaker];
 
 /** Every vendor's provider part. */
 export function vendorProviders(): VendorProvider[] {

@@ -4,8 +4,7 @@
  * Creates are safe to retry: when the answer to a create is lost, the client looks the object up
  * by name before sending it again, so a lost response never leaves a duplicate behind.
  */
-import { Agent, type Dispatcher } from 'undici';
-import { composeDispatcher } from '../../auth/compose';
+import { composeDispatcher, createDefaultDispatcher, type Dispatcher } from '../../auth/compose';
 import { HttpClient, httpError, path, type HttpResponse } from '../../auth/http';
 import { createOAuth2ClientCredentialsInterceptor, OAuth2TokenSource, type ClientAuthMethod } from '../../auth/oauth2-client-credentials';
 import { createRetryInterceptor } from '../../auth/retry';
@@ -13,8 +12,6 @@ import { type IClock, systemClock } from '../../core/clock';
 import { APIACCESS_BAD_RESPONSE, APIACCESS_NETWORK_ERROR, APIACCESS_NOT_FOUND, APIACCESS_TIMEOUT, ApiAccessError, assertArgument } from '../../core/errors';
 import type { ApiClient, CreateApiClientInput, CreatedSecret, SecretMetadata, SignicatErrorBody, UpdateApiClientInput } from './types';
 
-/** The production API host. */
-export const SIGNICAT_DEFAULT_BASE_URL = 'https://api.signicat.com';
 /** The only scope Signicat knows. */
 export const SIGNICAT_SCOPE = 'signicat-api';
 
@@ -53,7 +50,7 @@ export class SignicatClient {
     assertArgument(config.accountId !== '', 'signicat account_id', 'must not be empty');
     const base = config.baseUrl.replace(/\/+$/, '');
     this.clock = config.clock ?? systemClock;
-    const root = config.dispatcher ?? new Agent({ keepAliveTimeout: 10_000 });
+    const root = config.dispatcher ?? createDefaultDispatcher();
     const retry = createRetryInterceptor({ clock: this.clock });
     this.tokens = new OAuth2TokenSource({
       issuer: `${base}/auth/open`,

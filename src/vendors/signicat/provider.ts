@@ -1,10 +1,22 @@
 /** Signicat's part of the provider: its settings, its client and its resources. */
 import { APIACCESS_CONFIG_MISSING, ApiAccessError } from '../../core/errors';
 import type { VendorProvider, VendorSettings } from '../../provider/framework/provider';
-import { SignicatClient, SIGNICAT_DEFAULT_BASE_URL } from './client';
+import type { SignicatClient } from './client';
 import { SEED_ACCOUNT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from './emulator/state';
 import { ApiClientHandler } from './handlers/api-client';
 import { ClientSecretHandler } from './handlers/client-secret';
+
+/** The production API host. */
+export const SIGNICAT_DEFAULT_BASE_URL = 'https://api.signicat.com';
+
+/**
+ * Loads the client (and with it undici and oauth4webapi) only when a resource needs it: most
+ * provider processes Terraform starts only validate, and startup time is paid 2-5 times a command.
+ */
+function loadClient(): typeof import('./client') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./client') as typeof import('./client');
+}
 
 function required(settings: VendorSettings, name: string): string {
   const v = settings[name];
@@ -27,7 +39,7 @@ export const signicatProvider: VendorProvider<SignicatClient> = {
     account_id: SEED_ACCOUNT_ID,
   }),
   createClient: (settings) =>
-    new SignicatClient({
+    new (loadClient().SignicatClient)({
       baseUrl: settings.base_url ?? SIGNICAT_DEFAULT_BASE_URL,
       clientId: required(settings, 'client_id'),
       clientSecret: required(settings, 'client_secret'),

@@ -89,6 +89,11 @@ export class SignicatEmulator implements VendorEmulator {
   readonly name = 'signicat';
   readonly prefix = '/signicat';
   readonly router = new Router();
+  /**
+   * Every secret value and access token this emulator issued, in memory only (never in the state
+   * document or over HTTP): in-process tests check that none of them leaks.
+   */
+  readonly issued: string[] = [];
   private state: SignicatState;
 
   constructor(private readonly now: () => number) {
@@ -208,6 +213,7 @@ export class SignicatEmulator implements VendorEmulator {
       }),
     );
     const token = `${header}.${payload}.${base64url(randomBytes(32))}`;
+    this.issued.push(token);
     this.state.tokens[sha256(token)] = { clientId: client.id, expiresAt: now + client.accessTokenLifetime * 1000 };
     return {
       status: 200,
@@ -320,6 +326,7 @@ export class SignicatEmulator implements VendorEmulator {
       return apiError(400, 'validation_error', 'Validation failed.', 'One or more fields are invalid.', [{ name: 'name', reason: 'must be a string of at most 100 characters' }]);
     }
     const value = newSecretValue();
+    this.issued.push(value);
     const record = { id: randomHex(32), name: name as string | null, createdAt: new Date(this.now()).toISOString(), sha256: sha256(value) };
     c.secrets.push(record);
     return { status: 201, body: { id: record.id, name: record.name, createdAt: record.createdAt, secret: value } };

@@ -1,0 +1,89 @@
+/**
+ * Small helpers every interceptor in this folder shares: the interceptor type, header
+ * normalisation (undici accepts four header shapes), the request's AbortSignal, and a way to fail
+ * a request before any connection was made.
+ */
+import type { Dispatcher } from 'undici';
+
+import { APIACCESS_ABORTED, ApiAccessError } from '../core/errors';
+
+/** An undici interceptor: takes the next `dispatch` and returns a wrapped one. */
+export type Interceptor = Dispatcher.DispatcherComposeInterceptor;
+
+/** Headers with lower-case names; repeated headers keep every value. */
+export type HeaderRecord = Record<string, string | string[]>;
+
+/**
+ * Returns `headers` (any shape undici accepts: object, flat `[name, value, …]` array, or an
+ * iterable of pairs) as a new object with lower-case names. Undefined values are dropped.
+ */
+export function normalizeHeaders(headers: Dispatcher.DispatchOptions['headers']): HeaderRecord {
+  const out: HeaderRecord = {};
+  const add = (name: string, value: unknown): void => {
+    if (value === undefined || value === null) return;
+    const key = name.toLowerCase();
+    const values = Array.isArray(value) ? value.map(String) : [String(value)];
+    const existing = out[key];
+    if (existing === undefined) out[key] = values.length === 1 ? values[0] : values;
+    else out[key] = [...(Array.isArray(existing) ? existing : [existing]), ...values];
+  };
+  if (headers === undefined || headers === null) return out;
+  if (Array.isArray(headers)) {
+    if (headers.length % 2 !== 0) throw new TypeError('headers array must have an even length');
+    for (let i = 0; i < headers.length; i += 2) add(String(headers[i]), headers[i + 1]);
+    return out;
+  }
+  if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    for (const [name, value] of headers as Iterable<[string, string | string[] | undefined]>) add(name, value);
+    return out;
+  }
+  for (const [name, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) add(name, value);
+  return out;
+}
+
+/** The first value of header `name` (case-insensitive) in undici's parsed response headers. */
+export function headerValue(headers: Record<string, string | string[] | undefined> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The request's AbortSignal, when the caller gave one (undici also accepts EventEmitters; those are ignored here). */
+export function signalOf(opts: Dispatcher.DispatchOptions): AbortSignal | undefined {
+  const signal = (opts as { signal?: unknown }).signal as Partial<AbortSignal> | null | undefined;
+  // Duck-typed rather than `instanceof`, so a signal from another realm (vm context, jest) counts too.
+  return signal && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function'
+    ? (signal as AbortSignal)
+    : undefined;
+}
+
+/** A controller for a request that never reached a connection: nothing to pause, abort or resume. */
+class DetachedController implements Dispatcher.DispatchController {
+  get aborted(): boolean {
+    return false;
+  }
+  get paused(): boolean {
+    return false;
+  }
+  get reason(): Error | null {
+    return null;
+  }
+  abort(): void {}
+  pause(): void {}
+  resume(): void {}
+}
+
+/**
+ * Ends a request that failed before it was dispatched (a cancelled rate-limit wait, a signer that
+ * could not sign). undici does the same when a connection cannot be opened: `onResponseError`
+ * without `onRequestStart`.
+ */
+export function failRequest(handler: Dispatcher.DispatchHandler, error: unknown): void {
+  const err = error instanceof Error ? error : new Error(String(error));
+  handler.onResponseError?.(new DetachedController(), err);
+}
+
+/** The error for a request cancelled by its signal while it waited (for a limiter, for a retry). */
+export function abortedError(reason: unknown, message = 'The request was cancelled.'): ApiAccessError {
+  return new ApiAccessError(APIACCESS_ABORTED, message, { cause: reason });
+}

@@ -1,0 +1,218 @@
+/**
+ * OAuth 2.0 client credentials (RFC 6749 §4.4) on oauth4webapi: a token source that caches
+ * tokens per (token URL, client, scope), renews them shortly before expiry, shares one in-flight
+ * request between concurrent callers, and an interceptor that sends `Authorization: Bearer` and
+ * retries a request once with a fresh token when the API answers 401.
+ */
+import * as oauth from 'oauth4webapi';
+import { type Dispatcher, fetch as undiciFetch } from 'undici';
+import { type IClock, systemClock } from '../core/clock';
+import { APIACCESS_OAUTH_ERROR, APIACCESS_NETWORK_ERROR, ApiAccessError } from '../core/errors';
+import { redact, registerSecret } from '../core/redact';
+
+/** How the client proves its identity at the token endpoint. */
+export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic';
+
+/** Options of {@link OAuth2TokenSource}. */
+export interface OAuth2ClientCredentialsConfig {
+  /** Issuer identifier (used by oauth4webapi for metadata; not fetched). */
+  readonly issuer: string;
+  readonly tokenEndpoint: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scope: string;
+  /** @default 'client_secret_post' */
+  readonly authMethod?: ClientAuthMethod;
+  /** Dispatcher for token requests (retry/limits but no bearer auth). */
+  readonly dispatcher?: Dispatcher;
+  readonly clock?: IClock;
+  /** Renew this long before expiry at most. @default 60_000 */
+  readonly renewBeforeMs?: number;
+}
+
+interface CachedToken {
+  readonly accessToken: string;
+  readonly expiresAt: number;
+  readonly renewAt: number;
+}
+
+const cache = new Map<string, CachedToken>();
+const inFlight = new Map<string, Promise<CachedToken>>();
+
+/** Drops every cached token (tests). */
+export function clearTokenCache(): void {
+  cache.clear();
+  inFlight.clear();
+}
+
+/** Gets, caches and renews client-credentials access tokens. */
+export class OAuth2TokenSource {
+  private readonly key: string;
+  private readonly clock: IClock;
+  /** Token requests actually sent (for tests and diagnostics). */
+  requests = 0;
+
+  constructor(private readonly config: OAuth2ClientCredentialsConfig) {
+    this.key = `${config.tokenEndpoint}\n${config.clientId}\n${config.scope}`;
+    this.clock = config.clock ?? systemClock;
+    registerSecret(config.clientSecret);
+  }
+
+  /** A valid access token, from the cache when it is not due for renewal. */
+  async getToken(signal?: AbortSignal): Promise<string> {
+    const cached = cache.get(this.key);
+    if (cached && this.clock.now() < cached.renewAt) return cached.accessToken;
+    let pending = inFlight.get(this.key);
+    if (!pending) {
+      pending = this.fetchToken(signal).finally(() => inFlight.delete(this.key));
+      inFlight.set(this.key, pending);
+    }
+    return (await pending).accessToken;
+  }
+
+  /** Forgets `token` (after the API rejected it) so the next call fetches a new one. */
+  invalidate(token?: string): void {
+    const cached = cache.get(this.key);
+    if (cached && (token === undefined || cached.accessToken === token)) cache.delete(this.key);
+  }
+
+  private async fetchToken(signal?: AbortSignal): Promise<CachedToken> {
+    const c = this.config;
+    const as: oauth.AuthorizationServer = { issuer: c.issuer, token_endpoint: c.tokenEndpoint };
+    const client: oauth.Client = { client_id: c.clientId };
+    const auth = c.authMethod === 'client_secret_basic' ? oauth.ClientSecretBasic(c.clientSecret) : oauth.ClientSecretPost(c.clientSecret);
+    const dispatcher = c.dispatcher;
+    const options: oauth.ClientCredentialsGrantRequestOptions = {
+      signal,
+      [oauth.allowInsecureRequests]: c.tokenEndpoint.startsWith('http://'),
+      [oauth.customFetch]: ((url: string, init: RequestInit) =>
+        undiciFetch(url, { ...(init as object), ...(dispatcher ? { dispatcher } : {}) } as never)) as unknown as typeof fetch,
+    };
+    this.requests += 1;
+    let response: Response;
+    try {
+      response = await oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams({ scope: c.scope }), options);
+    } catch (err) {
+      throw new ApiAccessError(APIACCESS_NETWORK_ERROR, `Could not reach the token endpoint ${c.tokenEndpoint}: ${redact(String((err as Error)?.message ?? err))}`, { cause: err });
+    }
+    let result: oauth.TokenEndpointResponse;
+    try {
+      result = await oauth.processClientCredentialsResponse(as, client, response);
+    } catch (err) {
+      if (err instanceof oauth.ResponseBodyError) {
+        throw new ApiAccessError(
+          APIACCESS_OAUTH_ERROR,
+          `The token endpoint refused client "${c.clientId}": ${err.error}${err.error_description ? ` (${redact(err.error_description)})` : ''}. Check the client ID and secret of the managing API client.`,
+          { status: err.status, body: { error: err.error }, cause: err },
+        );
+      }
+      throw new ApiAccessError(APIACCESS_OAUTH_ERROR, `The token endpoint answered unexpectedly: ${redact(String((err as Error)?.message ?? err))}`, { cause: err });
+    }
+    registerSecret(result.access_token);
+    const now = this.clock.now();
+    const lifetimeMs = Math.max(1, Number(result.expires_in ?? 300)) * 1000;
+    const token: CachedToken = {
+      accessToken: result.access_token,
+      expiresAt: now + lifetimeMs,
+      renewAt: now + lifetimeMs - Math.min(c.renewBeforeMs ?? 60_000, lifetimeMs * 0.1),
+    };
+    cache.set(this.key, token);
+    return token;
+  }
+}
+
+type DispatchFn = Dispatcher['dispatch'];
+type Handler = Dispatcher.DispatchHandler;
+type Controller = Dispatcher.DispatchController;
+
+/** A controller stand-in for failing a request before it was dispatched. */
+function idleController(): Controller {
+  return { abort: () => undefined, pause: () => undefined, resume: () => undefined, paused: false, aborted: false, reason: null } as unknown as Controller;
+}
+
+function replayable(body: unknown): boolean {
+  return body === undefined || body === null || typeof body === 'string' || Buffer.isBuffer(body) || body instanceof Uint8Array;
+}
+
+function withBearer(headers: Dispatcher.DispatchOptions['headers'], token: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) out[String(headers[i]).toLowerCase()] = String(headers[i + 1]);
+  } else if (headers && typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    for (const [k, v] of headers as Iterable<[string, string]>) out[k.toLowerCase()] = String(v);
+  } else if (headers) {
+    for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+  }
+  out.authorization = `Bearer ${token}`;
+  return out;
+}
+
+/**
+ * Sends `Authorization: Bearer <token>` from `tokens`; when the API answers 401, drops that token
+ * and sends the request once more with a fresh one (requests with a replayable body only).
+ */
+export function createOAuth2ClientCredentialsInterceptor(tokens: OAuth2TokenSource) {
+  return (dispatch: DispatchFn): DispatchFn =>
+    (opts, handler) => {
+      const signal = (opts as { signal?: AbortSignal }).signal ?? undefined;
+      let started = false;
+      let current: Controller | undefined;
+      const stable: Controller = {
+        abort: (reason?: Error) => current?.abort(reason as Error),
+        pause: () => current?.pause(),
+        resume: () => current?.resume(),
+        get paused() {
+          return current?.paused ?? false;
+        },
+        get aborted() {
+          return current?.aborted ?? false;
+        },
+        get reason() {
+          return current?.reason ?? null;
+        },
+      } as Controller;
+
+      const attempt = (retryLeft: boolean): void => {
+        tokens.getToken(signal).then(
+          (token) => {
+            let swallow = false;
+            const h: Handler = {
+              onRequestStart(controller, context) {
+                current = controller;
+                if (!started) {
+                  started = true;
+                  handler.onRequestStart?.(stable, context);
+                }
+              },
+              onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
+              onResponseStart(_controller, statusCode, headers, statusMessage) {
+                if (statusCode === 401 && retryLeft && replayable(opts.body)) {
+                  swallow = true;
+                  return;
+                }
+                handler.onResponseStart?.(stable, statusCode, headers, statusMessage);
+              },
+              onResponseData(_controller, chunk) {
+                if (!swallow) handler.onResponseData?.(stable, chunk);
+              },
+              onResponseEnd(_controller, trailers) {
+                if (swallow) {
+                  tokens.invalidate(token);
+                  attempt(false);
+                  return;
+                }
+                handler.onResponseEnd?.(stable, trailers);
+              },
+              onResponseError(_controller, err) {
+                handler.onResponseError?.(stable, err);
+              },
+            };
+            dispatch({ ...opts, headers: withBearer(opts.headers, token) }, h);
+          },
+          (err: unknown) => handler.onResponseError?.(started ? stable : idleController(), err as Error),
+        );
+      };
+      attempt(true);
+      return true;
+    };
+}

@@ -1,0 +1,469 @@
+/**
+ * Typed client for the Signal Sciences (Fastly Next-Gen WAF) API credentials: personal API access
+ * tokens, the corp-wide token settings and the per-user `accessTokenAllowed` grant.
+ *
+ * Every request carries `x-api-user` + `x-api-token` (the shared header-token interceptor) and
+ * passes the shared retry policy (idempotent calls only: GET, DELETE, and the PATCHes, which set
+ * absolute values) and, when given, a rate limiter; the vendor publishes no number, so there is no
+ * default limit. Sending is split from making sense of the reply: each `process*` function checks
+ * one answer and returns a typed value or throws a coded {@link ApiAccessError}.
+ *
+ * Creates are safe to retry. A token's value is shown only in the create response, so a token
+ * whose answer was lost can never be used; before sending the create again the client looks the
+ * name up, deletes such an orphan (it would only hold one of the user's 5 slots) and then sends
+ * again, so a lost answer never leaves a duplicate behind.
+ */
+import { composeDispatcher, type ComposeInterceptors } from '../../auth/compose';
+import { createHeaderTokenInterceptor } from '../../auth/header-token';
+import { HttpClient, httpError, path, type HttpClientOptions, type HttpMethod, type HttpResponse } from '../../auth/http';
+import { createRateLimitInterceptor, type ILimiter } from '../../auth/rate-limit';
+import { createRetryInterceptor, type RetryOptions } from '../../auth/retry';
+import { systemClock, type IClock } from '../../core/clock';
+import {
+  APIACCESS_BAD_RESPONSE,
+  APIACCESS_CONFLICT,
+  APIACCESS_FORBIDDEN,
+  APIACCESS_NETWORK_ERROR,
+  APIACCESS_TIMEOUT,
+  APIACCESS_UNAUTHORIZED,
+  ApiAccessError,
+  assertArgument,
+} from '../../core/errors';
+import type { Logger } from '../../core/log';
+import { registerSecret } from '../../core/redact';
+import type {
+  SigSciApiToken,
+  SigSciCorp,
+  SigSciCorpUser,
+  SigSciCreatedApiToken,
+  SigSciErrorBody,
+  SigSciRole,
+  SigSciTokenSettings,
+  SigSciTokenSettingsUpdate,
+  SigSciTokenStatus,
+} from './types';
+
+/** The production host; the API lives below `/api/v0`. */
+export const SIGSCI_DEFAULT_BASE_URL = 'https://dashboard.signalsciences.net';
+/** Personal tokens per user, on every plan. */
+export const SIGSCI_MAX_TOKENS_PER_USER = 5;
+const VENDOR = 'sigsci';
+const MAX_CREATE_ATTEMPTS = 3;
+/** Characters the vendor documents as "often" rejected in token names. */
+const DOCUMENTED_BAD_NAME_CHARS = /[-@!%]/;
+
+/** Settings of {@link SigSciClient}. */
+export interface SigSciClientConfig {
+  /** Host below which `/api/v0` lives, e.g. `<sandbox>/sigsci`. @default SIGSCI_DEFAULT_BASE_URL */
+  readonly baseUrl?: string;
+  /** `x-api-user`: the e-mail of the user the token belongs to. */
+  readonly email: string;
+  /** `x-api-token`: a personal API access token of that user. */
+  readonly accessToken: string;
+  /** The corp whose settings and users this client manages. */
+  readonly corpName: string;
+  /** Base undici dispatcher (an Agent) the interceptors are composed onto. */
+  readonly dispatcher: HttpClientOptions['dispatcher'];
+  /** Clock for retry waits. @default systemClock */
+  readonly clock?: IClock;
+  /** @default 30000 */
+  readonly timeoutMs?: number;
+  /** Retry policy options (clock defaults to `clock`). @default createRetryInterceptor defaults */
+  readonly retry?: RetryOptions;
+  /** Optional client-side rate limiter (the vendor publishes no number). @default none */
+  readonly limiter?: ILimiter;
+  /** @default silentLogger */
+  readonly logger?: Logger;
+}
+
+// ---- making sense of replies ------------------------------------------------------------------
+
+type Obj = Record<string, unknown>;
+
+function badResponse(what: string, res: HttpResponse, detail: string): ApiAccessError {
+  return new ApiAccessError(APIACCESS_BAD_RESPONSE, `${what}: ${VENDOR} answered HTTP ${res.status} with ${detail}.`, { status: res.status });
+}
+
+/** The vendor's `message`, when the body has one. */
+function vendorMessage(res: HttpResponse): string {
+  try {
+    const body = res.json<SigSciErrorBody>();
+    return typeof body?.message === 'string' ? body.message : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The coded error for an answer that is not a success. Beyond the status mapping of `httpError`:
+ * 401 explains the four ways a token stops working, and a 400 about the caller's IP (the allow-list
+ * rejection the vendor documents as 400) becomes APIACCESS_FORBIDDEN with field `apiAllowedIPs`.
+ */
+export function sigsciError(what: string, res: HttpResponse): ApiAccessError {
+  const base = httpError(VENDOR, res, what);
+  const opts = { status: res.status, body: base.body, ...(base.retryAfterSeconds !== undefined ? { retryAfterSeconds: base.retryAfterSeconds } : {}) };
+  if (res.status === 401) {
+    return new ApiAccessError(
+      APIACCESS_UNAUTHORIZED,
+      `${base.message}. The x-api-user / x-api-token pair was refused: the token may be wrong, deleted, belong to another user, be expired (corp apiTokenMaxAge) or be disabled (corp restrictedAccessTokens without accessTokenAllowed for its user).`,
+      opts,
+    );
+  }
+  if (res.status === 400 && /\bIP\b/.test(vendorMessage(res))) {
+    return new ApiAccessError(APIACCESS_FORBIDDEN, `${base.message}. This machine's IP address is not in the corp's apiAllowedIPs list.`, { ...opts, field: 'apiAllowedIPs' });
+  }
+  if (res.status === 403) {
+    return new ApiAccessError(APIACCESS_FORBIDDEN, `${base.message}. Only corp owners may do this.`, opts);
+  }
+  return base;
+}
+
+/** The JSON body of a success, or a coded error (any status outside `ok`, a non-JSON content type or body). */
+function successBody(what: string, res: HttpResponse, ok: readonly number[]): unknown {
+  if (!ok.includes(res.status)) throw sigsciError(what, res);
+  const type = (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') throw badResponse(what, res, `content type "${type || 'none'}" instead of application/json`);
+  return res.json();
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function check(ok: boolean, what: string, res: HttpResponse, detail: string): asserts ok {
+  if (!ok) throw badResponse(what, res, detail);
+}
+
+const TOKEN_STATUSES: readonly string[] = ['active', 'expired', 'disabled'];
+const ROLES: readonly string[] = ['owner', 'admin', 'user', 'observer'];
+
+function toToken(v: unknown, what: string, res: HttpResponse): SigSciApiToken {
+  check(isObj(v), what, res, 'a token that is not an object');
+  for (const k of ['id', 'name', 'createdBy', 'created', 'lastUsed', 'lastUsedIP', 'lastUsedUserAgent', 'expires']) {
+    check(typeof v[k] === 'string', what, res, `a token without a string "${k}"`);
+  }
+  check(v.id !== '' && v.name !== '', what, res, 'a token without an id or name');
+  check(typeof v.status === 'string' && TOKEN_STATUSES.includes(v.status), what, res, 'a token with an unknown status');
+  return {
+    id: v.id as string,
+    name: v.name as string,
+    createdBy: v.createdBy as string,
+    created: v.created as string,
+    lastUsed: v.lastUsed as string,
+    lastUsedIP: v.lastUsedIP as string,
+    lastUsedUserAgent: v.lastUsedUserAgent as string,
+    expires: v.expires as string,
+    status: v.status as SigSciTokenStatus,
+  };
+}
+
+function toList(body: unknown, what: string, res: HttpResponse): readonly unknown[] {
+  check(isObj(body) && Array.isArray(body.data), what, res, 'a body without a "data" array');
+  return body.data as unknown[];
+}
+
+function toCorp(v: unknown, what: string, res: HttpResponse): SigSciCorp {
+  check(isObj(v), what, res, 'a corp that is not an object');
+  check(typeof v.name === 'string' && v.name !== '', what, res, 'a corp without a name');
+  check(typeof v.apiTokenMaxAge === 'number' && Number.isSafeInteger(v.apiTokenMaxAge) && v.apiTokenMaxAge >= 0, what, res, 'a corp without a valid "apiTokenMaxAge"');
+  check(typeof v.restrictedAccessTokens === 'boolean', what, res, 'a corp without a boolean "restrictedAccessTokens"');
+  check(Array.isArray(v.apiAllowedIPs) && v.apiAllowedIPs.every((x) => typeof x === 'string'), what, res, 'a corp without an "apiAllowedIPs" string array');
+  return {
+    name: v.name,
+    displayName: typeof v.displayName === 'string' ? v.displayName : '',
+    created: typeof v.created === 'string' ? v.created : '',
+    authType: typeof v.authType === 'string' ? v.authType : '',
+    sessionMaxAgeDashboard: typeof v.sessionMaxAgeDashboard === 'number' ? v.sessionMaxAgeDashboard : 0,
+    apiTokenMaxAge: v.apiTokenMaxAge,
+    restrictedAccessTokens: v.restrictedAccessTokens,
+    apiAllowedIPs: [...(v.apiAllowedIPs as string[])],
+  };
+}
+
+function toUser(v: unknown, what: string, res: HttpResponse): SigSciCorpUser {
+  check(isObj(v), what, res, 'a user that is not an object');
+  check(typeof v.email === 'string' && v.email !== '', what, res, 'a user without an e-mail');
+  check(typeof v.role === 'string' && ROLES.includes(v.role), what, res, 'a user with an unknown role');
+  check(typeof v.accessTokenAllowed === 'boolean', what, res, 'a user without a boolean "accessTokenAllowed"');
+  return {
+    name: typeof v.name === 'string' ? v.name : '',
+    email: v.email,
+    role: v.role as SigSciRole,
+    status: typeof v.status === 'string' ? v.status : '',
+    accessTokenAllowed: v.accessTokenAllowed,
+    apiUser: v.apiUser === true,
+    created: typeof v.created === 'string' ? v.created : '',
+  };
+}
+
+/** `GET .../apitokens` → the tokens (values never included). */
+export function processTokenList(res: HttpResponse, what = 'listing API access tokens'): SigSciApiToken[] {
+  return toList(successBody(what, res, [200]), what, res).map((t) => toToken(t, what, res));
+}
+
+/** `GET /user/apitokens/{id}` → the token. */
+export function processToken(res: HttpResponse, what = 'reading an API access token'): SigSciApiToken {
+  return toToken(successBody(what, res, [200]), what, res);
+}
+
+/** `POST /user/apitokens` → the token and its value (registered as a secret at once). */
+export function processCreatedToken(res: HttpResponse, what = 'creating an API access token'): SigSciCreatedApiToken {
+  const body = successBody(what, res, [200, 201]);
+  check(isObj(body) && typeof body.token === 'string' && body.token !== '', what, res, 'no token value');
+  registerSecret(body.token);
+  return { ...toToken(body, what, res), token: body.token };
+}
+
+/** `DELETE ...` → nothing (200 or 204). */
+export function processDeleted(res: HttpResponse, what: string): void {
+  if (res.status !== 200 && res.status !== 204) throw sigsciError(what, res);
+}
+
+/** `GET|PATCH /corps/{corpName}` → the corp. */
+export function processCorp(res: HttpResponse, what = 'reading the corp'): SigSciCorp {
+  return toCorp(successBody(what, res, [200]), what, res);
+}
+
+/** `GET /corps` → the corps. */
+export function processCorpList(res: HttpResponse, what = 'listing corps'): SigSciCorp[] {
+  return toList(successBody(what, res, [200]), what, res).map((c) => toCorp(c, what, res));
+}
+
+/** `GET|PATCH /corps/{corpName}/users/{email}` → the user. */
+export function processUser(res: HttpResponse, what = 'reading a corp user'): SigSciCorpUser {
+  return toUser(successBody(what, res, [200]), what, res);
+}
+
+/** `GET /corps/{corpName}/users` → the users. */
+export function processUserList(res: HttpResponse, what = 'listing corp users'): SigSciCorpUser[] {
+  return toList(successBody(what, res, [200]), what, res).map((u) => toUser(u, what, res));
+}
+
+// ---- argument checks --------------------------------------------------------------------------
+
+function assertTokenName(name: unknown): asserts name is string {
+  assertArgument(typeof name === 'string' && name.trim() !== '', 'name', 'must be a non-empty string.');
+  assertArgument(name === name.trim(), 'name', 'must not start or end with white space.');
+  assertArgument(name.length <= 64, 'name', 'must be at most 64 characters.');
+  assertArgument(!DOCUMENTED_BAD_NAME_CHARS.test(name), 'name', 'must not contain "-", "@", "!" or "%" (Signal Sciences rejects them).');
+}
+
+function assertEmail(email: unknown, field: string): asserts email is string {
+  assertArgument(typeof email === 'string' && /^[^\s@]+@[^\s@]+$/.test(email), field, 'must be an e-mail address.');
+}
+
+function assertId(id: unknown): asserts id is string {
+  assertArgument(typeof id === 'string' && id !== '', 'id', 'must be a non-empty token id.');
+}
+
+function assertSettings(update: SigSciTokenSettingsUpdate): void {
+  assertArgument(typeof update === 'object' && update !== null, 'settings', 'must be an object.');
+  for (const key of Object.keys(update)) {
+    assertArgument(['apiTokenMaxAge', 'restrictedAccessTokens', 'apiAllowedIPs'].includes(key), key, 'is not a token setting (apiTokenMaxAge, restrictedAccessTokens, apiAllowedIPs).');
+  }
+  const { apiTokenMaxAge, restrictedAccessTokens, apiAllowedIPs } = update;
+  if (apiTokenMaxAge !== undefined) {
+    assertArgument(Number.isSafeInteger(apiTokenMaxAge) && apiTokenMaxAge >= 0, 'apiTokenMaxAge', 'must be a whole number of seconds, 0 for no expiration.');
+  }
+  if (restrictedAccessTokens !== undefined) assertArgument(typeof restrictedAccessTokens === 'boolean', 'restrictedAccessTokens', 'must be a boolean.');
+  if (apiAllowedIPs !== undefined) {
+    assertArgument(Array.isArray(apiAllowedIPs), 'apiAllowedIPs', 'must be an array of IPv4 addresses or CIDR ranges.');
+    for (const entry of apiAllowedIPs) {
+      assertArgument(typeof entry === 'string' && /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(entry), 'apiAllowedIPs', `${JSON.stringify(entry)} is not an IPv4 address or CIDR range.`);
+    }
+  }
+}
+
+/** True when a create may have happened without us hearing the answer. */
+function answerLost(err: unknown): boolean {
+  return ApiAccessError.isApiAccessError(err) && (err.code === APIACCESS_NETWORK_ERROR || err.code === APIACCESS_TIMEOUT || (err.status !== undefined && [502, 503, 504].includes(err.status)));
+}
+
+// ---- the client -------------------------------------------------------------------------------
+
+/** Signal Sciences API credentials: personal tokens, corp token settings, per-user grants. */
+export class SigSciClient {
+  /** The corp this client manages. */
+  readonly corpName: string;
+  private readonly http: HttpClient;
+
+  constructor(config: SigSciClientConfig) {
+    assertEmail(config.email, 'email');
+    assertArgument(typeof config.accessToken === 'string' && config.accessToken.trim() !== '', 'accessToken', 'must be a non-empty string.');
+    assertArgument(typeof config.corpName === 'string' && /^[A-Za-z0-9._-]+$/.test(config.corpName), 'corpName', 'must be a corp short name such as "my-corp".');
+    assertArgument(typeof config.dispatcher?.compose === 'function', 'dispatcher', 'must be an undici Dispatcher (e.g. an Agent).');
+    registerSecret(config.accessToken);
+    this.corpName = config.corpName;
+    const interceptors: ComposeInterceptors = {
+      retry: createRetryInterceptor({ clock: config.clock ?? systemClock, ...config.retry }),
+      auth: createHeaderTokenInterceptor({ 'x-api-user': config.email, 'x-api-token': config.accessToken }),
+      ...(config.limiter ? { rateLimit: createRateLimitInterceptor(config.limiter) } : {}),
+    };
+    this.http = new HttpClient({
+      baseUrl: (config.baseUrl ?? SIGSCI_DEFAULT_BASE_URL).replace(/\/+$/, ''),
+      dispatcher: composeDispatcher(config.dispatcher, interceptors),
+      vendor: VENDOR,
+      timeoutMs: config.timeoutMs ?? 30_000,
+      ...(config.logger ? { logger: config.logger } : {}),
+    });
+  }
+
+  /** Sends one request and returns the raw answer (see {@link HttpClient.request}). */
+  private send(method: HttpMethod, route: string, body?: object, signal?: AbortSignal): Promise<HttpResponse> {
+    return this.http.request({
+      method,
+      path: route,
+      ...(body !== undefined ? { body } : {}),
+      // The PATCHes set absolute values: sending one twice changes nothing.
+      ...(method === 'PATCH' ? { idempotent: true } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  private get corpPath(): string {
+    return path`/api/v0/corps/${this.corpName}`;
+  }
+
+  // ---- personal API access tokens (the caller's own; PROPOSED routes) ----
+
+  /** The caller's tokens (never their values). */
+  async listTokens(signal?: AbortSignal): Promise<SigSciApiToken[]> {
+    return processTokenList(await this.send('GET', '/api/v0/user/apitokens', undefined, signal));
+  }
+
+  /** One of the caller's tokens; APIACCESS_NOT_FOUND when there is none with `id`. */
+  async getToken(id: string, signal?: AbortSignal): Promise<SigSciApiToken> {
+    assertId(id);
+    return processToken(await this.send('GET', path`/api/v0/user/apitokens/${id}`, undefined, signal), `reading API access token ${id}`);
+  }
+
+  /** The caller's token named `name`, or undefined. */
+  async findTokenByName(name: string, signal?: AbortSignal): Promise<SigSciApiToken | undefined> {
+    assertArgument(typeof name === 'string' && name !== '', 'name', 'must be a non-empty string.');
+    return (await this.listTokens(signal)).find((t) => t.name === name);
+  }
+
+  /**
+   * Creates a token for the caller and returns it with its value (shown only this once; it is
+   * registered for redaction). APIACCESS_CONFLICT when the caller already has a token of that
+   * name. Safe to retry: see the module comment.
+   */
+  async createToken(name: string, signal?: AbortSignal): Promise<SigSciCreatedApiToken> {
+    assertTokenName(name);
+    const what = `creating API access token "${name}"`;
+    const existing = await this.findTokenByName(name, signal);
+    if (existing) {
+      throw new ApiAccessError(
+        APIACCESS_CONFLICT,
+        `${what}: a token with this name already exists (id ${existing.id}). Its value is shown only at creation and cannot be read again: delete it or choose another name.`,
+        { field: 'name' },
+      );
+    }
+    for (let attempt = 1; ; attempt++) {
+      let res: HttpResponse;
+      try {
+        res = await this.send('POST', '/api/v0/user/apitokens', { name }, signal);
+        if (res.status < 500) return processCreatedToken(res, what);
+        throw sigsciError(what, res);
+      } catch (err) {
+        if (!answerLost(err)) throw err;
+        if (attempt >= MAX_CREATE_ATTEMPTS) {
+          // Giving up: still try not to leave an unusable token behind, but report the real failure.
+          await this.removeOrphan(name, signal).catch(() => undefined);
+          throw err;
+        }
+      }
+      await this.removeOrphan(name, signal);
+    }
+  }
+
+  /**
+   * After a create whose answer was lost: the create may have happened, and its value went with
+   * the answer, so such a token can never be used. Remove it, so that at most one token of this
+   * name exists once the create is sent again. (The name was checked free before the first send.)
+   */
+  private async removeOrphan(name: string, signal?: AbortSignal): Promise<void> {
+    const orphan = await this.findTokenByName(name, signal);
+    if (orphan) await this.deleteToken(orphan.id, signal);
+  }
+
+  /** Deletes one of the caller's tokens; APIACCESS_NOT_FOUND when there is none with `id`. */
+  async deleteToken(id: string, signal?: AbortSignal): Promise<void> {
+    assertId(id);
+    processDeleted(await this.send('DELETE', path`/api/v0/user/apitokens/${id}`, undefined, signal), `deleting API access token ${id}`);
+  }
+
+  // ---- owner views (PROPOSED routes) ----
+
+  /** Every token of the corp, with creator and live status (owners only). */
+  async listCorpTokens(signal?: AbortSignal): Promise<SigSciApiToken[]> {
+    return processTokenList(await this.send('GET', `${this.corpPath}/apitokens`, undefined, signal), 'listing the corp API access tokens');
+  }
+
+  /** Deletes any token of the corp (owners only). */
+  async deleteCorpToken(id: string, signal?: AbortSignal): Promise<void> {
+    assertId(id);
+    processDeleted(await this.send('DELETE', `${this.corpPath}${path`/apitokens/${id}`}`, undefined, signal), `deleting API access token ${id} of the corp`);
+  }
+
+  // ---- corp token settings ----
+
+  /** The corps the caller belongs to. */
+  async listCorps(signal?: AbortSignal): Promise<SigSciCorp[]> {
+    return processCorpList(await this.send('GET', '/api/v0/corps', undefined, signal));
+  }
+
+  /** The managed corp. */
+  async getCorp(signal?: AbortSignal): Promise<SigSciCorp> {
+    return processCorp(await this.send('GET', this.corpPath, undefined, signal), `reading corp ${this.corpName}`);
+  }
+
+  /** The corp-wide token settings. */
+  async getTokenSettings(signal?: AbortSignal): Promise<SigSciTokenSettings> {
+    return settingsOf(await this.getCorp(signal));
+  }
+
+  /**
+   * Changes the corp-wide token settings (owners only) and returns them as the vendor now holds
+   * them. Careful: `restrictedAccessTokens: true` disables the caller's own token unless its user
+   * was granted `accessTokenAllowed` first, a shorter `apiTokenMaxAge` expires old tokens at once,
+   * and an `apiAllowedIPs` list without this machine's address locks this client out.
+   */
+  async updateTokenSettings(update: SigSciTokenSettingsUpdate, signal?: AbortSignal): Promise<SigSciTokenSettings> {
+    assertSettings(update);
+    const body: Record<string, unknown> = {};
+    if (update.apiTokenMaxAge !== undefined) body.apiTokenMaxAge = update.apiTokenMaxAge;
+    if (update.restrictedAccessTokens !== undefined) body.restrictedAccessTokens = update.restrictedAccessTokens;
+    if (update.apiAllowedIPs !== undefined) body.apiAllowedIPs = [...update.apiAllowedIPs];
+    return settingsOf(processCorp(await this.send('PATCH', this.corpPath, body, signal), `updating the API access token settings of corp ${this.corpName}`));
+  }
+
+  // ---- users and their accessTokenAllowed grant ----
+
+  /** The users of the corp. */
+  async listUsers(signal?: AbortSignal): Promise<SigSciCorpUser[]> {
+    return processUserList(await this.send('GET', `${this.corpPath}/users`, undefined, signal));
+  }
+
+  /** One user of the corp; APIACCESS_NOT_FOUND when unknown. */
+  async getUser(email: string, signal?: AbortSignal): Promise<SigSciCorpUser> {
+    assertEmail(email, 'email');
+    return processUser(await this.send('GET', `${this.corpPath}${path`/users/${email}`}`, undefined, signal), 'reading a corp user');
+  }
+
+  /** Whether `email` may create and use tokens while the corp restricts them. */
+  async getAccessTokenAllowed(email: string, signal?: AbortSignal): Promise<boolean> {
+    return (await this.getUser(email, signal)).accessTokenAllowed;
+  }
+
+  /** Grants or withdraws `accessTokenAllowed` (owners only); returns the updated user. */
+  async setAccessTokenAllowed(email: string, allowed: boolean, signal?: AbortSignal): Promise<SigSciCorpUser> {
+    assertEmail(email, 'email');
+    assertArgument(typeof allowed === 'boolean', 'accessTokenAllowed', 'must be a boolean.');
+    return processUser(await this.send('PATCH', `${this.corpPath}${path`/users/${email}`}`, { accessTokenAllowed: allowed }, signal), 'updating accessTokenAllowed of a corp user');
+  }
+}
+
+function settingsOf(corp: SigSciCorp): SigSciTokenSettings {
+  return { apiTokenMaxAge: corp.apiTokenMaxAge, restrictedAccessTokens: corp.restrictedAccessTokens, apiAllowedIPs: [...corp.apiAllowedIPs] };
+}

@@ -1,0 +1,38 @@
+/**
+ * Signal Sciences / Fastly Next-Gen WAF sandbox: the real `/api/v0/...` paths below `/sigsci`,
+ * header authentication with personal API access tokens, and the corp-wide token settings
+ * (`apiTokenMaxAge`, `restrictedAccessTokens`, `apiAllowedIPs`) enforced live on every request.
+ */
+import type { EmulatorFactory, VendorEmulator } from '../../../sandbox/types';
+import { clone } from '../../../sandbox/util';
+import { buildRoutes } from './routes';
+import { parseState, seedState, type SigSciState } from './state';
+
+export {
+  MAX_TOKENS_PER_USER,
+  SEED_CORP,
+  SEED_OWNER_EMAIL,
+  SEED_OWNER_TOKEN,
+  SEED_OWNER_TOKEN_ID,
+  SEED_OWNER_TOKEN_NAME,
+  SEED_USER_EMAIL,
+  digest as sigsciTokenDigest,
+  type SigSciState,
+} from './state';
+
+/** Builds the `sigsci` emulator (prefix `/sigsci`). */
+export const createSigSciEmulator: EmulatorFactory = (ctx): VendorEmulator => {
+  let state: SigSciState = seedState(ctx.clock.now());
+  return {
+    name: 'sigsci',
+    prefix: '/sigsci',
+    router: buildRoutes(() => state, ctx.clock),
+    snapshot: () => clone(state),
+    restore: (doc: unknown) => {
+      state = parseState(doc);
+    },
+    reset: () => {
+      state = seedState(ctx.clock.now());
+    },
+  };
+};
