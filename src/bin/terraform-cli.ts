@@ -33,10 +33,13 @@ export function terraformEnv(workDir: string, extra: Record<string, string | und
 export function runTerraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const [command, ...rest] = args;
+    // -no-color goes right after the (sub)command words, before any positional argument.
+    const words = args[0] === 'state' || args[0] === 'providers' ? 2 : 1;
+    const command = args.slice(0, words).join(' ');
+    const rest = args.slice(words);
     // Run in the stack folder itself (not -chdir): Terraform resolves implied local mirrors
     // (terraform.d/plugins) against the process's working directory.
-    const child = spawn('terraform', [command ?? 'version', '-no-color', ...rest], {
+    const child = spawn('terraform', [...(command ? command.split(' ') : ['version']), '-no-color', ...rest], {
       cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,8 @@ import { vendorEmulators } from '../../src/vendors/registry';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
+export type TerraformRunLike = TerraformRun;
+
 export interface Harness {
   readonly sandbox: Sandbox;
   readonly work: string;
@@ -49,7 +51,7 @@ export function plainStack(h: Harness, name: string, resources: Record<string, R
       terraform: { required_providers: { apiaccess: { source: 'apiaccess.local/apiaccess/apiaccess', version: '0.1.0' } } },
       provider: { apiaccess: {} },
       resource: resources,
-    }),
+    }, null, 2),
   );
   return dir;
 }
