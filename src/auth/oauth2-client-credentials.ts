@@ -7,7 +7,8 @@
 import * as oauth from 'oauth4webapi';
 import { type Dispatcher, fetch as undiciFetch } from 'undici';
 import { type IClock, systemClock } from '../core/clock';
-import { APIACCESS_OAUTH_ERROR, APIACCESS_NETWORK_ERROR, ApiAccessError } from '../core/errors';
+import { createHash } from 'node:crypto';
+import { APIACCESS_ABORTED, APIACCESS_OAUTH_ERROR, APIACCESS_NETWORK_ERROR, ApiAccessError } from '../core/errors';
 import { redact, registerSecret } from '../core/redact';
 
 /** How the client proves its identity at the token endpoint. */
@@ -28,6 +29,28 @@ export interface OAuth2ClientCredentialsConfig {
   readonly clock?: IClock;
   /** Renew this long before expiry at most. @default 60_000 */
   readonly renewBeforeMs?: number;
+  /** Time limit of one token request. @default 30_000 */
+  readonly timeoutMs?: number;
+}
+
+/** Resolves like `promise`, or rejects with APIACCESS_ABORTED as soon as `signal` aborts. */
+function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new ApiAccessError(APIACCESS_ABORTED, 'The token request was cancelled.', { cause: signal.reason }));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new ApiAccessError(APIACCESS_ABORTED, 'The token request was cancelled.', { cause: signal.reason }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 interface CachedToken {
@@ -53,21 +76,29 @@ export class OAuth2TokenSource {
   requests = 0;
 
   constructor(private readonly config: OAuth2ClientCredentialsConfig) {
-    this.key = `${config.tokenEndpoint}\n${config.clientId}\n${config.scope}`;
+    // The secret (hashed) and method are part of the key: a source with wrong credentials must
+    // never be handed a token another source obtained for the same client.
+    const secretHash = createHash('sha256').update(config.clientSecret).digest('hex');
+    this.key = [config.tokenEndpoint, config.clientId, config.scope, config.authMethod ?? 'client_secret_post', secretHash].join('\n');
     this.clock = config.clock ?? systemClock;
     registerSecret(config.clientSecret);
   }
 
   /** A valid access token, from the cache when it is not due for renewal. */
   async getToken(signal?: AbortSignal): Promise<string> {
+    if (signal?.aborted) throw new ApiAccessError(APIACCESS_ABORTED, 'The token request was cancelled.', { cause: signal.reason });
     const cached = cache.get(this.key);
     if (cached && this.clock.now() < cached.renewAt) return cached.accessToken;
     let pending = inFlight.get(this.key);
     if (!pending) {
-      pending = this.fetchToken(signal).finally(() => inFlight.delete(this.key));
+      // The shared request has its own time limit; one caller giving up must not fail the others.
+      const shared: Promise<CachedToken> = this.fetchToken(AbortSignal.timeout(this.config.timeoutMs ?? 30_000)).finally(() => {
+        if (inFlight.get(this.key) === shared) inFlight.delete(this.key);
+      });
+      pending = shared;
       inFlight.set(this.key, pending);
     }
-    return (await pending).accessToken;
+    return (await raceAbort(pending, signal)).accessToken;
   }
 
   /** Forgets `token` (after the API rejected it) so the next call fetches a new one. */
@@ -93,6 +124,7 @@ export class OAuth2TokenSource {
     try {
       response = await oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams({ scope: c.scope }), options);
     } catch (err) {
+      if (signal?.aborted) throw new ApiAccessError(APIACCESS_ABORTED, `The token request to ${c.tokenEndpoint} was cancelled or timed out.`, { cause: err });
       throw new ApiAccessError(APIACCESS_NETWORK_ERROR, `Could not reach the token endpoint ${c.tokenEndpoint}: ${redact(String((err as Error)?.message ?? err))}`, { cause: err });
     }
     let result: oauth.TokenEndpointResponse;

@@ -211,14 +211,13 @@ export class ProviderEngine {
       return { value: prior, diagnostics: diags };
     }
     const complete = this.complete(r.handler.schema, state);
-    this.checkResult(typeName, r.handler.schema, planned, complete, creating, diags);
-    if (diags.hasErrors && creating && typeof complete.id === 'string') {
-      diags.error(
-        'Object May Exist Outside Terraform',
-        `The vendor created ${typeName} "${complete.id}" but the provider could not record it consistently. Import it with: terraform import <address> ${complete.id}`,
-      );
+    if (diags.hasErrors) {
+      // The handler got the object only part of the way (e.g. created but permissions refused):
+      // record what exists, unknowns as null, so Terraform keeps it (tainted) instead of losing it.
+      return { value: withoutUnknowns(complete), diagnostics: diags };
     }
-    return { value: diags.hasErrors && creating ? null : complete, diagnostics: diags };
+    this.checkResult(typeName, r.handler.schema, planned, complete, creating, diags);
+    return { value: diags.hasErrors ? withoutUnknowns(complete) : complete, diagnostics: diags };
   }
 
   async readResource(typeName: string, state: ObjectValue): Promise<EngineResult<ObjectValue | null>> {
@@ -312,6 +311,13 @@ export class ProviderEngine {
       }
     }
   }
+}
+
+/** Replaces unknown attribute values with null (a result returned alongside errors). */
+function withoutUnknowns(state: ObjectValue): ObjectValue {
+  const out: ObjectValue = {};
+  for (const [k, v] of Object.entries(state)) out[k] = containsUnknown(v) ? null : v;
+  return out;
 }
 
 function sameValue(a: AttributeSchema, x: CtyValue, y: CtyValue): boolean {

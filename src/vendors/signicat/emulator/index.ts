@@ -29,13 +29,19 @@ const TOKEN_HEADERS = { 'content-type': 'application/json; charset=UTF-8', 'cach
 const ERROR_TYPE = 'https://developer.signicat.com/docs/error-codes/';
 
 function oauthError(error: string, description: string, status = 400): SandboxResponse {
-  return { status, headers: TOKEN_HEADERS, body: { error, error_description: description } };
+  // RFC 6749 §5.2: a 401 answer to Basic client authentication carries WWW-Authenticate.
+  const headers = status === 401 ? { ...TOKEN_HEADERS, 'www-authenticate': `Basic realm="signicat", error="${error}"` } : TOKEN_HEADERS;
+  return { status, headers, body: { error, error_description: description } };
 }
 
 function apiError(status: number, code: string, title: string, detail: string, invalidParams?: { name: string; reason: string }[]): SandboxResponse {
   return {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      // RFC 6750 §3: Bearer-protected routes say why a token was refused.
+      ...(status === 401 ? { 'www-authenticate': `Bearer error="${code}"` } : {}),
+    },
     body: { type: ERROR_TYPE, title, detail, code, status, traceId: randomHex(32), ...(invalidParams ? { invalidParams } : {}) },
   };
 }
@@ -277,7 +283,7 @@ export class SignicatEmulator implements VendorEmulator {
     const invalid: { name: string; reason: string }[] = [];
     const nameProblem = validName(b.value.name);
     if (nameProblem) invalid.push({ name: 'name', reason: nameProblem });
-    const lifetime = b.value.accessTokenLifetime ?? DEFAULT_LIFETIME;
+    const lifetime = 'accessTokenLifetime' in b.value ? b.value.accessTokenLifetime : DEFAULT_LIFETIME;
     const lifetimeProblem = validLifetime(lifetime);
     if (lifetimeProblem) invalid.push({ name: 'accessTokenLifetime', reason: lifetimeProblem });
     if (invalid.length > 0) return apiError(400, 'validation_error', 'Validation failed.', 'One or more fields are invalid.', invalid);

@@ -107,11 +107,18 @@ export function assertState(doc: unknown): asserts doc is SignicatState {
   if (typeof s.accountId !== 'string') fail('"accountId" must be a string');
   if (!Array.isArray(s.clients)) fail('"clients" must be an array');
   if (!s.tokens || typeof s.tokens !== 'object') fail('"tokens" must be an object');
+  const ids = new Set<string>();
   for (const [i, c] of (s.clients as unknown[]).entries()) {
     const r = c as Record<string, unknown>;
     if (typeof r?.id !== 'string' || typeof r.name !== 'string' || typeof r.accountId !== 'string') fail(`clients[${i}] needs id, name, accountId strings`);
-    if (typeof r.accessTokenLifetime !== 'number') fail(`clients[${i}].accessTokenLifetime must be a number`);
+    if (ids.has(r.id as string)) fail(`clients[${i}].id "${String(r.id)}" is not unique`);
+    ids.add(r.id as string);
+    const lifetime = r.accessTokenLifetime;
+    if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < MIN_LIFETIME || lifetime > MAX_LIFETIME) {
+      fail(`clients[${i}].accessTokenLifetime must be a whole number from ${MIN_LIFETIME} to ${MAX_LIFETIME}`);
+    }
     if (!Array.isArray(r.permissions) || !Array.isArray(r.secrets)) fail(`clients[${i}] needs permissions and secrets arrays`);
+    if ((r.permissions as unknown[]).some((p) => typeof p !== 'string')) fail(`clients[${i}].permissions must be strings`);
     for (const [j, sec] of (r.secrets as unknown[]).entries()) {
       const x = sec as Record<string, unknown>;
       if (typeof x?.id !== 'string' || typeof x.sha256 !== 'string') fail(`clients[${i}].secrets[${j}] needs id and sha256`);
