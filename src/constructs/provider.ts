@@ -5,8 +5,7 @@
  * package's provider with the same Node.js. `terraform init` then finds the provider offline,
  * from a fresh clone at any path, with no CLI configuration and no registry.
  */
-import { App, Aspects, TerraformProvider, TerraformStack } from 'cdktf';
-import type { IConstruct } from 'constructs';
+import { type ISynthesisSession, TerraformProvider, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -82,9 +81,37 @@ export function writeProviderMirror(stackDir: string): string {
   return file;
 }
 
+const MIRROR_WRITER = Symbol.for('apiaccess.mirrorWriter');
+
+/**
+ * Wraps the stack's synthesizer once, so that after the stack is written the provider mirror is
+ * written next to it, in whatever folder the synthesis session uses (cdktf synth, Testing.fullSynth).
+ */
+function installMirrorWriter(stack: TerraformStack): void {
+  const marked = stack as unknown as Record<symbol, boolean>;
+  if (marked[MIRROR_WRITER]) return;
+  marked[MIRROR_WRITER] = true;
+  const inner = stack.synthesizer;
+  stack.synthesizer = {
+    synthesize(session: ISynthesisSession): void {
+      inner.synthesize(session);
+      writeProviderMirror(join(session.outdir, session.manifest.forStack(stack).workingDirectory));
+    },
+  };
+}
+
 /** The apiaccess Terraform provider. */
 export class ApiAccessProvider extends TerraformProvider {
   private readonly props: ApiAccessProviderProps;
+  private _alias?: string;
+
+  /** The alias resources use to pick this configuration (`apiaccess.<alias>`). */
+  override get alias(): string | undefined {
+    return this._alias;
+  }
+  override set alias(value: string | undefined) {
+    this._alias = value;
+  }
 
   constructor(scope: Construct, id: string, props: ApiAccessProviderProps = {}) {
     super(scope, id, {
@@ -95,21 +122,12 @@ export class ApiAccessProvider extends TerraformProvider {
     checkNotLiteralSecret(this, 'signicatClientSecret', props.signicatClientSecret, 'APIACCESS_SIGNICAT_CLIENT_SECRET');
     this.props = props;
     this.alias = props.alias;
-    if (props.writeProviderMirror ?? true) {
-      // Aspects run at the start of each stack's synthesis; the stack folder is cdktf.out/stacks/<stack id>.
-      const stack = TerraformStack.of(this);
-      Aspects.of(stack).add({
-        visit: (node: IConstruct): void => {
-          if (node === this) writeProviderMirror(join(App.of(stack).outdir, 'stacks', stack.node.id));
-        },
-      });
-    }
+    if (props.writeProviderMirror ?? true) installMirrorWriter(TerraformStack.of(this));
   }
 
   protected override synthesizeAttributes(): { [name: string]: unknown } {
     const p = this.props;
     return {
-      alias: p.alias,
       sandbox_url: p.sandboxUrl,
       signicat_base_url: p.signicatBaseUrl,
       signicat_client_id: p.signicatClientId,

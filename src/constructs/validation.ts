@@ -6,12 +6,23 @@
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
 
-/** An error tied to a construct path and a prop name. */
+const BRAND = Symbol.for('apiaccess.ApiAccessValidationError');
+
+/** An error tied to a construct path and a prop name. Identify it with {@link ApiAccessValidationError.isApiAccessValidationError}. */
 export class ApiAccessValidationError extends Error {
+  /** True when `x` is an ApiAccessValidationError from any copy of this package. */
+  static isApiAccessValidationError(x: unknown): x is ApiAccessValidationError {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   readonly code = 'APIACCESS_INVALID_ARGUMENT';
+  /** The prop at fault. */
+  readonly prop: string;
   constructor(scope: Construct, prop: string, message: string) {
     super(`${scope.node.path}: ${prop} ${message}`);
     this.name = 'ApiAccessValidationError';
+    this.prop = prop;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 

@@ -16,7 +16,7 @@
  *   injects failures before the vendor's routes run; `GET` lists, `DELETE` clears them.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import type { IClock } from '../core/clock';
 import { OffsetClock } from './clock';
 import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse, VendorEmulator } from './types';
@@ -29,6 +29,7 @@ export interface MovableClock extends IClock {
 
 /** One call the sandbox saw. */
 export interface JournalEntry {
+  /** The vendor whose prefix matched; empty when none did. */
   readonly vendor: string;
   readonly method: string;
   readonly path: string;
@@ -102,8 +103,16 @@ export class Sandbox {
     return Object.fromEntries(this.emulators.map((e) => [e.name, e.snapshot()]));
   }
 
+  /** Replaces the state of the vendors named in `doc`; all or nothing. */
   restore(doc: Record<string, unknown>): void {
-    for (const [name, state] of Object.entries(doc)) this.emulator(name).restore(state);
+    const targets = Object.keys(doc).map((name) => this.emulator(name));
+    const before = targets.map((e) => e.snapshot());
+    try {
+      for (const e of targets) e.restore(doc[e.name]);
+    } catch (err) {
+      targets.forEach((e, i) => e.restore(before[i]));
+      throw err;
+    }
   }
 
   reset(): void {
@@ -133,11 +142,17 @@ export class Sandbox {
     const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     const method = (req.method ?? 'GET').toUpperCase();
+    if (pathname.startsWith('/__sandbox/')) {
+      send(res, this.control(method, pathname, rawBody));
+      return;
+    }
+    const emulator = this.emulators.find((e) => pathname === e.prefix || pathname.startsWith(`${e.prefix}/`));
+    if (!emulator) {
+      this.record('', method, pathname, 404, true);
+      return send(res, unmatched(method, pathname));
+    }
+    const path = pathname.slice(emulator.prefix.length) || '/';
     try {
-      if (pathname.startsWith('/__sandbox/')) return send(res, this.control(method, pathname, rawBody));
-      const emulator = this.emulators.find((e) => pathname === e.prefix || pathname.startsWith(`${e.prefix}/`));
-      if (!emulator) return send(res, unmatched(method, pathname));
-      const path = pathname.slice(emulator.prefix.length) || '/';
       const fault = this.takeFault(emulator.name);
       if (fault) {
         if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
@@ -178,6 +193,7 @@ export class Sandbox {
       this.record(emulator.name, method, path, out.status, false);
       send(res, out);
     } catch (err) {
+      this.record(emulator.name, method, path, 500, false);
       send(res, { status: 500, body: { error: `sandbox: ${err instanceof Error ? err.message : String(err)}` } });
     }
   }
@@ -227,7 +243,7 @@ export class Sandbox {
         }
         case 'PUT /__sandbox/caller-ip': {
           const b = json();
-          if (typeof b.ip !== 'string' || !/^[0-9a-fA-F.:]+$/.test(b.ip)) return bad('caller-ip: send {"ip": "<IPv4 or IPv6 address>"}');
+          if (typeof b.ip !== 'string' || isIP(b.ip) === 0) return bad('caller-ip: send {"ip": "<IPv4 or IPv6 address>"}');
           this.callerIp = b.ip;
           return { status: 200, body: { ip: b.ip } };
         }

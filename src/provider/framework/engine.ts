@@ -45,7 +45,7 @@ export class ProviderEngine {
   private readonly resources = new Map<string, Registered>();
   private readonly clients = new Map<string, unknown>();
   private settings = new Map<string, VendorSettings>();
-  private readonly stopController = new AbortController();
+  private stopController = new AbortController();
   readonly providerSchema: ResourceSchema;
 
   constructor(
@@ -113,7 +113,10 @@ export class ProviderEngine {
       }
     }
     const sandboxUrl = str(config[SANDBOX_URL_SETTING]) ?? str(this.env[SANDBOX_URL_ENV]);
+    // A reattached provider is configured more than once: start from the new settings.
     this.settings = new Map();
+    this.clients.clear();
+    if (this.stopController.signal.aborted) this.stopController = new AbortController();
     for (const vendor of this.vendors) {
       const fromSandbox = sandboxUrl ? vendor.sandboxSettings(sandboxUrl.replace(/\/+$/, '')) : {};
       const resolved: Record<string, string | null> = {};

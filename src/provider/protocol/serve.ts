@@ -118,8 +118,14 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
     Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
       logger.debug('shutdown requested');
       callback(null, {});
-      setImmediate(() => {
+      // Let the reply go out, then stop; force it if a stream hangs on.
+      const force = setTimeout(() => {
         close();
+        exit(0);
+      }, 1000);
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        cleanup();
         exit(0);
       });
     },

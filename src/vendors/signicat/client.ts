@@ -31,7 +31,16 @@ export interface SignicatClientConfig {
   readonly clock?: IClock;
   /** @default 30000 */
   readonly timeoutMs?: number;
+  /**
+   * After a create whose answer was lost (timeout, reset), how long to keep looking for the object
+   * before sending the create again: a timed-out request may still be on its way. @default 3000
+   */
+  readonly lostAnswerGraceMs?: number;
 }
+
+/** Clock skew allowed between us and the vendor when matching objects "created since we asked". */
+const CREATED_SKEW_MS = 5_000;
+const LOOKUP_INTERVAL_MS = 250;
 
 function lostAnswer(err: unknown): boolean {
   return ApiAccessError.isApiAccessError(err) && (err.code === APIACCESS_NETWORK_ERROR || err.code === APIACCESS_TIMEOUT);
@@ -122,10 +131,24 @@ export class SignicatClient {
       return await send();
     } catch (err) {
       if (!lostAnswer(err)) throw err;
-      const found = (await this.listApiClients(signal))
-        .filter((c) => c.name === input.name && Date.parse(c.createdAt) >= started - 5_000)
-        .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
-      return found ?? (await send());
+      const mine = async (): Promise<ApiClient[]> =>
+        (await this.listApiClients(signal)).filter((c) => c.name === input.name && Date.parse(c.createdAt) >= started - CREATED_SKEW_MS);
+      const found = await this.lookForLostCreate(mine, signal);
+      const keep = found.length > 0 ? newest(found) : await send();
+      // A create that was still in flight may have landed meanwhile: keep exactly one.
+      for (const extra of (await mine()).filter((c) => c.id !== keep.id)) await this.deleteApiClient(extra.id, signal);
+      return keep;
+    }
+  }
+
+  /** Polls `lookup` until it finds something or the grace period ends. */
+  private async lookForLostCreate<T>(lookup: () => Promise<T[]>, signal?: AbortSignal): Promise<T[]> {
+    const deadline = this.clock.now() + (this.config.lostAnswerGraceMs ?? 3_000);
+    for (let wait = LOOKUP_INTERVAL_MS; ; wait *= 2) {
+      const found = await lookup();
+      const left = deadline - this.clock.now();
+      if (found.length > 0 || left <= 0) return found;
+      await this.clock.sleep(Math.min(wait, left), signal);
     }
   }
 
@@ -185,9 +208,13 @@ export class SignicatClient {
       return await send();
     } catch (err) {
       if (!lostAnswer(err)) throw err;
-      const orphans = (await this.listSecrets(clientId, signal)).filter((s) => s.name === name && Date.parse(s.createdAt) >= started - 5_000);
-      for (const s of orphans) await this.deleteSecret(clientId, s.id, signal);
-      return send();
+      const mine = async (): Promise<SecretMetadata[]> =>
+        (await this.listSecrets(clientId, signal)).filter((x) => x.name === name && Date.parse(x.createdAt) >= started - CREATED_SKEW_MS);
+      // Nobody can read a secret whose answer was lost: delete it, then create a new one.
+      for (const orphan of await this.lookForLostCreate(mine, signal)) await this.deleteSecret(clientId, orphan.id, signal);
+      const created = await send();
+      for (const late of (await mine()).filter((x) => x.id !== created.id)) await this.deleteSecret(clientId, late.id, signal);
+      return created;
     }
   }
 
@@ -198,6 +225,10 @@ export class SignicatClient {
     if (res.status !== 204 && res.status !== 200) this.fail(res, `Deleting secret "${secretId}" of API client "${clientId}" failed`);
     return true;
   }
+}
+
+function newest(clients: readonly ApiClient[]): ApiClient {
+  return [...clients].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0]!;
 }
 
 function isApiClient(v: unknown): boolean {

@@ -1,0 +1,449 @@
+import { parse as parseProto, type Type } from 'protobufjs';
+import { silentLogger } from '../../../src/core/log';
+import { clearRegisteredSecrets } from '../../../src/core/redact';
+import { isUnknown, UNKNOWN, type CtyType, type CtyValue } from '../../../src/provider/framework/cty';
+import { ProviderEngine } from '../../../src/provider/framework/engine';
+import type { VendorProvider } from '../../../src/provider/framework/provider';
+import type { ObjectValue } from '../../../src/provider/framework/resource';
+import { impliedType } from '../../../src/provider/framework/schema';
+import { decodeDynamicValue, encodeDynamicValue } from '../../../src/provider/protocol/dynamic-value';
+import { TFPLUGIN6_PROTO } from '../../../src/provider/protocol/proto';
+import { createProviderHandlers } from '../../../src/provider/protocol/provider-service';
+import type { SignicatClient } from '../../../src/vendors/signicat/client';
+import { signicatProvider } from '../../../src/vendors/signicat/provider';
+import type { ApiClient, CreateApiClientInput, UpdateApiClientInput } from '../../../src/vendors/signicat/types';
+import { makeFakeVendor, proposedNew, WIDGET, WIDGET_SCHEMA, widgetConfig } from '../_fake-vendor';
+
+type Res = Record<string, unknown>;
+type Handlers = ReturnType<typeof createProviderHandlers>;
+
+const WIDGET_TYPE = impliedType(WIDGET_SCHEMA);
+/** What proto-loader (defaults: true) hands over for an unset DynamicValue field. */
+const NULL_DV = { msgpack: Buffer.from([0xc0]), json: Buffer.alloc(0) };
+
+/** A DynamicValue as Terraform sends it (msgpack, json empty). */
+function dv(type: CtyType, value: CtyValue): { msgpack: Buffer; json: Buffer } {
+  return value === null ? NULL_DV : { msgpack: Buffer.from(encodeDynamicValue(type, value).msgpack), json: Buffer.alloc(0) };
+}
+
+const root = parseProto(TFPLUGIN6_PROTO, { keepCase: true }).root;
+
+/**
+ * Sends a response through the real tfplugin6 message type (fromObject → encode → decode), as
+ * grpc-js would: proves the handler's object fits the wire, and returns what Terraform receives.
+ */
+function overWire(message: string, res: object): Res {
+  const t: Type = root.lookupType(`tfplugin6.${message}`);
+  const bytes = t.encode(t.fromObject(res)).finish();
+  return t.toObject(t.decode(bytes), { enums: String, longs: Number, defaults: true, arrays: true, objects: true, oneofs: true }) as Res;
+}
+
+async function call(handlers: Handlers, rpc: string, req: Record<string, unknown>): Promise<Res> {
+  const fn = handlers[rpc];
+  if (!fn) throw new Error(`no handler for ${rpc}`);
+  const res = await fn(req);
+  return overWire(`${rpc}.Response`, res);
+}
+
+function setup() {
+  const fake = makeFakeVendor();
+  const engine = new ProviderEngine([fake.vendor as VendorProvider], silentLogger, {});
+  const handlers = createProviderHandlers(engine, silentLogger);
+  return { ...fake, engine, handlers };
+}
+
+const PROVIDER_CONFIG_TYPE: CtyType = ['object', { fake_endpoint: 'string', fake_project: 'string', fake_token: 'string', sandbox_url: 'string' }];
+
+async function configure(handlers: Handlers, token = 'tok-123456789'): Promise<Res> {
+  return call(handlers, 'ConfigureProvider', {
+    terraform_version: '1.11.4',
+    config: dv(PROVIDER_CONFIG_TYPE, { fake_endpoint: null, fake_project: null, fake_token: token, sandbox_url: null }),
+    client_capabilities: { deferral_allowed: false, write_only_attributes_allowed: true },
+  });
+}
+
+function planReq(prior: ObjectValue | null, config: ObjectValue | null, typeName = WIDGET): Record<string, unknown> {
+  return {
+    type_name: typeName,
+    prior_state: dv(WIDGET_TYPE, prior),
+    proposed_new_state: dv(WIDGET_TYPE, config === null ? null : proposedNew(prior, config)),
+    config: dv(WIDGET_TYPE, config),
+    prior_private: Buffer.from('opaque'),
+    provider_meta: null,
+    client_capabilities: { deferral_allowed: false, write_only_attributes_allowed: true },
+  };
+}
+
+const decoded = (type: CtyType, v: unknown): CtyValue => decodeDynamicValue(type, v as { msgpack: Uint8Array });
+
+beforeEach(() => clearRegisteredSecrets());
+
+describe('createProviderHandlers: schema', () => {
+  it('GetProviderSchema returns the provider and resource schemas with JSON type bytes and the optional-schema capability', async () => {
+    const { handlers } = setup();
+    const res = await call(handlers, 'GetProviderSchema', {});
+    expect(res.diagnostics).toEqual([]);
+    expect(res.server_capabilities).toMatchObject({ get_provider_schema_optional: true, plan_destroy: false });
+
+    const provider = res.provider as { block: { attributes: Res[] } };
+    const providerAttrs = Object.fromEntries(provider.block.attributes.map((a) => [a.name, a]));
+    expect(Object.keys(providerAttrs).sort()).toEqual(['fake_endpoint', 'fake_project', 'fake_token', 'sandbox_url']);
+    expect(providerAttrs.fake_token).toMatchObject({ optional: true, sensitive: true, required: false, computed: false });
+    expect(JSON.parse(Buffer.from(providerAttrs.fake_token.type as Uint8Array).toString())).toBe('string');
+
+    const schemas = res.resource_schemas as Record<string, { version: number; block: { attributes: Res[]; description_kind: string } }>;
+    expect(Object.keys(schemas)).toEqual([WIDGET]);
+    const widget = schemas[WIDGET];
+    expect(widget.version).toBe(1);
+    expect(widget.block.description_kind).toBe('PLAIN');
+    const attrs = Object.fromEntries(widget.block.attributes.map((a) => [a.name, a]));
+    for (const [name, a] of Object.entries(WIDGET_SCHEMA.attributes)) {
+      expect(JSON.parse(Buffer.from(attrs[name].type as Uint8Array).toString('utf8'))).toEqual(a.type);
+      expect(attrs[name]).toMatchObject({ required: !!a.required, optional: !!a.optional, computed: !!a.computed, sensitive: !!a.sensitive });
+    }
+    expect(attrs.tags.type).toEqual(Buffer.from('["set","string"]'));
+  });
+
+  it('GetMetadata lists the resource types', async () => {
+    const { handlers } = setup();
+    const res = await call(handlers, 'GetMetadata', {});
+    expect(res.resources).toEqual([{ type_name: WIDGET }]);
+    expect(res.server_capabilities).toMatchObject({ get_provider_schema_optional: true });
+  });
+});
+
+describe('createProviderHandlers: plan', () => {
+  it('PlanResourceChange at create returns planned_state msgpack with unknown computed values and the default', async () => {
+    const { handlers } = setup();
+    await configure(handlers);
+    const res = await call(handlers, 'PlanResourceChange', planReq(null, widgetConfig({ name: 'alpha' })));
+    expect(res.diagnostics).toEqual([]);
+    expect(res.requires_replace).toEqual([]);
+    expect(Buffer.from(res.planned_private as Uint8Array).toString()).toBe('opaque');
+    const planned = decoded(WIDGET_TYPE, res.planned_state) as ObjectValue;
+    expect(planned).toEqual({
+      id: UNKNOWN,
+      name: 'alpha',
+      region: null,
+      size: 10,
+      tags: UNKNOWN,
+      secret: UNKNOWN,
+      created_at: UNKNOWN,
+      revision: UNKNOWN,
+    });
+    expect(isUnknown(planned.id)).toBe(true);
+  });
+
+  it('PlanResourceChange at update returns requires_replace as AttributePath steps', async () => {
+    const { handlers } = setup();
+    await configure(handlers);
+    const prior: ObjectValue = {
+      id: 'w-1',
+      name: 'alpha',
+      region: 'eu-west',
+      size: 10,
+      tags: ['auto'],
+      secret: 's3cr3t-w-1-a1b2c3d4',
+      created_at: '2024-05-01T10:00:00Z',
+      revision: 1,
+    };
+    const res = await call(handlers, 'PlanResourceChange', planReq(prior, widgetConfig({ name: 'alpha', region: 'us-east' })));
+    expect(res.diagnostics).toEqual([]);
+    expect(res.requires_replace).toEqual([{ steps: [{ attribute_name: 'region', selector: 'attribute_name' }] }]);
+    expect(decoded(WIDGET_TYPE, res.planned_state)).toEqual({
+      ...prior,
+      region: 'us-east',
+      id: UNKNOWN,
+      secret: UNKNOWN,
+      created_at: UNKNOWN,
+      revision: UNKNOWN,
+    });
+  });
+
+  it('a plan with a validation error returns the diagnostic with its attribute path and no planned_state', async () => {
+    const { handlers } = setup();
+    const res = await call(handlers, 'PlanResourceChange', planReq(null, widgetConfig({ name: 'alpha', size: 500 })));
+    expect(res.planned_state).toBeNull();
+    expect(res.diagnostics).toEqual([
+      {
+        severity: 'ERROR',
+        summary: 'Invalid Attribute Value',
+        detail: expect.stringContaining('from 1 to 100'),
+        attribute: { steps: [{ attribute_name: 'size', selector: 'attribute_name' }] },
+      },
+    ]);
+  });
+
+  it('destroy (proposed null) plans a null planned_state', async () => {
+    const { handlers } = setup();
+    const prior = widgetConfig({ id: 'w-1', name: 'alpha' });
+    const res = await call(handlers, 'PlanResourceChange', planReq(prior, null));
+    expect(res.diagnostics).toEqual([]);
+    expect(Buffer.from((res.planned_state as { msgpack: Uint8Array }).msgpack)).toEqual(Buffer.from([0xc0]));
+  });
+
+  it('undecodable msgpack is an ERROR diagnostic, not a throw', async () => {
+    const { handlers } = setup();
+    const bad = { msgpack: Buffer.from([0xc1]), json: Buffer.alloc(0) }; // 0xc1 is never used in msgpack
+    const res = await call(handlers, 'PlanResourceChange', { ...planReq(null, widgetConfig({ name: 'a' })), config: bad });
+    expect(res.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'ERROR', summary: 'Invalid Value From Terraform', detail: expect.stringContaining(WIDGET) }),
+    ]);
+  });
+
+  it('msgpack of the wrong shape is an ERROR diagnostic too (every RPC that decodes)', async () => {
+    const { handlers } = setup();
+    const notAnObject = { msgpack: Buffer.from([0xa3, 0x61, 0x62, 0x63]), json: Buffer.alloc(0) }; // "abc"
+    const rpcs: [string, Record<string, unknown>][] = [
+      ['PlanResourceChange', { ...planReq(null, widgetConfig({ name: 'a' })), proposed_new_state: notAnObject }],
+      ['ApplyResourceChange', { type_name: WIDGET, prior_state: NULL_DV, planned_state: notAnObject, config: notAnObject }],
+      ['ReadResource', { type_name: WIDGET, current_state: notAnObject, private: Buffer.alloc(0) }],
+      ['ValidateResourceConfig', { type_name: WIDGET, config: notAnObject }],
+      ['ValidateProviderConfig', { config: notAnObject }],
+      ['ConfigureProvider', { terraform_version: '1.11.4', config: notAnObject }],
+      ['UpgradeResourceState', { type_name: WIDGET, version: 1, raw_state: { json: Buffer.from('{not json'), flatmap: {} } }],
+    ];
+    for (const [rpc, req] of rpcs) {
+      const res = await call(handlers, rpc, req);
+      expect({ rpc, diagnostics: res.diagnostics }).toEqual({
+        rpc,
+        diagnostics: [expect.objectContaining({ severity: 'ERROR', summary: 'Invalid Value From Terraform' })],
+      });
+    }
+  });
+
+  it("an unknown type_name is an 'Unknown Resource Type' diagnostic on every resource RPC", async () => {
+    const { handlers } = setup();
+    const type_name = 'apiaccess_fake_nope';
+    const rpcs: [string, Record<string, unknown>][] = [
+      ['ValidateResourceConfig', { type_name, config: NULL_DV }],
+      ['UpgradeResourceState', { type_name, version: 0, raw_state: { json: Buffer.from('{}'), flatmap: {} } }],
+      ['ReadResource', { type_name, current_state: NULL_DV }],
+      ['PlanResourceChange', { ...planReq(null, widgetConfig({ name: 'a' })), type_name }],
+      ['ApplyResourceChange', { type_name, prior_state: NULL_DV, planned_state: NULL_DV, config: NULL_DV }],
+      ['ImportResourceState', { type_name, id: 'x' }],
+    ];
+    for (const [rpc, req] of rpcs) {
+      const res = await call(handlers, rpc, req);
+      expect({ rpc, diagnostics: res.diagnostics }).toEqual({
+        rpc,
+        diagnostics: [{ severity: 'ERROR', summary: 'Unknown Resource Type', detail: `The provider has no resource type "${type_name}".`, attribute: null }],
+      });
+    }
+  });
+});
+
+describe('createProviderHandlers: other RPCs', () => {
+  it('ValidateDataResourceConfig and ReadDataSource answer with an error diagnostic (no data sources)', async () => {
+    const { handlers } = setup();
+    for (const rpc of ['ValidateDataResourceConfig', 'ReadDataSource']) {
+      const res = await call(handlers, rpc, { type_name: 'apiaccess_fake_data', config: NULL_DV });
+      expect(res.diagnostics).toEqual([
+        expect.objectContaining({ severity: 'ERROR', summary: 'Unknown Data Source', detail: expect.stringContaining('apiaccess_fake_data') }),
+      ]);
+    }
+  });
+
+  it('StopProvider returns { Error: "" } and aborts engine.signal', async () => {
+    const { handlers, engine } = setup();
+    expect(engine.signal.aborted).toBe(false);
+    const res = await handlers.StopProvider({});
+    expect(res).toEqual({ Error: '' });
+    expect(engine.signal.aborted).toBe(true);
+  });
+
+  it('ConfigureProvider with an unknown value reports it on the attribute', async () => {
+    const { handlers } = setup();
+    const res = await call(handlers, 'ConfigureProvider', {
+      terraform_version: '1.11.4',
+      config: dv(PROVIDER_CONFIG_TYPE, { fake_endpoint: null, fake_project: null, fake_token: UNKNOWN, sandbox_url: null }),
+    });
+    expect(res.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'ERROR', summary: 'Provider Configuration Not Known', attribute: { steps: [{ attribute_name: 'fake_token', selector: 'attribute_name' }] } }),
+    ]);
+  });
+
+  it('apply, read and import round-trip full objects; private bytes pass through', async () => {
+    const { handlers, handler } = setup();
+    await configure(handlers);
+    const plan = await call(handlers, 'PlanResourceChange', planReq(null, widgetConfig({ name: 'alpha' })));
+    const applied = await call(handlers, 'ApplyResourceChange', {
+      type_name: WIDGET,
+      prior_state: NULL_DV,
+      planned_state: plan.planned_state,
+      config: dv(WIDGET_TYPE, widgetConfig({ name: 'alpha' })),
+      planned_private: Buffer.from('p1'),
+    });
+    expect(applied.diagnostics).toEqual([]);
+    expect(Buffer.from(applied.private as Uint8Array).toString()).toBe('p1');
+    const state = decoded(WIDGET_TYPE, applied.new_state) as ObjectValue;
+    expect(state).toEqual({ id: 'w-1', name: 'alpha', region: null, size: 10, tags: ['auto'], secret: 's3cr3t-w-1-a1b2c3d4', created_at: '2024-05-01T10:00:00Z', revision: 1 });
+
+    const read = await call(handlers, 'ReadResource', { type_name: WIDGET, current_state: dv(WIDGET_TYPE, state), private: Buffer.from('p1') });
+    expect(read.diagnostics).toEqual([]);
+    expect(decoded(WIDGET_TYPE, read.new_state)).toEqual(state);
+    expect(Buffer.from(read.private as Uint8Array).toString()).toBe('p1');
+
+    handler.store.clear();
+    const gone = await call(handlers, 'ReadResource', { type_name: WIDGET, current_state: dv(WIDGET_TYPE, state), private: Buffer.alloc(0) });
+    expect(decoded(WIDGET_TYPE, gone.new_state)).toBeNull();
+
+    const imported = await call(handlers, 'ImportResourceState', { type_name: WIDGET, id: 'w-9' });
+    expect(imported.diagnostics).toEqual([]);
+    const [one] = imported.imported_resources as { type_name: string; state: unknown }[];
+    expect(one.type_name).toBe(WIDGET);
+    expect(decoded(WIDGET_TYPE, one.state)).toEqual(widgetConfig({ id: 'w-9' }));
+
+    const deleted = await call(handlers, 'ApplyResourceChange', { type_name: WIDGET, prior_state: dv(WIDGET_TYPE, state), planned_state: NULL_DV, config: NULL_DV });
+    expect(deleted.diagnostics).toEqual([]);
+    expect(decoded(WIDGET_TYPE, deleted.new_state)).toBeNull();
+  });
+
+  it('UpgradeResourceState returns the stored JSON state in the current schema shape', async () => {
+    const { handlers } = setup();
+    const res = await call(handlers, 'UpgradeResourceState', {
+      type_name: WIDGET,
+      version: 1,
+      raw_state: { json: Buffer.from(JSON.stringify({ id: 'w-1', name: 'alpha', size: 3, tags: ['b', 'a'], dropped: true })), flatmap: {} },
+    });
+    expect(res.diagnostics).toEqual([]);
+    expect(decoded(WIDGET_TYPE, res.upgraded_state)).toEqual(widgetConfig({ id: 'w-1', name: 'alpha', size: 3, tags: ['b', 'a'] }));
+  });
+});
+
+/** A stand-in for SignicatClient with the methods the handlers call, over an in-memory account. */
+class FakeSignicat {
+  readonly clients = new Map<string, ApiClient>();
+  readonly calls: string[] = [];
+  refusePermissions = false;
+  private n = 0;
+
+  async createApiClient(input: CreateApiClientInput): Promise<ApiClient> {
+    this.calls.push('createApiClient');
+    const c: ApiClient = {
+      id: `sandbox-client-${++this.n}`,
+      name: input.name,
+      accountId: 'a-spge-test',
+      accessTokenLifetime: input.accessTokenLifetime ?? 600,
+      createdAt: '2024-05-01T10:00:00Z',
+      permissions: [],
+      secrets: [],
+    };
+    this.clients.set(c.id, c);
+    return c;
+  }
+
+  async setPermissions(id: string, permissions: readonly string[]): Promise<ApiClient> {
+    this.calls.push('setPermissions');
+    if (this.refusePermissions) throw new Error('Signicat answered 403');
+    const c = { ...this.clients.get(id)!, permissions: [...permissions] };
+    this.clients.set(id, c);
+    return c;
+  }
+
+  async getApiClient(id: string): Promise<ApiClient | null> {
+    this.calls.push('getApiClient');
+    return this.clients.get(id) ?? null;
+  }
+
+  async updateApiClient(id: string, input: UpdateApiClientInput): Promise<ApiClient> {
+    this.calls.push('updateApiClient');
+    const c = { ...this.clients.get(id)!, ...input };
+    this.clients.set(id, c);
+    return c;
+  }
+
+  async deleteApiClient(id: string): Promise<boolean> {
+    this.calls.push('deleteApiClient');
+    return this.clients.delete(id);
+  }
+}
+
+describe('createProviderHandlers with the Signicat handlers and a fake client', () => {
+  const TYPE = 'apiaccess_signicat_api_client';
+
+  function signicatSetup() {
+    const client = new FakeSignicat();
+    const vendor: VendorProvider<SignicatClient> = { ...signicatProvider, createClient: () => client as unknown as SignicatClient };
+    const engine = new ProviderEngine([vendor as VendorProvider], silentLogger, {});
+    const handlers = createProviderHandlers(engine, silentLogger);
+    const type = impliedType(engine.resourceSchema(TYPE)!);
+    return { client, engine, handlers, type };
+  }
+
+  const cfg = (v: ObjectValue): ObjectValue => ({ id: null, name: null, permissions: null, access_token_lifetime: null, account_id: null, created_at: null, ...v });
+
+  it('plans, creates, reads and deletes an API client', async () => {
+    const { client, handlers, type } = signicatSetup();
+    await call(handlers, 'ConfigureProvider', { terraform_version: '1.11.4', config: NULL_DV });
+    const config = cfg({ name: 'ci', permissions: ['authentication:read'] });
+    const plan = await call(handlers, 'PlanResourceChange', {
+      type_name: TYPE,
+      prior_state: NULL_DV,
+      proposed_new_state: dv(type, config),
+      config: dv(type, config),
+    });
+    expect(plan.diagnostics).toEqual([]);
+    expect(decoded(type, plan.planned_state)).toEqual({
+      id: UNKNOWN,
+      name: 'ci',
+      permissions: ['authentication:read'],
+      access_token_lifetime: 600,
+      account_id: UNKNOWN,
+      created_at: UNKNOWN,
+    });
+
+    const applied = await call(handlers, 'ApplyResourceChange', { type_name: TYPE, prior_state: NULL_DV, planned_state: plan.planned_state, config: dv(type, config) });
+    expect(applied.diagnostics).toEqual([]);
+    const state = decoded(type, applied.new_state) as ObjectValue;
+    expect(state).toEqual({
+      id: 'sandbox-client-1',
+      name: 'ci',
+      permissions: ['authentication:read'],
+      access_token_lifetime: 600,
+      account_id: 'a-spge-test',
+      created_at: '2024-05-01T10:00:00Z',
+    });
+    expect(client.calls).toEqual(['createApiClient', 'setPermissions']);
+
+    const read = await call(handlers, 'ReadResource', { type_name: TYPE, current_state: dv(type, state) });
+    expect(decoded(type, read.new_state)).toEqual(state);
+
+    const deleted = await call(handlers, 'ApplyResourceChange', { type_name: TYPE, prior_state: dv(type, state), planned_state: NULL_DV, config: NULL_DV });
+    expect(deleted.diagnostics).toEqual([]);
+    expect(client.clients.size).toBe(0);
+  });
+
+  it('a bad permission fails validation on the permissions attribute, saying what is allowed', async () => {
+    const { handlers, type } = signicatSetup();
+    const res = await call(handlers, 'ValidateResourceConfig', { type_name: TYPE, config: dv(type, cfg({ name: 'ci', permissions: ['Admin'] })) });
+    expect(res.diagnostics).toEqual([
+      {
+        severity: 'ERROR',
+        summary: 'Invalid Attribute Value',
+        detail: expect.stringContaining('<product>:<action>'),
+        attribute: { steps: [{ attribute_name: 'permissions', selector: 'attribute_name' }] },
+      },
+    ]);
+  });
+
+  it('import returns the ID with every other attribute null', async () => {
+    const { handlers, type } = signicatSetup();
+    const res = await call(handlers, 'ImportResourceState', { type_name: TYPE, id: ' sandbox-client-7 ' });
+    const [one] = res.imported_resources as { state: unknown }[];
+    expect(decoded(type, one.state)).toEqual(cfg({ id: 'sandbox-client-7' }));
+  });
+
+  it('refused permissions at create: error on permissions, and the created client is not lost', async () => {
+    const { client, handlers, type } = signicatSetup();
+    client.refusePermissions = true;
+    const config = cfg({ name: 'ci', permissions: ['authentication:read'] });
+    const plan = await call(handlers, 'PlanResourceChange', { type_name: TYPE, prior_state: NULL_DV, proposed_new_state: dv(type, config), config: dv(type, config) });
+    const applied = await call(handlers, 'ApplyResourceChange', { type_name: TYPE, prior_state: NULL_DV, planned_state: plan.planned_state, config: dv(type, config) });
+    const diags = applied.diagnostics as { summary: string; detail: string; attribute: unknown }[];
+    expect(diags[0]).toMatchObject({ severity: 'ERROR', summary: 'Permissions Not Granted', attribute: { steps: [{ attribute_name: 'permissions' }] } });
+    const state = decoded(type, applied.new_state) as ObjectValue | null;
+    if (state === null) expect(diags.map((d) => d.detail).join('\n')).toContain('terraform import <address> sandbox-client-1');
+    else expect(state).toMatchObject({ id: 'sandbox-client-1', permissions: [] });
+  });
+});

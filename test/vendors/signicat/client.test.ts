@@ -1,0 +1,438 @@
+/**
+ * SignicatClient against a real sandbox with the Signicat emulator: the API-client and secret
+ * lifecycle, Signicat's validation errors as coded ApiAccessErrors, the managing client's OAuth 2.0
+ * login with both client authentication methods, and the retry-safe creates (a lost answer must
+ * never leave a duplicate client or an orphan secret behind).
+ *
+ * All outbound traffic goes through one seam: an undici Agent per test, wrapped by an interceptor
+ * that records what was sent and can drop one answer after the sandbox has handled the request.
+ */
+import { Agent, type Dispatcher } from 'undici';
+import { clearTokenCache } from '../../../src/auth/oauth2-client-credentials';
+import {
+  APIACCESS_NOT_FOUND,
+  APIACCESS_OAUTH_ERROR,
+  APIACCESS_VENDOR_REJECTED,
+  ApiAccessError,
+} from '../../../src/core/errors';
+import { Sandbox } from '../../../src/sandbox/server';
+import { SignicatClient, type SignicatClientConfig } from '../../../src/vendors/signicat/client';
+import { createSignicatEmulator, type SignicatEmulator } from '../../../src/vendors/signicat/emulator';
+
+const MANAGING_CLIENT_ID = 'sandbox-round-apple-123';
+const MANAGING_SECRET = 'fakeCl13n7S3Cr3T1234567890';
+const ACCOUNT_ID = 'a-spge-sandbox00000000000001';
+
+interface Sent {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+let sandbox: Sandbox;
+let emulator: SignicatEmulator;
+let agent: Agent;
+/** Every request that left the client, in order. */
+let sent: Sent[];
+/** When set, the answer to the next request this predicate picks is replaced by a socket error (the sandbox still handles it). */
+let dropNextAnswer: ((opts: Dispatcher.DispatchOptions) => boolean) | undefined;
+
+function headerRecord(headers: Dispatcher.DispatchOptions['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(headers)) for (let i = 0; i + 1 < headers.length; i += 2) out[String(headers[i]).toLowerCase()] = String(headers[i + 1]);
+  else if (headers && typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    for (const [k, v] of headers as Iterable<[string, string]>) out[k.toLowerCase()] = String(v);
+  } else if (headers) for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = String(v);
+  return out;
+}
+
+function bodyText(body: Dispatcher.DispatchOptions['body']): string {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  if (body instanceof URLSearchParams) return body.toString();
+  return '';
+}
+
+/** A controller for failing a request that was never dispatched. */
+const idleController = { abort: () => undefined, pause: () => undefined, resume: () => undefined, paused: false, aborted: false, reason: null } as unknown as Dispatcher.DispatchController;
+
+/** Sends `opts` on, or loses its answer after the server answered when {@link dropNextAnswer} picks it. */
+function forward(dispatch: Dispatcher['dispatch'], opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+  sent.push({ method: opts.method, path: opts.path, headers: headerRecord(opts.headers), body: bodyText(opts.body) });
+  if (!dropNextAnswer?.(opts)) return dispatch(opts, handler);
+  dropNextAnswer = undefined;
+  const lost = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+  return dispatch(opts, {
+    onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
+    onResponseStart: () => undefined,
+    onResponseData: () => undefined,
+    onResponseEnd: (controller) => handler.onResponseError?.(controller, lost),
+    onResponseError: (controller, err) => handler.onResponseError?.(controller, err),
+  });
+}
+
+/**
+ * The one seam: records each request (a streamed body, as fetch sends the token request, is read
+ * into a Buffer first) and, on demand, loses one answer after the server answered.
+ */
+const seam: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
+  const body = opts.body as unknown;
+  if (body && typeof body === 'object' && Symbol.asyncIterator in body) {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
+      return Buffer.concat(chunks);
+    })().then(
+      (buffered) => forward(dispatch, { ...opts, body: buffered }, handler),
+      (err: Error) => handler.onResponseError?.(idleController, err),
+    );
+    return true;
+  }
+  return forward(dispatch, opts, handler);
+};
+
+beforeEach(async () => {
+  clearTokenCache();
+  sandbox = await Sandbox.start({ emulators: [createSignicatEmulator] });
+  emulator = sandbox.emulator<SignicatEmulator>('signicat');
+  agent = new Agent();
+  sent = [];
+  dropNextAnswer = undefined;
+});
+afterEach(async () => {
+  await agent.close();
+  await sandbox.close();
+});
+
+function client(extra: Partial<SignicatClientConfig> = {}): SignicatClient {
+  return new SignicatClient({
+    baseUrl: `${sandbox.baseUrl}/signicat`,
+    clientId: MANAGING_CLIENT_ID,
+    clientSecret: MANAGING_SECRET,
+    accountId: ACCOUNT_ID,
+    dispatcher: agent.compose(seam),
+    ...extra,
+  });
+}
+
+/** The calls the sandbox saw, as `METHOD path status`. */
+function calls(): string[] {
+  return sandbox.calls('signicat').map((c) => `${c.method} ${c.path} ${c.status}${c.unmatched ? ' unmatched' : ''}`);
+}
+
+/** Runs `fn` and returns the ApiAccessError it throws (fails the test when it throws anything else or nothing). */
+async function failure(fn: () => Promise<unknown>): Promise<ApiAccessError> {
+  try {
+    await fn();
+  } catch (err) {
+    if (ApiAccessError.isApiAccessError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected an ApiAccessError');
+}
+
+async function injectFault(fault: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'signicat', ...fault }) });
+  expect(res.status).toBe(201);
+}
+
+const TOKEN = 'POST /auth/open/connect/token 200';
+const CLIENTS = '/management/api-clients';
+
+describe('API clients: create, get, update, set permissions, delete', () => {
+  it('runs the whole lifecycle with exactly the expected calls', async () => {
+    const c = client();
+
+    const created = await c.createApiClient({ name: 'ci deploy', accessTokenLifetime: 900 });
+    expect(created).toEqual({
+      id: expect.stringMatching(/^sandbox-[a-z]+-[a-z]+-\d{3}$/),
+      name: 'ci deploy',
+      accountId: ACCOUNT_ID,
+      accessTokenLifetime: 900,
+      createdAt: expect.any(String),
+      permissions: [],
+      secrets: [],
+    });
+    expect(Number.isNaN(Date.parse(created.createdAt))).toBe(false);
+    const id = created.id;
+
+    expect(await c.getApiClient(id)).toEqual(created);
+    expect((await c.listApiClients()).map((x) => x.id).sort()).toEqual([id, MANAGING_CLIENT_ID].sort());
+
+    const renamed = await c.updateApiClient(id, { name: 'ci deploy (renamed)' });
+    expect(renamed).toMatchObject({ id, name: 'ci deploy (renamed)', accessTokenLifetime: 900 });
+    const relived = await c.updateApiClient(id, { accessTokenLifetime: 60 });
+    expect(relived).toMatchObject({ id, name: 'ci deploy (renamed)', accessTokenLifetime: 60 });
+
+    const withPerms = await c.setPermissions(id, ['sessions:write', 'authentication:read', 'sessions:write']);
+    expect(withPerms.permissions).toEqual(['authentication:read', 'sessions:write']);
+    expect((await c.getApiClient(id))?.permissions).toEqual(['authentication:read', 'sessions:write']);
+    expect((await c.setPermissions(id, [])).permissions).toEqual([]);
+
+    expect(await c.deleteApiClient(id)).toBe(true);
+    expect(await c.getApiClient(id)).toBeNull();
+    expect(await c.deleteApiClient(id)).toBe(false);
+    expect(emulator.client(id)).toBeUndefined();
+
+    expect(calls()).toEqual([
+      TOKEN,
+      `POST ${CLIENTS} 201`,
+      `GET ${CLIENTS}/${id} 200`,
+      `GET ${CLIENTS} 200`,
+      `PATCH ${CLIENTS}/${id} 200`,
+      `PATCH ${CLIENTS}/${id} 200`,
+      `PUT ${CLIENTS}/${id}/permissions 200`,
+      `GET ${CLIENTS}/${id} 200`,
+      `PUT ${CLIENTS}/${id}/permissions 200`,
+      `DELETE ${CLIENTS}/${id} 204`,
+      `GET ${CLIENTS}/${id} 404`,
+      `DELETE ${CLIENTS}/${id} 404`,
+    ]);
+    // Every management call names the account and carries the bearer token, never the managing secret.
+    for (const s of sent.filter((x) => x.path.includes(CLIENTS))) {
+      expect(s.path).toContain(`signicat-accountId=${ACCOUNT_ID}`);
+      expect(s.headers.authorization).toMatch(/^Bearer \S+$/);
+      expect(JSON.stringify(s)).not.toContain(MANAGING_SECRET);
+    }
+  });
+
+  it('leaves accessTokenLifetime to Signicat when not given (600 s)', async () => {
+    const created = await client().createApiClient({ name: 'defaults' });
+    expect(created.accessTokenLifetime).toBe(600);
+  });
+
+  it('getApiClient of an unknown id is null', async () => {
+    expect(await client().getApiClient('sandbox-no-such-000')).toBeNull();
+    expect(calls()).toEqual([TOKEN, `GET ${CLIENTS}/sandbox-no-such-000 404`]);
+  });
+
+  it('percent-encodes ids as one path segment', async () => {
+    expect(await client().getApiClient('../secrets?x=1')).toBeNull();
+    expect(sent.at(-1)?.path).toMatch(/^\/signicat\/management\/api-clients\/\.\.%2Fsecrets%3Fx%3D1\?/);
+  });
+});
+
+describe('API client validation errors', () => {
+  it.each([
+    [0, /between 1 and 3600 seconds/],
+    [3601, /between 1 and 3600 seconds/],
+    [1.5, /must be an integer number of seconds/],
+  ])('create with accessTokenLifetime %p → APIACCESS_VENDOR_REJECTED on field accessTokenLifetime', async (lifetime, rule) => {
+    const c = client();
+    const err = await failure(() => c.createApiClient({ name: 'bad lifetime', accessTokenLifetime: lifetime }));
+    expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
+    expect(err.status).toBe(400);
+    expect(err.field).toBe('accessTokenLifetime');
+    expect(err.message).toMatch(rule);
+    expect((await c.listApiClients()).filter((x) => x.name === 'bad lifetime')).toEqual([]);
+  });
+
+  it('update with a bad lifetime → APIACCESS_VENDOR_REJECTED on accessTokenLifetime, and nothing changes', async () => {
+    const c = client();
+    const { id } = await c.createApiClient({ name: 'keep', accessTokenLifetime: 120 });
+    const err = await failure(() => c.updateApiClient(id, { accessTokenLifetime: 7200 }));
+    expect(err).toMatchObject({ code: APIACCESS_VENDOR_REJECTED, field: 'accessTokenLifetime' });
+    expect(err.message).toMatch(/between 1 and 3600 seconds/);
+    expect((await c.getApiClient(id))?.accessTokenLifetime).toBe(120);
+  });
+
+  it('an empty name → APIACCESS_VENDOR_REJECTED on field name', async () => {
+    const err = await failure(() => client().createApiClient({ name: ' ' }));
+    expect(err).toMatchObject({ code: APIACCESS_VENDOR_REJECTED, field: 'name' });
+  });
+
+  it.each([
+    ['Authentication:Read', /shape <product>:<action>/],
+    ['nocolon', /shape <product>:<action>/],
+    ['no-such-product:read', /unknown product "no-such-product"/],
+    ['authentication:delete', /has no action "delete"/],
+  ])('setPermissions with %p → APIACCESS_VENDOR_REJECTED on field permissions', async (bad, rule) => {
+    const c = client();
+    const { id } = await c.createApiClient({ name: 'perms' });
+    await c.setPermissions(id, ['sessions:read']);
+    const err = await failure(() => c.setPermissions(id, ['authentication:read', bad]));
+    expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
+    expect(err.field).toBe('permissions');
+    expect(err.message).toMatch(rule);
+    expect((await c.getApiClient(id))?.permissions).toEqual(['sessions:read']);
+  });
+
+  it('update of an unknown client is APIACCESS_NOT_FOUND', async () => {
+    const err = await failure(() => client().updateApiClient('sandbox-no-such-000', { name: 'x' }));
+    expect(err.code).toBe(APIACCESS_NOT_FOUND);
+  });
+});
+
+describe('client secrets', () => {
+  it('createSecret returns a 48-character value once; listSecrets never includes it; the value logs in', async () => {
+    const c = client();
+    const { id } = await c.createApiClient({ name: 'with secret' });
+    const created = await c.createSecret(id, 'rotation-1');
+    expect(created).toEqual({ id: expect.any(String), name: 'rotation-1', createdAt: expect.any(String), secret: expect.stringMatching(/^[A-Za-z0-9]{48}$/) });
+
+    const listed = await c.listSecrets(id);
+    expect(listed).toEqual([{ id: created.id, name: 'rotation-1', createdAt: created.createdAt }]);
+    expect(JSON.stringify(listed)).not.toContain(created.secret);
+    expect(JSON.stringify(await c.getApiClient(id))).not.toContain(created.secret);
+    expect(JSON.stringify(await c.listApiClients())).not.toContain(created.secret);
+
+    // The value really is the client's secret: the new client can get a token with it.
+    const asNewClient = new SignicatClient({ baseUrl: `${sandbox.baseUrl}/signicat`, clientId: id, clientSecret: created.secret, accountId: ACCOUNT_ID, dispatcher: agent });
+    await expect(asNewClient.tokens.getToken()).resolves.toEqual(expect.any(String));
+  });
+
+  it('createSecret without a name gives name null; deleteSecret twice → true then false', async () => {
+    const c = client();
+    const { id } = await c.createApiClient({ name: 'unnamed secret' });
+    const created = await c.createSecret(id, null);
+    expect(created.name).toBeNull();
+    expect(await c.deleteSecret(id, created.id)).toBe(true);
+    expect(await c.deleteSecret(id, created.id)).toBe(false);
+    expect(await c.listSecrets(id)).toEqual([]);
+  });
+
+  it('createSecret for an unknown client → APIACCESS_NOT_FOUND on field client_id', async () => {
+    const err = await failure(() => client().createSecret('sandbox-no-such-000', 'x'));
+    expect(err.code).toBe(APIACCESS_NOT_FOUND);
+    expect(err.field).toBe('client_id');
+    expect(err.status).toBe(404);
+    expect(calls()).toEqual([TOKEN, `POST ${CLIENTS}/sandbox-no-such-000/secrets 404`]);
+  });
+
+  it('listSecrets for an unknown client → APIACCESS_NOT_FOUND on field client_id', async () => {
+    const err = await failure(() => client().listSecrets('sandbox-no-such-000'));
+    expect(err).toMatchObject({ code: APIACCESS_NOT_FOUND, field: 'client_id' });
+  });
+});
+
+describe('the managing client login', () => {
+  it.each(['client_secret_basic', 'client_secret_post'] as const)('works with authMethod %s and sends the secret only that way', async (authMethod) => {
+    const c = client({ authMethod });
+    expect((await c.listApiClients()).map((x) => x.id)).toEqual([MANAGING_CLIENT_ID]);
+    expect(c.tokens.requests).toBe(1);
+
+    const tokenRequests = sent.filter((s) => s.path.endsWith('/auth/open/connect/token'));
+    expect(tokenRequests).toHaveLength(1);
+    const form = new URLSearchParams(tokenRequests[0]!.body);
+    expect(form.get('grant_type')).toBe('client_credentials');
+    expect(form.get('scope')).toBe('signicat-api');
+    if (authMethod === 'client_secret_basic') {
+      expect(tokenRequests[0]!.headers.authorization).toMatch(/^Basic /);
+      expect(form.get('client_secret')).toBeNull();
+    } else {
+      expect(tokenRequests[0]!.headers.authorization).toBeUndefined();
+      expect(form.get('client_id')).toBe(MANAGING_CLIENT_ID);
+      expect(form.get('client_secret')).toBe(MANAGING_SECRET);
+    }
+    expect(calls()).toEqual([TOKEN, `GET ${CLIENTS} 200`]);
+  });
+
+  it('reuses the token for later calls', async () => {
+    const c = client();
+    await c.listApiClients();
+    await c.getApiClient(MANAGING_CLIENT_ID);
+    expect(c.tokens.requests).toBe(1);
+  });
+
+  it.each(['client_secret_basic', 'client_secret_post'] as const)('a wrong managing secret (%s) → APIACCESS_OAUTH_ERROR with no secret in message or JSON', async (authMethod) => {
+    const wrong = 'wrongS3cr3tValue-0000000000';
+    const err = await failure(() => client({ authMethod, clientSecret: wrong }).listApiClients());
+    expect(err.code).toBe(APIACCESS_OAUTH_ERROR);
+    for (const text of [err.message, JSON.stringify(err), JSON.stringify(err.body ?? null), String(err.stack)]) {
+      expect(text).not.toContain(wrong);
+      expect(text).not.toContain(MANAGING_SECRET);
+    }
+    expect(calls()).toEqual([`POST /auth/open/connect/token ${authMethod === 'client_secret_basic' ? 401 : 400}`]);
+  });
+});
+
+describe('retry-safe creates: a lost answer never leaves a duplicate', () => {
+  it('API client: the connection is reset before the request arrives → created exactly once', async () => {
+    const c = client();
+    await c.listApiClients(); // the token first, so the fault hits the create
+    sandbox.journal.length = 0;
+    await injectFault({ status: 'reset', count: 1 });
+
+    const created = await client({ lostAnswerGraceMs: 600 }).createApiClient({ name: 'retry-safe' });
+    const named = (await c.listApiClients()).filter((x) => x.name === 'retry-safe');
+    expect(named.map((x) => x.id)).toEqual([created.id]);
+    // The reset create never arrived; after looking for it during the grace period, it was sent once more.
+    expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS} 0`, `POST ${CLIENTS} 201`]);
+    expect(calls()[1]).toBe(`GET ${CLIENTS} 200`);
+  });
+
+  it('API client: the create happens but its answer is lost → the client finds it and does not create again', async () => {
+    const c = client();
+    dropNextAnswer = (opts) => opts.method === 'POST' && opts.path.split('?')[0]!.endsWith(CLIENTS);
+
+    const created = await c.createApiClient({ name: 'answer lost' });
+    const named = (await c.listApiClients()).filter((x) => x.name === 'answer lost');
+    expect(named.map((x) => x.id)).toEqual([created.id]);
+    expect(created.name).toBe('answer lost');
+    // Found by name on the first lookup: no second create.
+    expect(calls().slice(0, 3)).toEqual([TOKEN, `POST ${CLIENTS} 201`, `GET ${CLIENTS} 200`]);
+    expect(calls().filter((x) => x.startsWith('POST ') && x !== TOKEN)).toEqual([`POST ${CLIENTS} 201`]);
+  });
+
+  it('API client: the answer is late (latency fault beyond timeoutMs) → still one client once the sandbox has settled', async () => {
+    const c = client({ timeoutMs: 200 });
+    await c.listApiClients();
+    sandbox.journal.length = 0;
+    // Latency is applied before the route runs, so the late create lands after the client gave up.
+    await injectFault({ latencyMs: 500, count: 1 });
+
+    const created = await c.createApiClient({ name: 'late answer' });
+    // The client gave up at 200 ms and kept looking during the grace period; the late create
+    // landed at 500 ms and was found, so it was never sent twice.
+    expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS} 201`]);
+    const named = emulator.snapshot().clients.filter((x) => x.name === 'late answer');
+    expect(named.map((x) => x.id)).toEqual([created.id]);
+  });
+
+  it('secret: the connection is reset before the request arrives → exactly one secret with that name', async () => {
+    const c = client();
+    const { id } = await c.createApiClient({ name: 'secret reset' });
+    sandbox.journal.length = 0;
+    await injectFault({ status: 'reset', count: 1 });
+
+    const created = await client({ lostAnswerGraceMs: 600 }).createSecret(id, 'rot-1');
+    expect(created.secret).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect((await c.listSecrets(id)).filter((s) => s.name === 'rot-1').map((s) => s.id)).toEqual([created.id]);
+    expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS}/${id}/secrets 0`, `POST ${CLIENTS}/${id}/secrets 201`]);
+    expect(calls().filter((x) => x.startsWith('DELETE '))).toEqual([]);
+  });
+
+  it('secret: the create happens but its answer is lost → the orphan is deleted and only the returned secret remains', async () => {
+    const c = client();
+    const { id } = await c.createApiClient({ name: 'secret lost' });
+    sandbox.journal.length = 0;
+    dropNextAnswer = (opts) => opts.method === 'POST' && opts.path.split('?')[0]!.endsWith('/secrets');
+
+    const created = await c.createSecret(id, 'rot-2');
+    expect((await c.listSecrets(id)).filter((s) => s.name === 'rot-2').map((s) => s.id)).toEqual([created.id]);
+    const calledPaths = calls();
+    expect(calledPaths.slice(0, 4)).toEqual([
+      `POST ${CLIENTS}/${id}/secrets 201`,
+      `GET ${CLIENTS}/${id}/secrets 200`,
+      expect.stringMatching(new RegExp(`^DELETE ${CLIENTS}/${id}/secrets/[0-9a-f]{32} 204$`)),
+      `POST ${CLIENTS}/${id}/secrets 201`,
+    ]);
+    expect(calledPaths[2]).not.toContain(created.id);
+    expect(calledPaths.slice(4).every((x) => x === `GET ${CLIENTS}/${id}/secrets 200`)).toBe(true);
+  });
+
+  it('secret: the answer is late (latency fault beyond timeoutMs) → no orphan secret once the sandbox has settled', async () => {
+    const c = client({ timeoutMs: 200 });
+    const { id } = await c.createApiClient({ name: 'secret late' });
+    sandbox.journal.length = 0;
+    await injectFault({ latencyMs: 500, count: 1 });
+
+    const created = await c.createSecret(id, 'rot-3');
+    // The late secret was found during the grace period and deleted (nobody has its value); one new one was made.
+    expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS}/${id}/secrets 201`, `POST ${CLIENTS}/${id}/secrets 201`]);
+    expect(calls().filter((x) => x.startsWith('DELETE '))).toHaveLength(1);
+    const secrets = emulator.client(id)?.secrets.filter((s) => s.name === 'rot-3') ?? [];
+    expect(secrets.map((s) => s.id)).toEqual([created.id]);
+  });
+});
