@@ -9,5 +9,6 @@ module.exports = {
   // oauth4webapi, openid-client and jose ship ES modules only; let ts-jest turn them into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!(oauth4webapi|openid-client|jose)/)'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   collectCoverageFrom: ['src/**/*.ts', '!src/bin/**'],
 };
