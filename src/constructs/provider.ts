@@ -7,6 +7,7 @@
  */
 import { type ISynthesisSession, TerraformProvider, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { checkNotLiteralSecret } from './validation';
@@ -78,7 +79,36 @@ export function writeProviderMirror(stackDir: string): string {
   const launcher = `#!/bin/sh\n# apiaccess provider launcher, written by cdktf synth.\nexec ${quote(process.execPath)} ${quote(entry)} "$@"\n`;
   if (!existsSync(file) || readFileSync(file, 'utf8') !== launcher) writeFileSync(file, launcher);
   chmodSync(file, 0o755);
+  writeLockEntry(stackDir, packageHash(launcher, `terraform-provider-apiaccess_v${APIACCESS_PROVIDER_VERSION}`));
   return file;
+}
+
+/**
+ * Terraform's `h1:` package hash of a one-file package: base64 of the sha256 of
+ * "<sha256 hex of the file>  <file name>\n".
+ */
+function packageHash(content: string, name: string): string {
+  const fileHash = createHash('sha256').update(content).digest('hex');
+  return `h1:${createHash('sha256').update(`${fileHash}  ${name}\n`).digest('base64')}`;
+}
+
+/**
+ * Records our provider in the stack's `.terraform.lock.hcl`, exactly as `terraform init` would.
+ * With a matching entry, `cdktf deploy` skips `terraform providers lock`, which would otherwise
+ * ask the (unreachable) origin host of a local-only provider. Other providers' entries are kept.
+ */
+function writeLockEntry(stackDir: string, hash: string): void {
+  const lockFile = join(stackDir, '.terraform.lock.hcl');
+  const block =
+    `provider "${APIACCESS_PROVIDER_SOURCE}" {\n` +
+    `  version     = "${APIACCESS_PROVIDER_VERSION}"\n` +
+    `  constraints = "${APIACCESS_PROVIDER_VERSION}"\n` +
+    `  hashes = [\n    "${hash}",\n  ]\n}\n`;
+  const header = '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';
+  const current = existsSync(lockFile) ? readFileSync(lockFile, 'utf8') : `${header}`;
+  const ours = new RegExp(`provider "${APIACCESS_PROVIDER_SOURCE.replace(/[.]/g, '\\.')}" \\{[\\s\\S]*?\\n\\}\\n`);
+  const next = ours.test(current) ? current.replace(ours, block) : `${current.replace(/\n*$/, '\n')}\n${block}`;
+  if (next !== current) writeFileSync(lockFile, next);
 }
 
 const MIRROR_WRITER = Symbol.for('apiaccess.mirrorWriter');
