@@ -77,8 +77,7 @@ export interface CookieSessionOptions {
 
 /** What a login answer means. */
 export type LoginOutcome =
-  | { readonly kind: 'success'; readonly cookieName: string; readonly cookieValue: string }
-  | { readonly kind: 'delay'; readonly seconds: number };
+  { readonly kind: 'success'; readonly cookieName: string; readonly cookieValue: string } | { readonly kind: 'delay'; readonly seconds: number };
 
 /** Answers of the logout route. */
 export type LogoutStatus = 'Logged out' | 'No active session found';
@@ -183,7 +182,12 @@ export class CookieSession {
     assertArgument(Number.isInteger(maxAttempts) && maxAttempts >= 1, '"maxLoginAttempts"', 'must be a positive integer.');
     registerSecret(options.password);
     this.vendor = options.vendor ?? 'silobreaker';
-    this.http = new HttpClient({ baseUrl: options.baseUrl, dispatcher: options.dispatcher ?? createDefaultDispatcher(), vendor: this.vendor, timeoutMs: options.timeoutMs ?? 30_000 });
+    this.http = new HttpClient({
+      baseUrl: options.baseUrl,
+      dispatcher: options.dispatcher ?? createDefaultDispatcher(),
+      vendor: this.vendor,
+      timeoutMs: options.timeoutMs ?? 30_000,
+    });
     this.clock = options.clock ?? systemClock;
     this.paths = { ...DEFAULT_COOKIE_SESSION_PATHS, ...(options.paths ?? {}) };
     this.maxLoginWaitMs = maxWait * 1000;
@@ -299,7 +303,9 @@ export class CookieSession {
       if (status === 'unauthenticated') {
         this.invalidate(pair);
         if (round === 0) continue;
-        throw new ApiAccessError(APIACCESS_UNAUTHORIZED, `${this.vendor}: changing the password failed: the session is not authenticated.`, { status: res.status });
+        throw new ApiAccessError(APIACCESS_UNAUTHORIZED, `${this.vendor}: changing the password failed: the session is not authenticated.`, {
+          status: res.status,
+        });
       }
       if (status === 'Invalid password') {
         throw new ApiAccessError(APIACCESS_VENDOR_REJECTED, `${this.vendor}: changing the password failed: the current password is wrong.`, {
@@ -307,7 +313,9 @@ export class CookieSession {
           field: 'password',
         });
       }
-      throw new ApiAccessError(APIACCESS_VENDOR_REJECTED, `${this.vendor}: changing the password was refused (Status "${status.slice(0, 60)}").`, { status: res.status });
+      throw new ApiAccessError(APIACCESS_VENDOR_REJECTED, `${this.vendor}: changing the password was refused (Status "${status.slice(0, 60)}").`, {
+        status: res.status,
+      });
     }
   }
 

@@ -52,9 +52,7 @@ export function headerValue(headers: Record<string, string | string[] | undefine
 export function signalOf(opts: Dispatcher.DispatchOptions): AbortSignal | undefined {
   const signal = (opts as { signal?: unknown }).signal as Partial<AbortSignal> | null | undefined;
   // Duck-typed rather than `instanceof`, so a signal from another realm (vm context, jest) counts too.
-  return signal && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function'
-    ? (signal as AbortSignal)
-    : undefined;
+  return signal && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function' ? (signal as AbortSignal) : undefined;
 }
 
 /** A controller for a request that never reached a connection: nothing to pause, abort or resume. */

@@ -107,7 +107,8 @@ export function signRequest(opts: Dispatcher.DispatchOptions, options: HmacDiges
   if (path.includes('#')) throw new ApiAccessError(APIACCESS_INVALID_ARGUMENT, 'hmac-digest: the request path must not carry a fragment.', { field: 'path' });
   const { query, ...rest } = opts as Dispatcher.DispatchOptions & { query?: Record<string, unknown> };
   if (query !== undefined && query !== null) {
-    if (path.includes('?')) throw new ApiAccessError(APIACCESS_INVALID_ARGUMENT, 'hmac-digest: give the query either in the path or in "query", not both.', { field: 'query' });
+    if (path.includes('?'))
+      throw new ApiAccessError(APIACCESS_INVALID_ARGUMENT, 'hmac-digest: give the query either in the path or in "query", not both.', { field: 'query' });
     const text = stringify(query as Parameters<typeof stringify>[0]);
     if (text) path += `?${text}`;
   }
@@ -129,7 +130,11 @@ export function signRequest(opts: Dispatcher.DispatchOptions, options: HmacDiges
 export function createHmacDigestInterceptor(options: HmacDigestOptions): Interceptor {
   assertArgument(typeof options?.apiKey === 'string' && options.apiKey.length > 0, '"apiKey"', 'must be a non-empty string.');
   assertArgument(typeof options.sharedKey === 'string' && options.sharedKey.length > 0, '"sharedKey"', 'must be a non-empty string.');
-  assertArgument(options.algorithm === undefined || options.algorithm === 'sha1' || options.algorithm === 'sha512', '"algorithm"', 'must be "sha1" or "sha512".');
+  assertArgument(
+    options.algorithm === undefined || options.algorithm === 'sha1' || options.algorithm === 'sha512',
+    '"algorithm"',
+    'must be "sha1" or "sha512".',
+  );
   registerSecret(options.sharedKey);
   const frozen: HmacDigestOptions = { apiKey: options.apiKey, sharedKey: options.sharedKey, algorithm: options.algorithm ?? 'sha1' };
   return (dispatch) =>

@@ -157,7 +157,11 @@ export class HttpClient {
       throw new ApiAccessError(APIACCESS_INVALID_ARGUMENT, '"baseUrl": must be an absolute http(s) URL.', { field: 'baseUrl' });
     }
     assertArgument(url.protocol === 'https:' || url.protocol === 'http:', '"baseUrl"', 'must be an absolute http(s) URL.');
-    assertArgument(url.search === '' && url.hash === '' && url.username === '' && url.password === '', '"baseUrl"', 'must not carry a query, fragment or credentials.');
+    assertArgument(
+      url.search === '' && url.hash === '' && url.username === '' && url.password === '',
+      '"baseUrl"',
+      'must not carry a query, fragment or credentials.',
+    );
     const timeoutMs = options.timeoutMs ?? 30_000;
     assertArgument(Number.isFinite(timeoutMs) && timeoutMs > 0, '"timeoutMs"', 'must be a positive number.');
     this.origin = url.origin;
@@ -227,11 +231,9 @@ export class HttpClient {
     if (ApiAccessError.isApiAccessError(err)) return err;
     const message = err instanceof Error ? err.message : String(err);
     const code = (err as { code?: unknown } | null)?.code;
-    return new ApiAccessError(
-      APIACCESS_NETWORK_ERROR,
-      redact(`${this.vendor}: ${target} failed: ${message}${typeof code === 'string' ? ` (${code})` : ''}.`),
-      { cause: err },
-    );
+    return new ApiAccessError(APIACCESS_NETWORK_ERROR, redact(`${this.vendor}: ${target} failed: ${message}${typeof code === 'string' ? ` (${code})` : ''}.`), {
+      cause: err,
+    });
   }
 }
 

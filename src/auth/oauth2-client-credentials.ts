@@ -125,7 +125,11 @@ export class OAuth2TokenSource {
       response = await oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams({ scope: c.scope }), options);
     } catch (err) {
       if (signal?.aborted) throw new ApiAccessError(APIACCESS_ABORTED, `The token request to ${c.tokenEndpoint} was cancelled or timed out.`, { cause: err });
-      throw new ApiAccessError(APIACCESS_NETWORK_ERROR, `Could not reach the token endpoint ${c.tokenEndpoint}: ${redact(String((err as Error)?.message ?? err))}`, { cause: err });
+      throw new ApiAccessError(
+        APIACCESS_NETWORK_ERROR,
+        `Could not reach the token endpoint ${c.tokenEndpoint}: ${redact(String((err as Error)?.message ?? err))}`,
+        { cause: err },
+      );
     }
     let result: oauth.TokenEndpointResponse;
     try {
@@ -138,7 +142,9 @@ export class OAuth2TokenSource {
           { status: err.status, body: { error: err.error }, cause: err },
         );
       }
-      throw new ApiAccessError(APIACCESS_OAUTH_ERROR, `The token endpoint answered unexpectedly: ${redact(String((err as Error)?.message ?? err))}`, { cause: err });
+      throw new ApiAccessError(APIACCESS_OAUTH_ERROR, `The token endpoint answered unexpectedly: ${redact(String((err as Error)?.message ?? err))}`, {
+        cause: err,
+      });
     }
     registerSecret(result.access_token);
     const now = this.clock.now();

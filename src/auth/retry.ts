@@ -117,7 +117,11 @@ function errorCode(err: Error | undefined): string | undefined {
 function checkOptions(options: RetryOptions): void {
   const nonNegative = (value: number | undefined, name: string): void =>
     assertArgument(value === undefined || (Number.isFinite(value) && value >= 0), `"${name}"`, 'must be a non-negative number.');
-  assertArgument(options.maxRetries === undefined || (Number.isInteger(options.maxRetries) && options.maxRetries >= 0), '"maxRetries"', 'must be a non-negative integer.');
+  assertArgument(
+    options.maxRetries === undefined || (Number.isInteger(options.maxRetries) && options.maxRetries >= 0),
+    '"maxRetries"',
+    'must be a non-negative integer.',
+  );
   nonNegative(options.baseDelayMs, 'baseDelayMs');
   nonNegative(options.maxDelayMs, 'maxDelayMs');
   nonNegative(options.maxRetryAfterMs, 'maxRetryAfterMs');

@@ -63,7 +63,10 @@ async function main(): Promise<void> {
     writeProviderMirror(empty);
     writeFileSync(
       join(empty, 'main.tf.json'),
-      JSON.stringify({ terraform: { required_providers: { apiaccess: { source: 'apiaccess.local/apiaccess/apiaccess', version: '0.1.0' } } }, provider: { apiaccess: {} } }),
+      JSON.stringify({
+        terraform: { required_providers: { apiaccess: { source: 'apiaccess.local/apiaccess/apiaccess', version: '0.1.0' } } },
+        provider: { apiaccess: {} },
+      }),
     );
     for (const dir of [stack, empty]) await runTerraform(['init', '-input=false'], dir, env);
     const applied = await runTerraform(['apply', '-auto-approve', '-input=false'], stack, env);

@@ -32,7 +32,10 @@ async function main(): Promise<void> {
     const stack = join(out, 'stacks', 'signicat');
     say(`apiaccess demo — vendor sandbox at ${sandbox.baseUrl}`);
 
-    const synth = check(await runNode([join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'synth', '--output', out], join(root, 'examples', 'signicat'), env), 'cdktf synth');
+    const synth = check(
+      await runNode([join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'synth', '--output', out], join(root, 'examples', 'signicat'), env),
+      'cdktf synth',
+    );
     say(`✓ cdktf synth examples/signicat (${synth.ms} ms)`);
     const init = check(await runTerraform(['init', '-input=false'], stack, env), 'terraform init');
     say(`✓ terraform init: provider installed from the stack's local mirror (${init.ms} ms)`);

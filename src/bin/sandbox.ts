@@ -18,7 +18,9 @@ function portArg(argv: readonly string[]): number {
 async function main(): Promise<void> {
   const sandbox = await Sandbox.start({ emulators: vendorEmulators(), port: portArg(process.argv.slice(2)) });
   process.stdout.write(`${sandbox.baseUrl}\n`);
-  process.stderr.write(`apiaccess sandbox listening on ${sandbox.baseUrl} (Ctrl-C to stop). Point the provider at it with APIACCESS_SANDBOX_URL=${sandbox.baseUrl}\n`);
+  process.stderr.write(
+    `apiaccess sandbox listening on ${sandbox.baseUrl} (Ctrl-C to stop). Point the provider at it with APIACCESS_SANDBOX_URL=${sandbox.baseUrl}\n`,
+  );
   const stop = (): void => void sandbox.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -45,7 +45,8 @@ export function checkIntegerRange(scope: Construct, prop: string, value: number 
 export function checkEach(scope: Construct, prop: string, values: readonly string[] | undefined, pattern: RegExp, shape: string): void {
   if (values === undefined || Token.isUnresolved(values)) return;
   for (const v of values) {
-    if (!Token.isUnresolved(v) && !pattern.test(v)) throw new ApiAccessValidationError(scope, prop, `contains "${v}"; each entry must have the shape ${shape}.`);
+    if (!Token.isUnresolved(v) && !pattern.test(v))
+      throw new ApiAccessValidationError(scope, prop, `contains "${v}"; each entry must have the shape ${shape}.`);
   }
 }
 

@@ -16,7 +16,8 @@ export function clearRegisteredSecrets(): void {
   secrets.clear();
 }
 
-const SENSITIVE_KEYS = /^(authorization|x-auth-token|x-api-token|cookie|set-cookie|client_secret|clientsecret|secret|password|newpassword|token|access_token|apikey|api_key|digest|sharedkey|shared_key|value|key)$/i;
+const SENSITIVE_KEYS =
+  /^(authorization|x-auth-token|x-api-token|cookie|set-cookie|client_secret|clientsecret|secret|password|newpassword|token|access_token|apikey|api_key|digest|sharedkey|shared_key|value|key)$/i;
 
 /** Masks every registered secret (and its URL-encoded form) inside `text`. */
 export function redact(text: string): string {

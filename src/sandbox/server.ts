@@ -261,7 +261,14 @@ export class Sandbox {
           if (typeof vendor !== 'string' || !this.emulators.some((e) => e.name === vendor)) {
             return bad(`faults: "vendor" must be one of ${this.emulators.map((e) => e.name).join(', ')}`);
           }
-          const status = b.status === 'reset' ? 'reset' : typeof b.status === 'number' && b.status >= 100 && b.status <= 599 ? b.status : b.status === undefined && typeof b.latencyMs === 'number' ? 0 : undefined;
+          const status =
+            b.status === 'reset'
+              ? 'reset'
+              : typeof b.status === 'number' && b.status >= 100 && b.status <= 599
+                ? b.status
+                : b.status === undefined && typeof b.latencyMs === 'number'
+                  ? 0
+                  : undefined;
           if (status === undefined) return bad('faults: "status" must be an HTTP status (100-599) or "reset"');
           const latencyMs = typeof b.latencyMs === 'number' && b.latencyMs >= 0 ? b.latencyMs : 0;
           const count = typeof b.count === 'number' && b.count > 0 ? Math.floor(b.count) : undefined;

@@ -13,7 +13,9 @@ export function randomAlnum(n: number): string {
 
 /** `n` random lowercase hex characters. */
 export function randomHex(n: number): string {
-  return randomBytes(Math.ceil(n / 2)).toString('hex').slice(0, n);
+  return randomBytes(Math.ceil(n / 2))
+    .toString('hex')
+    .slice(0, n);
 }
 
 /** Picks one element at random. */

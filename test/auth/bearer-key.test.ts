@@ -112,7 +112,14 @@ describe('createBearerKeyInterceptor', () => {
     const dispatcher = agent.compose(createBearerKeyInterceptor({ apiKey: GOOD }));
 
     await (await dispatcher.request({ origin: server.url, path: '/test', method: 'GET', headers: { Authorization: 'Basic c3RhbGU=' } })).body.text();
-    await (await dispatcher.request({ origin: server.url, path: '/v1/token', method: 'GET', headers: ['Accept', 'application/json', 'authorization', 'Bearer stale'] })).body.text();
+    await (
+      await dispatcher.request({
+        origin: server.url,
+        path: '/v1/token',
+        method: 'GET',
+        headers: ['Accept', 'application/json', 'authorization', 'Bearer stale'],
+      })
+    ).body.text();
 
     server.assertDone();
     expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${GOOD}`, `Bearer ${GOOD}`]);

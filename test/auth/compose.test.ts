@@ -57,7 +57,8 @@ describe('composeDispatcher', () => {
     const log: string[] = [];
     const signed: Record<string, string | string[]>[] = [];
     const limiter = new SlidingWindowLimiter({ limit: 10, windowMs: 60_000, clock });
-    const extra: Interceptor = (dispatch) => (opts, handler) => dispatch({ ...opts, headers: { ...normalizeHeaders(opts.headers), 'x-extra': 'trace-1' } }, handler);
+    const extra: Interceptor = (dispatch) => (opts, handler) =>
+      dispatch({ ...opts, headers: { ...normalizeHeaders(opts.headers), 'x-extra': 'trace-1' } }, handler);
     const dispatcher = composeDispatcher(agent, {
       auth: recording(log, 'auth', fakeSigner(signed)),
       extra: recording(log, 'extra', extra),

@@ -34,7 +34,9 @@ async function rejection(p: Promise<unknown>): Promise<ApiAccessError> {
 
 describe('processLoginResponse / parseSetCookie', () => {
   it('reads Success with the cookie named by CookieName', () => {
-    const out = processLoginResponse(answer(200, { CookieName: '.ASPXAUTH', Status: 'Success' }, { 'set-cookie': 'other=1; path=/, .ASPXAUTH=ABC123DEF; path=/; HttpOnly' }));
+    const out = processLoginResponse(
+      answer(200, { CookieName: '.ASPXAUTH', Status: 'Success' }, { 'set-cookie': 'other=1; path=/, .ASPXAUTH=ABC123DEF; path=/; HttpOnly' }),
+    );
     expect(out).toEqual({ kind: 'success', cookieName: '.ASPXAUTH', cookieValue: 'ABC123DEF' });
     expect(redact('cookie ABC123DEF')).toBe('cookie [REDACTED]');
   });
@@ -82,7 +84,14 @@ describe('CookieSession against the sandbox', () => {
   });
 
   const session = (over: Partial<ConstructorParameters<typeof CookieSession>[0]> = {}): CookieSession =>
-    new CookieSession({ baseUrl: `${sandbox.baseUrl}/silobreaker`, dispatcher: agent, username: SEED_USER.username, password: SEED_USER.password, clock, ...over });
+    new CookieSession({
+      baseUrl: `${sandbox.baseUrl}/silobreaker`,
+      dispatcher: agent,
+      username: SEED_USER.username,
+      password: SEED_USER.password,
+      clock,
+      ...over,
+    });
 
   const logins = (): number => sandbox.calls('silobreaker').filter((c) => c.path === '/v1/login').length;
 
@@ -104,16 +113,21 @@ describe('CookieSession against the sandbox', () => {
     expect(redact(`sent ${cookie}`)).toBe('sent [REDACTED]');
   });
 
-  it('keeps the caller\'s own cookies and adds the session cookie after them', async () => {
+  it("keeps the caller's own cookies and adds the session cookie after them", async () => {
     const s = session();
     await s.login();
     const seen: string[] = [];
-    const spy = (dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] => (opts, handler) => {
-      seen.push(String((opts.headers as Record<string, string>).cookie));
-      return dispatch(opts, handler);
-    };
+    const spy =
+      (dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] =>
+      (opts, handler) => {
+        seen.push(String((opts.headers as Record<string, string>).cookie));
+        return dispatch(opts, handler);
+      };
     const dispatcher = agent.compose(spy, createCookieSessionInterceptor(s));
-    await get(dispatcher.compose((d) => (o, h) => d({ ...o, headers: { cookie: 'theme=dark' } }, h)), '/v1/loginstatus');
+    await get(
+      dispatcher.compose((d) => (o, h) => d({ ...o, headers: { cookie: 'theme=dark' } }, h)),
+      '/v1/loginstatus',
+    );
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatch(/^theme=dark; \.ASPXAUTH=[0-9A-F]{64}$/);
   });
@@ -147,10 +161,16 @@ describe('CookieSession against the sandbox', () => {
     expect(logins()).toBe(2);
   });
 
-  it('after someone else\'s failure, waits out the new delay it is given and then logs in with the right password', async () => {
+  it("after someone else's failure, waits out the new delay it is given and then logs in with the right password", async () => {
     // Someone failed a moment ago: the session's first attempt is too early and earns Delay 20.
     await agent
-      .request({ origin: sandbox.baseUrl, path: '/silobreaker/v1/login', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Username: SEED_USER.username, Password: 'x-wrong-x' }) })
+      .request({
+        origin: sandbox.baseUrl,
+        path: '/silobreaker/v1/login',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ Username: SEED_USER.username, Password: 'x-wrong-x' }),
+      })
       .then((r) => r.body.text());
     const s = session();
     const done = s.login();

@@ -50,7 +50,9 @@ describe('silobreakerDigest (pure)', () => {
   });
 
   it('refuses a relative URL and an empty shared key', () => {
-    expect(() => silobreakerDigest('GET', '/search/documents/Sweden', undefined, 'MySharedKey')).toThrow(expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT }));
+    expect(() => silobreakerDigest('GET', '/search/documents/Sweden', undefined, 'MySharedKey')).toThrow(
+      expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT }),
+    );
     expect(() => silobreakerDigest('GET', SEED_URL, undefined, '')).toThrow(expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT }));
   });
 });
@@ -77,7 +79,12 @@ describe('createHmacDigestInterceptor (what it sends)', () => {
   });
 
   it('folds opts.query into the path before signing, as undici would send it', () => {
-    const { sent } = captured({ origin: 'https://api.silobreaker.com', path: '/documents', method: 'GET', query: { q: 'a b', type: 'json' } } as Dispatcher.DispatchOptions);
+    const { sent } = captured({
+      origin: 'https://api.silobreaker.com',
+      path: '/documents',
+      method: 'GET',
+      query: { q: 'a b', type: 'json' },
+    } as Dispatcher.DispatchOptions);
     const digest = silobreakerDigest('GET', 'https://api.silobreaker.com/documents?q=a%20b&type=json', undefined, 'MySharedKey');
     expect(sent?.path).toBe(`/documents?q=a%20b&type=json&apiKey=MyApiKey&digest=${encodeURIComponent(digest)}`);
     expect((sent as { query?: unknown }).query).toBeUndefined();
@@ -107,7 +114,14 @@ describe('createHmacDigestInterceptor (what it sends)', () => {
 
   it.each([
     ['a stream body', { body: Readable.from(['{}']) }],
-    ['an async iterable body', { body: (async function* () { yield Buffer.from('{}'); })() }],
+    [
+      'an async iterable body',
+      {
+        body: (async function* () {
+          yield Buffer.from('{}');
+        })(),
+      },
+    ],
     ['a path already carrying apiKey', { path: '/documents?apiKey=Other' }],
     ['a path with a fragment', { path: '/documents#x' }],
     ['no origin', { origin: undefined }],
@@ -124,8 +138,12 @@ describe('createHmacDigestInterceptor (what it sends)', () => {
   });
 
   it('refuses empty credentials up front', () => {
-    expect(() => createHmacDigestInterceptor({ apiKey: '', sharedKey: 'x' })).toThrow(expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT, field: '"apiKey"' }));
-    expect(() => createHmacDigestInterceptor({ apiKey: 'x', sharedKey: '' })).toThrow(expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT, field: '"sharedKey"' }));
+    expect(() => createHmacDigestInterceptor({ apiKey: '', sharedKey: 'x' })).toThrow(
+      expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT, field: '"apiKey"' }),
+    );
+    expect(() => createHmacDigestInterceptor({ apiKey: 'x', sharedKey: '' })).toThrow(
+      expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT, field: '"sharedKey"' }),
+    );
   });
 });
 
@@ -170,14 +188,22 @@ describe('createHmacDigestInterceptor (against the sandbox)', () => {
   });
 
   it('gets the vendor answer 401 {"Status":"Unauthorized"} with a wrong shared key or an unknown API key', async () => {
-    for (const creds of [{ apiKey: 'MyApiKey', sharedKey: 'NotMySharedKey' }, { apiKey: 'SomeoneElse', sharedKey: 'MySharedKey' }]) {
+    for (const creds of [
+      { apiKey: 'MyApiKey', sharedKey: 'NotMySharedKey' },
+      { apiKey: 'SomeoneElse', sharedKey: 'MySharedKey' },
+    ]) {
       const res = await send(agent.compose(createHmacDigestInterceptor(creds)), { path: '/silobreaker/search/documents/Sweden', method: 'GET' });
       expect(res).toEqual({ status: 401, body: { Status: 'Unauthorized' } });
     }
   });
 
   it('signs every retry attempt afresh, after the retry interceptor', async () => {
-    const post = await agent.request({ origin: sandbox.baseUrl, path: '/__sandbox/faults', method: 'POST', body: JSON.stringify({ vendor: 'silobreaker', status: 503, count: 1 }) });
+    const post = await agent.request({
+      origin: sandbox.baseUrl,
+      path: '/__sandbox/faults',
+      method: 'POST',
+      body: JSON.stringify({ vendor: 'silobreaker', status: 503, count: 1 }),
+    });
     await post.body.text();
     const dispatcher = composeDispatcher(agent, { retry: createRetryInterceptor({ baseDelayMs: 1 }), auth: createHmacDigestInterceptor(SEED) });
     const res = await send(dispatcher, { path: '/silobreaker/search/documents/Sweden', method: 'GET' });

@@ -81,7 +81,12 @@ describe('HttpClient', () => {
     server = await ScriptedServer.start([reply(200), reply(200)]);
     const client = clientFor();
 
-    await client.request({ method: 'PUT', path: '/a', body: 'grant_type=client_credentials', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    await client.request({
+      method: 'PUT',
+      path: '/a',
+      body: 'grant_type=client_credentials',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     await client.request({ method: 'PUT', path: '/b', body: Buffer.from([1, 2, 3]) });
 
     expect(server.requests.map((r) => [r.body, r.headers['content-type']])).toEqual([
@@ -146,7 +151,9 @@ describe('HttpClient', () => {
 
     // THEN the message has the vendor's words and the request ID, masked, and nothing leaks
     expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
-    expect(err.message).toBe('Could not get an access token: signicat answered HTTP 401: invalid_client: client secret [REDACTED] is not valid (request ID req-42)');
+    expect(err.message).toBe(
+      'Could not get an access token: signicat answered HTTP 401: invalid_client: client secret [REDACTED] is not valid (request ID req-42)',
+    );
     expect(JSON.stringify(err)).not.toContain(SECRET);
     expect(JSON.parse(JSON.stringify(err))).toEqual({ name: 'ApiAccessError', code: APIACCESS_UNAUTHORIZED, status: 401 });
     expect(Object.keys(err)).not.toContain('body');
@@ -250,7 +257,9 @@ describe('HttpClient', () => {
   });
 
   it('validates its options and requests', async () => {
-    expect(() => new HttpClient({ baseUrl: 'not a url', dispatcher: agent, vendor: 'x' })).toThrow(expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT }));
+    expect(() => new HttpClient({ baseUrl: 'not a url', dispatcher: agent, vendor: 'x' })).toThrow(
+      expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT }),
+    );
     const client = new HttpClient({ baseUrl: 'https://api.example.com', dispatcher: agent, vendor: 'x' });
     await expect(client.request({ method: 'GET', path: 'no-slash' })).rejects.toMatchObject({ code: APIACCESS_INVALID_ARGUMENT });
     await expect(client.request({ method: 'GET', path: '/a?b=c' })).rejects.toMatchObject({ code: APIACCESS_INVALID_ARGUMENT });

@@ -4,32 +4,20 @@
  * interceptor (Bearer, one retry with a fresh token after a 401, no loop), and real third-party
  * clients (simple-oauth2, openid-client) obtaining tokens from the same endpoint.
  */
-import { inspect } from "node:util";
+import { inspect } from 'node:util';
 
-import * as oidc from "openid-client";
-import { ClientCredentials } from "simple-oauth2";
-import { Agent, type Dispatcher } from "undici";
-import { Readable } from "node:stream";
+import * as oidc from 'openid-client';
+import { ClientCredentials } from 'simple-oauth2';
+import { Agent, type Dispatcher } from 'undici';
+import { Readable } from 'node:stream';
 
-import { composeDispatcher } from "../../src/auth/compose";
-import {
-  normalizeHeaders,
-  type HeaderRecord,
-} from "../../src/auth/dispatch-utils";
-import { HttpClient } from "../../src/auth/http";
-import {
-  clearTokenCache,
-  createOAuth2ClientCredentialsInterceptor,
-  OAuth2TokenSource,
-  type ClientAuthMethod,
-} from "../../src/auth/oauth2-client-credentials";
-import { ManualClock } from "../../src/core/clock";
-import {
-  APIACCESS_ABORTED,
-  APIACCESS_OAUTH_ERROR,
-  ApiAccessError,
-} from "../../src/core/errors";
-import type { Sandbox } from "../../src/sandbox/server";
+import { composeDispatcher } from '../../src/auth/compose';
+import { normalizeHeaders, type HeaderRecord } from '../../src/auth/dispatch-utils';
+import { HttpClient } from '../../src/auth/http';
+import { clearTokenCache, createOAuth2ClientCredentialsInterceptor, OAuth2TokenSource, type ClientAuthMethod } from '../../src/auth/oauth2-client-credentials';
+import { ManualClock } from '../../src/core/clock';
+import { APIACCESS_ABORTED, APIACCESS_OAUTH_ERROR, ApiAccessError } from '../../src/core/errors';
+import type { Sandbox } from '../../src/sandbox/server';
 import {
   api,
   control,
@@ -42,7 +30,7 @@ import {
   TOKEN_PATH,
   tokenCalls,
   tokenEndpointOf,
-} from "../vendors/signicat/_sandbox";
+} from '../vendors/signicat/_sandbox';
 
 let sandbox: Sandbox;
 const closers: (() => Promise<unknown>)[] = [];
@@ -78,7 +66,7 @@ function source(
     clock?: ManualClock;
     dispatcher?: Dispatcher;
     on?: Sandbox;
-  } = {}
+  } = {},
 ): OAuth2TokenSource {
   const target = options.on ?? sandbox;
   return new OAuth2TokenSource({
@@ -86,7 +74,7 @@ function source(
     tokenEndpoint: tokenEndpointOf(target),
     clientId: SEED_CLIENT_ID,
     clientSecret: options.secret ?? SEED_CLIENT_SECRET,
-    scope: "signicat-api",
+    scope: 'signicat-api',
     ...(options.authMethod ? { authMethod: options.authMethod } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
@@ -95,64 +83,54 @@ function source(
 
 /** The sandbox journal as `METHOD path status` lines. */
 function journal(s: Sandbox = sandbox): string[] {
-  return s.calls("signicat").map((c) => `${c.method} ${c.path} ${c.status}`);
+  return s.calls('signicat').map((c) => `${c.method} ${c.path} ${c.status}`);
 }
 
 const TOKEN_200 = `POST ${TOKEN_PATH} 200`;
 
 /** A management call is accepted with this token. */
 async function works(token: string): Promise<boolean> {
-  return (await api(sandbox, "GET", "", { token })).status === 200;
+  return (await api(sandbox, 'GET', '', { token })).status === 200;
 }
 
-describe("OAuth2TokenSource", () => {
+describe('OAuth2TokenSource', () => {
   it.each([
-    ["client_secret_post", undefined],
-    ["client_secret_post", "client_secret_post"],
-    ["client_secret_basic", "client_secret_basic"],
-  ] as const)(
-    "gets a token with %s (authMethod %s) and serves the second call from the cache",
-    async (method, authMethod) => {
-      // GIVEN a token source whose token requests we can see
-      const seen: HeaderRecord[] = [];
-      const src = source({
-        ...(authMethod ? { authMethod } : {}),
-        dispatcher: recordingDispatcher(seen),
-      });
-      // WHEN it is asked twice
-      const first = await src.getToken();
-      const second = await src.getToken();
-      // THEN one token request was sent, with the chosen client authentication, and the token works
-      expect(second).toBe(first);
-      expect(tokenCalls(sandbox)).toHaveLength(1);
-      expect(src.requests).toBe(1);
-      expect(seen).toHaveLength(1);
-      if (method === "client_secret_basic") {
-        const decoded = Buffer.from(
-          String(seen[0]!.authorization).replace(/^Basic /, ""),
-          "base64"
-        ).toString();
-        expect(decoded).toBe(
-          `sandbox%2Dround%2Dapple%2D123:${SEED_CLIENT_SECRET}`
-        );
-      } else {
-        expect(seen[0]!.authorization).toBeUndefined();
-      }
-      expect(await works(first)).toBe(true);
+    ['client_secret_post', undefined],
+    ['client_secret_post', 'client_secret_post'],
+    ['client_secret_basic', 'client_secret_basic'],
+  ] as const)('gets a token with %s (authMethod %s) and serves the second call from the cache', async (method, authMethod) => {
+    // GIVEN a token source whose token requests we can see
+    const seen: HeaderRecord[] = [];
+    const src = source({
+      ...(authMethod ? { authMethod } : {}),
+      dispatcher: recordingDispatcher(seen),
+    });
+    // WHEN it is asked twice
+    const first = await src.getToken();
+    const second = await src.getToken();
+    // THEN one token request was sent, with the chosen client authentication, and the token works
+    expect(second).toBe(first);
+    expect(tokenCalls(sandbox)).toHaveLength(1);
+    expect(src.requests).toBe(1);
+    expect(seen).toHaveLength(1);
+    if (method === 'client_secret_basic') {
+      const decoded = Buffer.from(String(seen[0]!.authorization).replace(/^Basic /, ''), 'base64').toString();
+      expect(decoded).toBe(`sandbox%2Dround%2Dapple%2D123:${SEED_CLIENT_SECRET}`);
+    } else {
+      expect(seen[0]!.authorization).toBeUndefined();
     }
-  );
+    expect(await works(first)).toBe(true);
+  });
 
-  it("shares one token request between 10 concurrent callers", async () => {
+  it('shares one token request between 10 concurrent callers', async () => {
     const src = source();
-    const tokens = await Promise.all(
-      Array.from({ length: 10 }, () => src.getToken())
-    );
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => src.getToken()));
     expect(new Set(tokens).size).toBe(1);
     expect(tokenCalls(sandbox)).toHaveLength(1);
     expect(src.requests).toBe(1);
   });
 
-  it("renews shortly before expiry: cached until renewAt, a new request after it", async () => {
+  it('renews shortly before expiry: cached until renewAt, a new request after it', async () => {
     // GIVEN a token of 600 s, renewed at most 60 s (and at most 10 % of the lifetime) early → at 540 s
     const clock = new ManualClock();
     const src = source({ clock });
@@ -171,16 +149,16 @@ describe("OAuth2TokenSource", () => {
     expect(await works(renewed)).toBe(true);
   });
 
-  it("renews a short-lived token at 90 % of its lifetime", async () => {
+  it('renews a short-lived token at 90 % of its lifetime', async () => {
     // GIVEN a client lifetime of 100 s: renewBefore = min(60 s, 10 s) = 10 s
     const admin = await source().getToken();
     expect(
       (
-        await api(sandbox, "PATCH", `/${SEED_CLIENT_ID}`, {
+        await api(sandbox, 'PATCH', `/${SEED_CLIENT_ID}`, {
           token: admin,
           body: { accessTokenLifetime: 100 },
         })
-      ).status
+      ).status,
     ).toBe(200);
     clearTokenCache();
     const clock = new ManualClock();
@@ -193,40 +171,32 @@ describe("OAuth2TokenSource", () => {
     expect(tokenCalls(sandbox)).toHaveLength(3);
   });
 
-  it.each(["client_secret_post", "client_secret_basic"] as const)(
-    "rejects a wrong secret (%s) with APIACCESS_OAUTH_ERROR and never shows the secret",
+  it.each(['client_secret_post', 'client_secret_basic'] as const)(
+    'rejects a wrong secret (%s) with APIACCESS_OAUTH_ERROR and never shows the secret',
     async (authMethod) => {
-      const secret = "WrongS3cretThatMustNeverLeak0123456789abcdef";
+      const secret = 'WrongS3cretThatMustNeverLeak0123456789abcdef';
       const src = source({ secret, authMethod });
       const err: unknown = await src.getToken().then(
         () => undefined,
-        (e: unknown) => e
+        (e: unknown) => e,
       );
       expect(ApiAccessError.isApiAccessError(err)).toBe(true);
       const e = err as ApiAccessError;
       expect(e.code).toBe(APIACCESS_OAUTH_ERROR);
-      for (const text of [
-        e.message,
-        JSON.stringify(e),
-        String(e),
-        inspect(e, { depth: 5 }),
-        e.stack ?? "",
-      ]) {
+      for (const text of [e.message, JSON.stringify(e), String(e), inspect(e, { depth: 5 }), e.stack ?? '']) {
         expect(text).not.toContain(secret);
         expect(text).not.toContain(encodeURIComponent(secret));
       }
-      expect(tokenCalls(sandbox).map((c) => c.status)).toEqual([
-        authMethod === "client_secret_basic" ? 401 : 400,
-      ]);
-    }
+      expect(tokenCalls(sandbox).map((c) => c.status)).toEqual([authMethod === 'client_secret_basic' ? 401 : 400]);
+    },
   );
 
-  it("does not serve the token cached for the right secret to a source with a wrong secret", async () => {
+  it('does not serve the token cached for the right secret to a source with a wrong secret', async () => {
     // GIVEN a valid token cached for the seed client
     await source().getToken();
     // WHEN another source for the same client and endpoint, but with a wrong secret, asks
     const wrong = source({
-      secret: "WrongS3cretThatMustNeverLeak0123456789abcdef",
+      secret: 'WrongS3cretThatMustNeverLeak0123456789abcdef',
     });
     // THEN it must authenticate itself, and fail
     await expect(wrong.getToken()).rejects.toMatchObject({
@@ -239,12 +209,12 @@ describe("OAuth2TokenSource", () => {
     // GIVEN a token endpoint that takes 200 ms to answer once
     expect(
       (
-        await control(sandbox, "POST", "faults", {
-          vendor: "signicat",
+        await control(sandbox, 'POST', 'faults', {
+          vendor: 'signicat',
           latencyMs: 200,
           count: 1,
         })
-      ).status
+      ).status,
     ).toBe(201);
     const src = source();
     const cancelled = new AbortController();
@@ -254,27 +224,25 @@ describe("OAuth2TokenSource", () => {
     first.catch(() => undefined);
     cancelled.abort();
     // THEN the first caller's promise rejects, the second still gets a working token
-    expect(
-      ApiAccessError.isApiAccessError(await first.catch((e: unknown) => e))
-    ).toBe(true);
+    expect(ApiAccessError.isApiAccessError(await first.catch((e: unknown) => e))).toBe(true);
     const token = await second;
     expect(await works(token)).toBe(true);
   });
 
-  it("reports a cancelled token request as APIACCESS_ABORTED, not as a network error", async () => {
+  it('reports a cancelled token request as APIACCESS_ABORTED, not as a network error', async () => {
     const err = await source()
       .getToken(AbortSignal.abort())
       .then(
         () => undefined,
-        (e: unknown) => e
+        (e: unknown) => e,
       );
     expect(err).toMatchObject({ code: APIACCESS_ABORTED });
     expect(tokenCalls(sandbox)).toEqual([]);
   });
 
-  it("does not cache a failure: the next call asks again", async () => {
+  it('does not cache a failure: the next call asks again', async () => {
     const src = source({
-      secret: "WrongS3cretThatMustNeverLeak0123456789abcdef",
+      secret: 'WrongS3cretThatMustNeverLeak0123456789abcdef',
     });
     await expect(src.getToken()).rejects.toMatchObject({
       code: APIACCESS_OAUTH_ERROR,
@@ -286,115 +254,92 @@ describe("OAuth2TokenSource", () => {
   });
 });
 
-describe("createOAuth2ClientCredentialsInterceptor", () => {
-  function clientFor(
-    src: OAuth2TokenSource,
-    on: Sandbox = sandbox
-  ): HttpClient {
+describe('createOAuth2ClientCredentialsInterceptor', () => {
+  function clientFor(src: OAuth2TokenSource, on: Sandbox = sandbox): HttpClient {
     return new HttpClient({
       baseUrl: `${on.baseUrl}/signicat`,
       dispatcher: composeDispatcher(agent(), {
         auth: createOAuth2ClientCredentialsInterceptor(src),
       }),
-      vendor: "signicat",
+      vendor: 'signicat',
     });
   }
   const list = {
-    method: "GET",
-    path: "/management/api-clients",
-    query: { "signicat-accountId": SEED_ACCOUNT_ID },
+    method: 'GET',
+    path: '/management/api-clients',
+    query: { 'signicat-accountId': SEED_ACCOUNT_ID },
   } as const;
 
-  it("sends Bearer with a token from the source and gets 200", async () => {
+  it('sends Bearer with a token from the source and gets 200', async () => {
     const client = clientFor(source());
     const res = await client.request(list);
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({
       data: [expect.objectContaining({ id: SEED_CLIENT_ID })],
     });
-    expect(journal()).toEqual([TOKEN_200, "GET /management/api-clients 200"]);
+    expect(journal()).toEqual([TOKEN_200, 'GET /management/api-clients 200']);
     // a second request reuses the cached token
     expect((await client.request(list)).status).toBe(200);
     expect(tokenCalls(sandbox)).toHaveLength(1);
   });
 
-  it("after a 401 for a revoked token, fetches a fresh token and retries once: the caller sees 200", async () => {
+  it('after a 401 for a revoked token, fetches a fresh token and retries once: the caller sees 200', async () => {
     // GIVEN a cached token that the sandbox then forgets
     const client = clientFor(source());
     expect((await client.request(list)).status).toBe(200);
-    const state = (await control(sandbox, "GET", "state")).body as {
+    const state = (await control(sandbox, 'GET', 'state')).body as {
       signicat: { tokens: Record<string, unknown> };
     };
     expect(Object.keys(state.signicat.tokens)).toHaveLength(1);
     expect(
       (
-        await control(sandbox, "PUT", "state", {
+        await control(sandbox, 'PUT', 'state', {
           signicat: { ...state.signicat, tokens: {} },
         })
-      ).status
+      ).status,
     ).toBe(200);
     // WHEN the caller makes a request
     const res = await client.request(list);
     // THEN it sees 200; the sandbox saw 401, a new token request, then 200
     expect(res.status).toBe(200);
-    expect(journal()).toEqual([
-      TOKEN_200,
-      "GET /management/api-clients 200",
-      "GET /management/api-clients 401",
-      TOKEN_200,
-      "GET /management/api-clients 200",
-    ]);
+    expect(journal()).toEqual([TOKEN_200, 'GET /management/api-clients 200', 'GET /management/api-clients 401', TOKEN_200, 'GET /management/api-clients 200']);
     expect(tokenCalls(sandbox)).toHaveLength(2);
   });
 
-  it("two concurrent requests that both meet a revoked token share one refresh", async () => {
+  it('two concurrent requests that both meet a revoked token share one refresh', async () => {
     const client = clientFor(source());
     expect((await client.request(list)).status).toBe(200);
-    expect((await control(sandbox, "POST", "reset")).status).toBe(200);
-    const answers = await Promise.all([
-      client.request(list),
-      client.request(list),
-    ]);
+    expect((await control(sandbox, 'POST', 'reset')).status).toBe(200);
+    const answers = await Promise.all([client.request(list), client.request(list)]);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     expect(
       journal()
-        .filter((l) => l.startsWith("GET"))
-        .sort()
-    ).toEqual([
-      "GET /management/api-clients 200",
-      "GET /management/api-clients 200",
-      "GET /management/api-clients 401",
-      "GET /management/api-clients 401",
-    ]);
+        .filter((l) => l.startsWith('GET'))
+        .sort(),
+    ).toEqual(['GET /management/api-clients 200', 'GET /management/api-clients 200', 'GET /management/api-clients 401', 'GET /management/api-clients 401']);
     expect(tokenCalls(sandbox)).toHaveLength(1);
   });
 
-  it("replays a JSON body on the retry: the client is created exactly once", async () => {
+  it('replays a JSON body on the retry: the client is created exactly once', async () => {
     const client = clientFor(source());
     expect((await client.request(list)).status).toBe(200);
-    expect((await control(sandbox, "POST", "reset")).status).toBe(200);
+    expect((await control(sandbox, 'POST', 'reset')).status).toBe(200);
     const res = await client.request({
-      method: "POST",
-      path: "/management/api-clients",
-      query: { "signicat-accountId": SEED_ACCOUNT_ID },
-      body: { name: "replayed" },
+      method: 'POST',
+      path: '/management/api-clients',
+      query: { 'signicat-accountId': SEED_ACCOUNT_ID },
+      body: { name: 'replayed' },
     });
     expect(res.status).toBe(201);
-    expect(res.json()).toMatchObject({ name: "replayed" });
-    expect(journal()).toEqual([
-      "POST /management/api-clients 401",
-      TOKEN_200,
-      "POST /management/api-clients 201",
-    ]);
-    const after = (await control(sandbox, "GET", "state")).body as {
+    expect(res.json()).toMatchObject({ name: 'replayed' });
+    expect(journal()).toEqual(['POST /management/api-clients 401', TOKEN_200, 'POST /management/api-clients 201']);
+    const after = (await control(sandbox, 'GET', 'state')).body as {
       signicat: { clients: { name: string }[] };
     };
-    expect(
-      after.signicat.clients.map((c) => c.name).filter((n) => n === "replayed")
-    ).toHaveLength(1);
+    expect(after.signicat.clients.map((c) => c.name).filter((n) => n === 'replayed')).toHaveLength(1);
   });
 
-  it("returns a second consecutive 401 to the caller (no loop)", async () => {
+  it('returns a second consecutive 401 to the caller (no loop)', async () => {
     // GIVEN tokens from one sandbox, which the API of another sandbox does not know
     const { sandbox: issuer } = await startSandbox();
     closers.push(() => issuer.close());
@@ -403,39 +348,36 @@ describe("createOAuth2ClientCredentialsInterceptor", () => {
     const res = await client.request(list);
     // THEN the API saw exactly two attempts, both 401, and the caller gets the second one
     expect(res.status).toBe(401);
-    expect(res.json()).toMatchObject({ code: "invalid_token" });
-    expect(journal()).toEqual([
-      "GET /management/api-clients 401",
-      "GET /management/api-clients 401",
-    ]);
+    expect(res.json()).toMatchObject({ code: 'invalid_token' });
+    expect(journal()).toEqual(['GET /management/api-clients 401', 'GET /management/api-clients 401']);
     expect(journal(issuer)).toEqual([TOKEN_200, TOKEN_200]);
   });
 
-  it("does not replay a streamed body: the 401 goes to the caller without a new token request", async () => {
+  it('does not replay a streamed body: the 401 goes to the caller without a new token request', async () => {
     const src = source();
     const dispatcher = composeDispatcher(agent(), {
       auth: createOAuth2ClientCredentialsInterceptor(src),
     });
     await src.getToken();
-    expect((await control(sandbox, "POST", "reset")).status).toBe(200);
+    expect((await control(sandbox, 'POST', 'reset')).status).toBe(200);
     const res = await dispatcher.request({
       origin: sandbox.baseUrl,
       path: `/signicat/management/api-clients?signicat-accountId=${SEED_ACCOUNT_ID}`,
-      method: "POST",
-      headers: { "content-type": "application/json" },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: Readable.from([Buffer.from('{"name":"streamed"}')]),
     });
     expect(res.statusCode).toBe(401);
-    expect(await res.body.json()).toMatchObject({ code: "invalid_token" });
-    expect(journal()).toEqual(["POST /management/api-clients 401"]);
+    expect(await res.body.json()).toMatchObject({ code: 'invalid_token' });
+    expect(journal()).toEqual(['POST /management/api-clients 401']);
   });
 
-  it("fails the request with APIACCESS_OAUTH_ERROR when no token can be had, without calling the API", async () => {
-    const secret = "WrongS3cretThatMustNeverLeak0123456789abcdef";
+  it('fails the request with APIACCESS_OAUTH_ERROR when no token can be had, without calling the API', async () => {
+    const secret = 'WrongS3cretThatMustNeverLeak0123456789abcdef';
     const client = clientFor(source({ secret }));
     const err = await client.request(list).then(
       () => undefined,
-      (e: unknown) => e
+      (e: unknown) => e,
     );
     expect(err).toMatchObject({ code: APIACCESS_OAUTH_ERROR });
     expect(String(err)).not.toContain(secret);
@@ -443,123 +385,86 @@ describe("createOAuth2ClientCredentialsInterceptor", () => {
   });
 });
 
-describe("third-party clients against the sandbox token endpoint", () => {
+describe('third-party clients against the sandbox token endpoint', () => {
   it.each([
-    ["body", "client_secret_post"],
-    ["header", "client_secret_basic"],
-  ] as const)(
-    "simple-oauth2 with authorizationMethod %s (%s) gets a working token",
-    async (authorizationMethod, method) => {
-      const proxy = await RecordingProxy.start(sandbox.baseUrl);
-      closers.push(() => proxy.close());
-      const oauth2 = new ClientCredentials({
-        client: { id: SEED_CLIENT_ID, secret: SEED_CLIENT_SECRET },
-        auth: { tokenHost: proxy.url, tokenPath: `/signicat${TOKEN_PATH}` },
-        options: { authorizationMethod },
-      });
-      const accessToken = await oauth2.getToken({ scope: "signicat-api" });
-      expect(accessToken.token).toMatchObject({
-        access_token: expect.any(String),
-        expires_in: 600,
-        token_type: "Bearer",
-        scope: "signicat-api",
-      });
-      expect(accessToken.expired()).toBe(false);
-      expect(proxy.seen).toHaveLength(1);
-      const sent = proxy.seen[0]!;
-      const form = new URLSearchParams(sent.body);
-      if (method === "client_secret_basic") {
-        expect(sent.headers.authorization).toMatch(/^Basic /);
-        expect(form.has("client_secret")).toBe(false);
-      } else {
-        expect(sent.headers.authorization).toBeUndefined();
-        expect(form.get("client_secret")).toBe(SEED_CLIENT_SECRET);
-      }
-      expect(tokenCalls(sandbox).map((c) => c.status)).toEqual([200]);
-      expect(await works(accessToken.token.access_token as string)).toBe(true);
+    ['body', 'client_secret_post'],
+    ['header', 'client_secret_basic'],
+  ] as const)('simple-oauth2 with authorizationMethod %s (%s) gets a working token', async (authorizationMethod, method) => {
+    const proxy = await RecordingProxy.start(sandbox.baseUrl);
+    closers.push(() => proxy.close());
+    const oauth2 = new ClientCredentials({
+      client: { id: SEED_CLIENT_ID, secret: SEED_CLIENT_SECRET },
+      auth: { tokenHost: proxy.url, tokenPath: `/signicat${TOKEN_PATH}` },
+      options: { authorizationMethod },
+    });
+    const accessToken = await oauth2.getToken({ scope: 'signicat-api' });
+    expect(accessToken.token).toMatchObject({
+      access_token: expect.any(String),
+      expires_in: 600,
+      token_type: 'Bearer',
+      scope: 'signicat-api',
+    });
+    expect(accessToken.expired()).toBe(false);
+    expect(proxy.seen).toHaveLength(1);
+    const sent = proxy.seen[0]!;
+    const form = new URLSearchParams(sent.body);
+    if (method === 'client_secret_basic') {
+      expect(sent.headers.authorization).toMatch(/^Basic /);
+      expect(form.has('client_secret')).toBe(false);
+    } else {
+      expect(sent.headers.authorization).toBeUndefined();
+      expect(form.get('client_secret')).toBe(SEED_CLIENT_SECRET);
     }
-  );
+    expect(tokenCalls(sandbox).map((c) => c.status)).toEqual([200]);
+    expect(await works(accessToken.token.access_token as string)).toBe(true);
+  });
 
   it.each([
-    ["the default (a secret string)", undefined, "client_secret_post"],
-    [
-      "ClientSecretPost",
-      (s: string) => oidc.ClientSecretPost(s),
-      "client_secret_post",
-    ],
-    [
-      "ClientSecretBasic",
-      (s: string) => oidc.ClientSecretBasic(s),
-      "client_secret_basic",
-    ],
-  ] as const)(
-    "openid-client v6 discovers the issuer and gets a working token with %s",
-    async (_what, makeAuth, method) => {
-      // GIVEN openid-client's own fetch, wrapped to record what it sends
-      const sent: { url: string; headers: Headers; body: string }[] = [];
-      const recordingFetch = (async (url: string, init: RequestInit) => {
-        sent.push({
-          url,
-          headers: new Headers(init.headers),
-          body:
-            typeof init.body === "string" ? init.body : String(init.body ?? ""),
-        });
-        return fetch(url, init);
-      }) as unknown as oidc.CustomFetch;
-      // WHEN it discovers the issuer and runs the client-credentials grant
-      const config = await oidc.discovery(
-        new URL(issuerOf(sandbox)),
-        SEED_CLIENT_ID,
-        SEED_CLIENT_SECRET,
-        makeAuth?.(SEED_CLIENT_SECRET),
-        {
-          execute: [oidc.allowInsecureRequests],
-          [oidc.customFetch]: recordingFetch,
-        }
-      );
-      expect(config.serverMetadata().issuer).toBe(issuerOf(sandbox));
-      const tokens = await oidc.clientCredentialsGrant(config, {
-        scope: "signicat-api",
+    ['the default (a secret string)', undefined, 'client_secret_post'],
+    ['ClientSecretPost', (s: string) => oidc.ClientSecretPost(s), 'client_secret_post'],
+    ['ClientSecretBasic', (s: string) => oidc.ClientSecretBasic(s), 'client_secret_basic'],
+  ] as const)('openid-client v6 discovers the issuer and gets a working token with %s', async (_what, makeAuth, method) => {
+    // GIVEN openid-client's own fetch, wrapped to record what it sends
+    const sent: { url: string; headers: Headers; body: string }[] = [];
+    const recordingFetch = (async (url: string, init: RequestInit) => {
+      sent.push({
+        url,
+        headers: new Headers(init.headers),
+        body: typeof init.body === 'string' ? init.body : String(init.body ?? ''),
       });
-      // THEN the token is valid at the API, and the chosen client authentication was used
-      expect(tokens).toMatchObject({
-        access_token: expect.any(String),
-        expires_in: 600,
-        token_type: "bearer",
-        scope: "signicat-api",
-      });
-      expect(journal()).toEqual([
-        "GET /auth/open/.well-known/openid-configuration 200",
-        TOKEN_200,
-      ]);
-      const tokenRequest = sent.find((r) => r.url.endsWith(TOKEN_PATH))!;
-      if (method === "client_secret_basic") {
-        const decoded = Buffer.from(
-          tokenRequest.headers.get("authorization")!.replace(/^Basic /, ""),
-          "base64"
-        ).toString();
-        expect(decoded).toBe(
-          `sandbox%2Dround%2Dapple%2D123:${SEED_CLIENT_SECRET}`
-        );
-      } else {
-        expect(tokenRequest.headers.get("authorization")).toBeNull();
-        expect(
-          new URLSearchParams(tokenRequest.body).get("client_secret")
-        ).toBe(SEED_CLIENT_SECRET);
-      }
-      expect(await works(tokens.access_token)).toBe(true);
+      return fetch(url, init);
+    }) as unknown as oidc.CustomFetch;
+    // WHEN it discovers the issuer and runs the client-credentials grant
+    const config = await oidc.discovery(new URL(issuerOf(sandbox)), SEED_CLIENT_ID, SEED_CLIENT_SECRET, makeAuth?.(SEED_CLIENT_SECRET), {
+      execute: [oidc.allowInsecureRequests],
+      [oidc.customFetch]: recordingFetch,
+    });
+    expect(config.serverMetadata().issuer).toBe(issuerOf(sandbox));
+    const tokens = await oidc.clientCredentialsGrant(config, {
+      scope: 'signicat-api',
+    });
+    // THEN the token is valid at the API, and the chosen client authentication was used
+    expect(tokens).toMatchObject({
+      access_token: expect.any(String),
+      expires_in: 600,
+      token_type: 'bearer',
+      scope: 'signicat-api',
+    });
+    expect(journal()).toEqual(['GET /auth/open/.well-known/openid-configuration 200', TOKEN_200]);
+    const tokenRequest = sent.find((r) => r.url.endsWith(TOKEN_PATH))!;
+    if (method === 'client_secret_basic') {
+      const decoded = Buffer.from(tokenRequest.headers.get('authorization')!.replace(/^Basic /, ''), 'base64').toString();
+      expect(decoded).toBe(`sandbox%2Dround%2Dapple%2D123:${SEED_CLIENT_SECRET}`);
+    } else {
+      expect(tokenRequest.headers.get('authorization')).toBeNull();
+      expect(new URLSearchParams(tokenRequest.body).get('client_secret')).toBe(SEED_CLIENT_SECRET);
     }
-  );
+    expect(await works(tokens.access_token)).toBe(true);
+  });
 
-  it("openid-client refuses an issuer that differs from the one discovered (trailing slash)", async () => {
+  it('openid-client refuses an issuer that differs from the one discovered (trailing slash)', async () => {
     await expect(
-      oidc.discovery(
-        new URL(`${issuerOf(sandbox)}/`),
-        SEED_CLIENT_ID,
-        SEED_CLIENT_SECRET,
-        undefined,
-        { execute: [oidc.allowInsecureRequests] }
-      )
-    ).rejects.toMatchObject({ code: "OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED" });
+      oidc.discovery(new URL(`${issuerOf(sandbox)}/`), SEED_CLIENT_ID, SEED_CLIENT_SECRET, undefined, { execute: [oidc.allowInsecureRequests] }),
+    ).rejects.toMatchObject({ code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
   });
 });

@@ -22,9 +22,7 @@ describe('SlidingWindowLimiter', () => {
     const t0 = clock.now();
     const limiter = new SlidingWindowLimiter({ limit: 25, windowMs: WINDOW, clock });
     const admitted: { caller: number; at: number }[] = [];
-    const all = Promise.all(
-      Array.from({ length: 100 }, (_, caller) => limiter.acquire().then(() => admitted.push({ caller, at: clock.now() }))),
-    );
+    const all = Promise.all(Array.from({ length: 100 }, (_, caller) => limiter.acquire().then(() => admitted.push({ caller, at: clock.now() }))));
 
     // WHEN the clock runs 15 minutes in 10 s steps
     for (let t = 0; t < 3 * WINDOW; t += 10_000) {
@@ -52,7 +50,10 @@ describe('SlidingWindowLimiter', () => {
     await limiter.acquire();
     const b = new AbortController();
     const order: string[] = [];
-    const pb = limiter.acquire(b.signal).then(() => order.push('b'), (e: unknown) => (order.push('b aborted'), e));
+    const pb = limiter.acquire(b.signal).then(
+      () => order.push('b'),
+      (e: unknown) => (order.push('b aborted'), e),
+    );
     const pc = limiter.acquire().then(() => order.push(`c@${clock.now() - t0}`));
     const pd = limiter.acquire().then(() => order.push(`d@${clock.now() - t0}`));
 
@@ -68,7 +69,9 @@ describe('SlidingWindowLimiter', () => {
   });
 
   it('validates its options', () => {
-    expect(() => new SlidingWindowLimiter({ limit: 0, windowMs: 1000 })).toThrow(expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT, field: '"limit"' }));
+    expect(() => new SlidingWindowLimiter({ limit: 0, windowMs: 1000 })).toThrow(
+      expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT, field: '"limit"' }),
+    );
   });
 });
 

@@ -144,7 +144,11 @@ describe('createRetryInterceptor', () => {
   it('retries a POST marked idempotent, sends the same body twice and never sends the marker', async () => {
     server = await ScriptedServer.start([reply(503, 'busy'), reply(201, 'created')]);
 
-    const result = await send(client(), { method: 'POST', body: '{"name":"ci"}', headers: { [IDEMPOTENT_HEADER]: 'true', 'content-type': 'application/json' } });
+    const result = await send(client(), {
+      method: 'POST',
+      body: '{"name":"ci"}',
+      headers: { [IDEMPOTENT_HEADER]: 'true', 'content-type': 'application/json' },
+    });
 
     expect(result).toEqual({ status: 201, text: 'created' });
     server.assertDone();

@@ -40,7 +40,9 @@ describe('createXAuthTokenInterceptor', () => {
     const dispatcher = agent.compose(createXAuthTokenInterceptor({ apiSecretKey: SECRET, apiId: ID }));
 
     // WHEN one request carries a stale token of its own
-    await (await dispatcher.request({ origin: server.url, path: '/integrationServices/v3/device', method: 'GET', headers: { 'X-AUTH-TOKEN': 'OLD/OLD' } })).body.text();
+    await (
+      await dispatcher.request({ origin: server.url, path: '/integrationServices/v3/device', method: 'GET', headers: { 'X-AUTH-TOKEN': 'OLD/OLD' } })
+    ).body.text();
     await (await dispatcher.request({ origin: server.url, path: '/integrationServices/v3/device', method: 'GET' })).body.text();
 
     // THEN both carry exactly the configured token, once

@@ -123,7 +123,9 @@ describe('the provider block', () => {
 
   it('refuses even an empty literal secret', () => {
     const stack = new TerraformStack(Testing.app({ outdir: tempDir() }), 'stack');
-    expect(thrown(() => new ApiAccessProvider(stack, 'apiaccess', { signicatClientSecret: '', writeProviderMirror: false })).code).toBe('APIACCESS_INVALID_ARGUMENT');
+    expect(thrown(() => new ApiAccessProvider(stack, 'apiaccess', { signicatClientSecret: '', writeProviderMirror: false })).code).toBe(
+      'APIACCESS_INVALID_ARGUMENT',
+    );
   });
 
   it('accepts the secret as a sensitive TerraformVariable and synthesizes only the reference', () => {

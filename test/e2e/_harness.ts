@@ -47,11 +47,15 @@ export function plainStack(h: Harness, name: string, resources: Record<string, R
   writeProviderMirror(dir);
   writeFileSync(
     join(dir, 'main.tf.json'),
-    JSON.stringify({
-      terraform: { required_providers: { apiaccess: { source: 'apiaccess.local/apiaccess/apiaccess', version: '0.1.0' } } },
-      provider: { apiaccess: {} },
-      resource: resources,
-    }, null, 2),
+    JSON.stringify(
+      {
+        terraform: { required_providers: { apiaccess: { source: 'apiaccess.local/apiaccess/apiaccess', version: '0.1.0' } } },
+        provider: { apiaccess: {} },
+        resource: resources,
+      },
+      null,
+      2,
+    ),
   );
   return dir;
 }

@@ -71,7 +71,9 @@ describe('issue 2: bad input', () => {
     expect(stderr).toContain('Create Failed');
     expect(stderr).toContain('API client "sandbox-no-such-000" does not exist. Create it first, or use the ID of an existing client.');
     // The diagnostic carries the attribute path, so Terraform shows the client_id line.
-    expect(stderr).toMatch(/with apiaccess_signicat_client_secret\.orphan, on main\.tf\.json line \d+, in resource\.apiaccess_signicat_client_secret\.orphan: \d+: "client_id": "sandbox-no-such-000"/);
+    expect(stderr).toMatch(
+      /with apiaccess_signicat_client_secret\.orphan, on main\.tf\.json line \d+, in resource\.apiaccess_signicat_client_secret\.orphan: \d+: "client_id": "sandbox-no-such-000"/,
+    );
     const state = await h.tf(dir, 'state', 'list');
     expect(state.stdout.trim()).toBe('');
   });

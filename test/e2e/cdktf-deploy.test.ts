@@ -13,11 +13,15 @@ jest.setTimeout(120_000);
 describe('cdktf deploy / diff / destroy through the apiaccess provider', () => {
   let h: Harness;
   const cdktf = (...args: string[]) =>
-    runNode([join(ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), ...args, '--output', join(h.work, 'cdktf.out')], join(ROOT, 'examples', 'signicat'), {
-      ...h.env,
-      FORCE_COLOR: '0',
-      CI: '1',
-    });
+    runNode(
+      [join(ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), ...args, '--output', join(h.work, 'cdktf.out')],
+      join(ROOT, 'examples', 'signicat'),
+      {
+        ...h.env,
+        FORCE_COLOR: '0',
+        CI: '1',
+      },
+    );
   const managed = (): string[] =>
     (h.sandbox.snapshot().signicat as { clients: { id: string; name: string }[] }).clients.filter((c) => c.id !== SEED_CLIENT_ID).map((c) => c.name);
 

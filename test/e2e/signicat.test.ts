@@ -141,7 +141,9 @@ describe('issue 2: Signicat API clients through cdktf + terraform + apiaccess pr
     // a second secret made at the vendor, imported by address
     const target = clients().find((c) => c.name === 'made-in-console')!;
     const before = new Set(target.secrets.map((s) => s.id));
-    const doc = h.sandbox.snapshot().signicat as { clients: (ClientDoc & { secrets: { id: string; name: string | null; createdAt: string; sha256: string }[] })[] };
+    const doc = h.sandbox.snapshot().signicat as {
+      clients: (ClientDoc & { secrets: { id: string; name: string | null; createdAt: string; sha256: string }[] })[];
+    };
     const c = doc.clients.find((x) => x.id === target.id)!;
     c.secrets.push({ id: 'console0secret0000000000000000001', name: 'console', createdAt: new Date().toISOString(), sha256: '0'.repeat(64) });
     h.sandbox.restore({ signicat: doc });
@@ -177,7 +179,8 @@ describe('issue 2: Signicat API clients through cdktf + terraform + apiaccess pr
     const haystacks = { synthesized, cli: outputs.join('\n') + run.stdout + run.stderr, trace };
     for (const [where, text] of Object.entries(haystacks)) {
       for (const secret of issued) {
-        if (text.includes(secret)) throw new Error(`an issued secret leaked into ${where}, after: ${text.slice(Math.max(0, text.indexOf(secret) - 120), text.indexOf(secret))}`);
+        if (text.includes(secret))
+          throw new Error(`an issued secret leaked into ${where}, after: ${text.slice(Math.max(0, text.indexOf(secret) - 120), text.indexOf(secret))}`);
       }
     }
   });

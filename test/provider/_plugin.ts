@@ -50,8 +50,7 @@ export class ProviderProcesses {
       handshakeMs: NaN,
       firstLine: undefined as unknown as Promise<string | null>,
       closed: new Promise((res) => child.on('close', (code, signal) => res({ code, signal }))),
-      waitForStderr: (text) =>
-        launched.stderr.includes(text) ? Promise.resolve() : new Promise<void>((res) => stderrWaiters.push({ text, resolve: res })),
+      waitForStderr: (text) => (launched.stderr.includes(text) ? Promise.resolve() : new Promise<void>((res) => stderrWaiters.push({ text, resolve: res }))),
     };
     (launched as { firstLine: Promise<string | null> }).firstLine = new Promise((res) => {
       child.stdout!.setEncoding('utf8');
@@ -139,7 +138,12 @@ export const TLS_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.default_authority': 'localhost',
 };
 
-type Unary = (req: object, metadata: grpc.Metadata, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: Record<string, unknown>) => void) => void;
+type Unary = (
+  req: object,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  cb: (err: grpc.ServiceError | null, res: Record<string, unknown>) => void,
+) => void;
 
 /** Calls a unary method and resolves with the response; rejects on any gRPC error. */
 export function unary(client: grpc.Client, method: string, req: object, timeoutMs = 5000): Promise<Record<string, unknown>> {

@@ -104,7 +104,12 @@ interface Answer {
 }
 
 /** One HTTP call with global fetch; `json` is sent as application/json, `raw` as is. */
-async function call(sandbox: Sandbox, method: string, path: string, options: { json?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function call(
+  sandbox: Sandbox,
+  method: string,
+  path: string,
+  options: { json?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   let body: string | Buffer | undefined;
   if (options.json !== undefined) {

@@ -94,16 +94,7 @@ export interface DynamicPayload {
 }
 
 /** A value of some cty type; which alternative applies is decided by the type, never by the value's shape. */
-export type CtyValue =
-  | null
-  | Unknown
-  | string
-  | boolean
-  | number
-  | BigNumber
-  | CtyValue[]
-  | { [key: string]: CtyValue }
-  | DynamicPayload;
+export type CtyValue = null | Unknown | string | boolean | number | BigNumber | CtyValue[] | { [key: string]: CtyValue } | DynamicPayload;
 
 /** Builds the value of a dynamic-typed slot. */
 export function dynamicValue(type: CtyType, value: CtyValue): DynamicPayload {

@@ -121,8 +121,7 @@ export class ProviderEngine {
       const fromSandbox = sandboxUrl ? vendor.sandboxSettings(sandboxUrl.replace(/\/+$/, '')) : {};
       const resolved: Record<string, string | null> = {};
       for (const [setting, schema] of Object.entries(vendor.settings)) {
-        const value =
-          str(config[`${vendor.name}_${setting}`]) ?? str(this.env[settingEnvName(vendor.name, setting)]) ?? fromSandbox[setting] ?? null;
+        const value = str(config[`${vendor.name}_${setting}`]) ?? str(this.env[settingEnvName(vendor.name, setting)]) ?? fromSandbox[setting] ?? null;
         if (schema.sensitive) registerSecret(value);
         resolved[setting] = value;
       }
@@ -185,11 +184,7 @@ export class ProviderEngine {
     return { planned, requiresReplace, diagnostics: diags };
   }
 
-  async applyResourceChange(
-    typeName: string,
-    prior: ObjectValue | null,
-    planned: ObjectValue | null,
-  ): Promise<EngineResult<ObjectValue | null>> {
+  async applyResourceChange(typeName: string, prior: ObjectValue | null, planned: ObjectValue | null): Promise<EngineResult<ObjectValue | null>> {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r) return { value: prior, diagnostics: diags };
@@ -304,7 +299,11 @@ export class ProviderEngine {
       const want = planned[name] ?? null;
       const got = state[name] ?? null;
       if (containsUnknown(got)) {
-        diags.error('Provider Returned Unknown Value', `${typeName}.${name} is still unknown after ${creating ? 'create' : 'update'}; this is a bug in the provider.`, [name]);
+        diags.error(
+          'Provider Returned Unknown Value',
+          `${typeName}.${name} is still unknown after ${creating ? 'create' : 'update'}; this is a bug in the provider.`,
+          [name],
+        );
       } else if (!containsUnknown(want) && !sameValue(a, want, got)) {
         diags.error(
           'Vendor Did Not Apply The Planned Value',

@@ -77,7 +77,7 @@ function oid(dotted: string): Buffer {
   const values = [arcs[0] * 40 + arcs[1], ...arcs.slice(2)];
   for (const value of values) {
     const chunk: number[] = [value % 128];
-    for (let v = Math.floor(value / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift(0x80 | v % 128);
+    for (let v = Math.floor(value / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift(0x80 | (v % 128));
     bytes.push(...chunk);
   }
   return tlv(TAG_OID, Buffer.from(bytes));
@@ -94,13 +94,7 @@ const printableString = (s: string): Buffer => tlv(TAG_PRINTABLE_STRING, Buffer.
 function time(date: Date): Buffer {
   const year = date.getUTCFullYear();
   const p2 = (n: number): string => String(n).padStart(2, '0');
-  const rest =
-    p2(date.getUTCMonth() + 1) +
-    p2(date.getUTCDate()) +
-    p2(date.getUTCHours()) +
-    p2(date.getUTCMinutes()) +
-    p2(date.getUTCSeconds()) +
-    'Z';
+  const rest = p2(date.getUTCMonth() + 1) + p2(date.getUTCDate()) + p2(date.getUTCHours()) + p2(date.getUTCMinutes()) + p2(date.getUTCSeconds()) + 'Z';
   if (year >= 1950 && year < 2050) {
     return tlv(TAG_UTC_TIME, Buffer.from(p2(year % 100) + rest, 'ascii'));
   }
@@ -116,10 +110,7 @@ function time(date: Date): Buffer {
 const ECDSA_WITH_SHA256 = sequence(oid('1.2.840.10045.4.3.2'));
 
 /** O=HashiCorp, CN=localhost — one SET per attribute, as Go's pkix.Name marshals it. */
-const NAME = sequence(
-  set(sequence(oid('2.5.4.10'), printableString('HashiCorp'))),
-  set(sequence(oid('2.5.4.3'), printableString('localhost'))),
-);
+const NAME = sequence(set(sequence(oid('2.5.4.10'), printableString('HashiCorp'))), set(sequence(oid('2.5.4.3'), printableString('localhost'))));
 
 /**
  * keyUsage bits: digitalSignature(0), keyEncipherment(2), keyAgreement(4),
@@ -127,23 +118,14 @@ const NAME = sequence(
  */
 const KEY_USAGE_EXT = sequence(oid('2.5.29.15'), booleanTrue(), octetString(bitString(Buffer.from([0xac]), 2)));
 
-const EXT_KEY_USAGE_EXT = sequence(
-  oid('2.5.29.37'),
-  octetString(sequence(oid('1.3.6.1.5.5.7.3.1'), oid('1.3.6.1.5.5.7.3.2'))),
-);
+const EXT_KEY_USAGE_EXT = sequence(oid('2.5.29.37'), octetString(sequence(oid('1.3.6.1.5.5.7.3.1'), oid('1.3.6.1.5.5.7.3.2'))));
 
 const BASIC_CONSTRAINTS_EXT = sequence(oid('2.5.29.19'), booleanTrue(), octetString(sequence(booleanTrue())));
 
 /** subjectAltName: dNSName [2] IMPLICIT IA5String "localhost". */
-const SUBJECT_ALT_NAME_EXT = sequence(
-  oid('2.5.29.17'),
-  octetString(sequence(implicitPrimitive(2, Buffer.from('localhost', 'ascii')))),
-);
+const SUBJECT_ALT_NAME_EXT = sequence(oid('2.5.29.17'), octetString(sequence(implicitPrimitive(2, Buffer.from('localhost', 'ascii')))));
 
-const EXTENSIONS = explicit(
-  3,
-  sequence(KEY_USAGE_EXT, EXT_KEY_USAGE_EXT, BASIC_CONSTRAINTS_EXT, SUBJECT_ALT_NAME_EXT),
-);
+const EXTENSIONS = explicit(3, sequence(KEY_USAGE_EXT, EXT_KEY_USAGE_EXT, BASIC_CONSTRAINTS_EXT, SUBJECT_ALT_NAME_EXT));
 
 const VERSION_V3 = explicit(0, tlv(TAG_INTEGER, Buffer.from([2])));
 

@@ -21,7 +21,12 @@ const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enu
 
 type Services = { [pkg: string]: grpc.GrpcObject | grpc.ServiceClientConstructor | grpc.ProtobufTypeDefinition };
 
-function loadServices(): { provider: grpc.ServiceDefinition; controller: grpc.ServiceDefinition; stdio: grpc.ServiceDefinition; health: grpc.ServiceDefinition } {
+function loadServices(): {
+  provider: grpc.ServiceDefinition;
+  controller: grpc.ServiceDefinition;
+  stdio: grpc.ServiceDefinition;
+  health: grpc.ServiceDefinition;
+} {
   const load = (text: string): Services => grpc.loadPackageDefinition(protoLoader.fromJSON(parseProto(text, { keepCase: true }).root.toJSON(), LOADER_OPTIONS));
   const svc = (o: Services, ...path: string[]): grpc.ServiceDefinition => {
     let cur: unknown = o;
@@ -39,7 +44,11 @@ function loadServices(): { provider: grpc.ServiceDefinition; controller: grpc.Se
   };
 }
 
-function unary(fn: (req: Record<string, unknown>) => Promise<object> | object, name: string, logger: Logger): grpc.handleUnaryCall<Record<string, unknown>, object> {
+function unary(
+  fn: (req: Record<string, unknown>) => Promise<object> | object,
+  name: string,
+  logger: Logger,
+): grpc.handleUnaryCall<Record<string, unknown>, object> {
   return (call, callback) => {
     const started = Date.now();
     Promise.resolve()
@@ -158,9 +167,7 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
   });
   process.on('exit', cleanup);
 
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix://${socketPath}`, credentials, (err) => (err ? reject(err) : resolve())),
-  );
+  await new Promise<void>((resolve, reject) => server.bindAsync(`unix://${socketPath}`, credentials, (err) => (err ? reject(err) : resolve())));
   (options.writeHandshake ?? ((line: string) => process.stdout.write(line)))(handshakeLine('unix', socketPath, certField));
   if (options.debug) {
     const reattach = {

@@ -28,9 +28,7 @@ export function schemaToProto(schema: ResourceSchema): object {
 /** tfplugin6.AttributePath for a path. */
 export function pathToProto(path: readonly PathStep[]): object {
   return {
-    steps: path.map((s) =>
-      typeof s === 'string' ? { attribute_name: s } : typeof s === 'number' ? { element_key_int: s } : { element_key_string: s.key },
-    ),
+    steps: path.map((s) => (typeof s === 'string' ? { attribute_name: s } : typeof s === 'number' ? { element_key_int: s } : { element_key_string: s.key })),
   };
 }
 

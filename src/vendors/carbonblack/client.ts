@@ -92,8 +92,8 @@ export interface CarbonBlackClientConfig {
 // ---------------------------------------------------------------------------------------------
 
 const HINT_401 =
-  'the API Secret Key / API ID pair is wrong or was regenerated, the key\'s access level does not open this route ' +
-  '(managing API keys needs a CUSTOM key whose access level allows it), the caller\'s IP is outside the key\'s allow-list, ' +
+  "the API Secret Key / API ID pair is wrong or was regenerated, the key's access level does not open this route " +
+  "(managing API keys needs a CUSTOM key whose access level allows it), the caller's IP is outside the key's allow-list, " +
   'or the key belongs to another org';
 
 /** The ApiAccessError for an answer with an unexpected status, with a hint for the statuses Carbon Black documents. */
@@ -118,10 +118,15 @@ export function processEnvelope(res: HttpResponse, what: string, expected: reado
   try {
     body = res.json<unknown>();
   } catch (err) {
-    throw new ApiAccessError(APIACCESS_BAD_RESPONSE, `${what}: Carbon Black answered HTTP ${res.status} with a body that is not JSON.`, { status: res.status, cause: err });
+    throw new ApiAccessError(APIACCESS_BAD_RESPONSE, `${what}: Carbon Black answered HTTP ${res.status} with a body that is not JSON.`, {
+      status: res.status,
+      cause: err,
+    });
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ApiAccessError(APIACCESS_BAD_RESPONSE, `${what}: Carbon Black answered HTTP ${res.status} with a body that is not a JSON object.`, { status: res.status });
+    throw new ApiAccessError(APIACCESS_BAD_RESPONSE, `${what}: Carbon Black answered HTTP ${res.status} with a body that is not a JSON object.`, {
+      status: res.status,
+    });
   }
   const record = body as Record<string, unknown>;
   if (typeof record.success !== 'boolean') {
@@ -206,12 +211,17 @@ function checkKeyFields(input: UpdateApiKeyInput, required: boolean): void {
   if (required || input.name !== undefined) assertArgument(typeof input.name === 'string' && input.name.trim() !== '', 'name', 'must be a non-empty string.');
   if (input.description !== undefined) assertArgument(typeof input.description === 'string', 'description', 'must be a string.');
   if (required || input.access_level_type !== undefined) {
-    assertArgument(ACCESS_LEVEL_TYPES.includes(input.access_level_type as ApiKey['access_level_type']), 'access_level_type', `must be one of ${ACCESS_LEVEL_TYPES.join(', ')}.`);
+    assertArgument(
+      ACCESS_LEVEL_TYPES.includes(input.access_level_type as ApiKey['access_level_type']),
+      'access_level_type',
+      `must be one of ${ACCESS_LEVEL_TYPES.join(', ')}.`,
+    );
   }
   if (input.custom_access_level_id !== undefined && input.custom_access_level_id !== null) {
     assertArgument(Number.isInteger(input.custom_access_level_id), 'custom_access_level_id', 'must be an integer or null.');
   }
-  if (input.allowed_ip_addresses !== undefined) assertArgument(isStringArray(input.allowed_ip_addresses), 'allowed_ip_addresses', 'must be an array of strings.');
+  if (input.allowed_ip_addresses !== undefined)
+    assertArgument(isStringArray(input.allowed_ip_addresses), 'allowed_ip_addresses', 'must be an array of strings.');
 }
 
 function lostAnswer(err: unknown): boolean {
@@ -233,7 +243,11 @@ export class CarbonBlackClient {
 
   constructor(config: CarbonBlackClientConfig) {
     assertArgument(typeof config === 'object' && config !== null, '"config"', 'must be an object.');
-    assertArgument(typeof config.orgKey === 'string' && /^[A-Za-z0-9]+$/.test(config.orgKey), 'orgKey', 'must be the org key, letters and digits only (e.g. ABCD1234).');
+    assertArgument(
+      typeof config.orgKey === 'string' && /^[A-Za-z0-9]+$/.test(config.orgKey),
+      'orgKey',
+      'must be the org key, letters and digits only (e.g. ABCD1234).',
+    );
     if (typeof config.apiSecretKey === 'string') registerSecret(config.apiSecretKey);
     assertXAuthTokenPart(config.apiSecretKey, 'apiSecretKey');
     assertXAuthTokenPart(config.apiId, 'apiId');
@@ -310,10 +324,14 @@ export class CarbonBlackClient {
     if (found === undefined) return send();
     const ours = found.access_level_type === input.access_level_type && Date.parse(found.create_time) >= started - CREATE_LOOKUP_SKEW_MS;
     if (!ours) {
-      throw new ApiAccessError(APIACCESS_CONFLICT, `Creating Carbon Black API key "${input.name}" failed: a key with this name already exists (API ID ${found.api_id}).`, {
-        status: 409,
-        field: 'name',
-      });
+      throw new ApiAccessError(
+        APIACCESS_CONFLICT,
+        `Creating Carbon Black API key "${input.name}" failed: a key with this name already exists (API ID ${found.api_id}).`,
+        {
+          status: 409,
+          field: 'name',
+        },
+      );
     }
     // Ours, but its secret was only in the lost answer: issue a new one.
     return this.regenerateApiKey(found.api_id, signal);
@@ -322,7 +340,11 @@ export class CarbonBlackClient {
   /** Changes name, description, access level or IP allow-list; fields left out stay as they are. */
   async updateApiKey(apiId: string, input: UpdateApiKeyInput, signal?: AbortSignal): Promise<ApiKey> {
     checkKeyFields(input, false);
-    assertArgument(Object.values(input).some((v) => v !== undefined), '"input"', 'must change at least one field.');
+    assertArgument(
+      Object.values(input).some((v) => v !== undefined),
+      '"input"',
+      'must change at least one field.',
+    );
     const res = await this.http.request({ method: 'PUT', path: this.keyPath(apiId), body: input, signal });
     return processApiKeyResponse(res, `Updating Carbon Black API key ${apiId} failed`);
   }

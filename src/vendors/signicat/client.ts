@@ -153,14 +153,27 @@ export class SignicatClient {
   }
 
   async updateApiClient(id: string, input: UpdateApiClientInput, signal?: AbortSignal): Promise<ApiClient> {
-    const res = await this.http.request({ method: 'PATCH', path: path`/management/api-clients/${id}`, query: this.account, body: input, signal, idempotent: true });
+    const res = await this.http.request({
+      method: 'PATCH',
+      path: path`/management/api-clients/${id}`,
+      query: this.account,
+      body: input,
+      signal,
+      idempotent: true,
+    });
     if (res.status !== 200) this.fail(res, `Updating API client "${id}" failed`);
     return this.parse<ApiClient>(res, 'Updating an API client', isApiClient);
   }
 
   /** Replaces the client's permissions. */
   async setPermissions(id: string, permissions: readonly string[], signal?: AbortSignal): Promise<ApiClient> {
-    const res = await this.http.request({ method: 'PUT', path: path`/management/api-clients/${id}/permissions`, query: this.account, body: { permissions }, signal });
+    const res = await this.http.request({
+      method: 'PUT',
+      path: path`/management/api-clients/${id}/permissions`,
+      query: this.account,
+      body: { permissions },
+      signal,
+    });
     if (res.status !== 200) this.fail(res, `Setting the permissions of API client "${id}" failed`);
     return this.parse<ApiClient>(res, 'Setting permissions', isApiClient);
   }
@@ -202,7 +215,11 @@ export class SignicatClient {
         });
       }
       if (res.status !== 201 && res.status !== 200) this.fail(res, `Creating a secret for API client "${clientId}" failed`);
-      return this.parse<CreatedSecret>(res, 'Creating a secret', (v) => typeof (v as CreatedSecret)?.secret === 'string' && typeof (v as CreatedSecret).id === 'string');
+      return this.parse<CreatedSecret>(
+        res,
+        'Creating a secret',
+        (v) => typeof (v as CreatedSecret)?.secret === 'string' && typeof (v as CreatedSecret).id === 'string',
+      );
     };
     try {
       return await send();

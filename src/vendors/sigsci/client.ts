@@ -110,7 +110,10 @@ export function sigsciError(what: string, res: HttpResponse): ApiAccessError {
     );
   }
   if (res.status === 400 && /\bIP\b/.test(vendorMessage(res))) {
-    return new ApiAccessError(APIACCESS_FORBIDDEN, `${base.message}. This machine's IP address is not in the corp's apiAllowedIPs list.`, { ...opts, field: 'apiAllowedIPs' });
+    return new ApiAccessError(APIACCESS_FORBIDDEN, `${base.message}. This machine's IP address is not in the corp's apiAllowedIPs list.`, {
+      ...opts,
+      field: 'apiAllowedIPs',
+    });
   }
   if (res.status === 403) {
     return new ApiAccessError(APIACCESS_FORBIDDEN, `${base.message}. Only corp owners may do this.`, opts);
@@ -165,7 +168,12 @@ function toList(body: unknown, what: string, res: HttpResponse): readonly unknow
 function toCorp(v: unknown, what: string, res: HttpResponse): SigSciCorp {
   check(isObj(v), what, res, 'a corp that is not an object');
   check(typeof v.name === 'string' && v.name !== '', what, res, 'a corp without a name');
-  check(typeof v.apiTokenMaxAge === 'number' && Number.isSafeInteger(v.apiTokenMaxAge) && v.apiTokenMaxAge >= 0, what, res, 'a corp without a valid "apiTokenMaxAge"');
+  check(
+    typeof v.apiTokenMaxAge === 'number' && Number.isSafeInteger(v.apiTokenMaxAge) && v.apiTokenMaxAge >= 0,
+    what,
+    res,
+    'a corp without a valid "apiTokenMaxAge"',
+  );
   check(typeof v.restrictedAccessTokens === 'boolean', what, res, 'a corp without a boolean "restrictedAccessTokens"');
   check(Array.isArray(v.apiAllowedIPs) && v.apiAllowedIPs.every((x) => typeof x === 'string'), what, res, 'a corp without an "apiAllowedIPs" string array');
   return {
@@ -259,7 +267,11 @@ function assertId(id: unknown): asserts id is string {
 function assertSettings(update: SigSciTokenSettingsUpdate): void {
   assertArgument(typeof update === 'object' && update !== null, 'settings', 'must be an object.');
   for (const key of Object.keys(update)) {
-    assertArgument(['apiTokenMaxAge', 'restrictedAccessTokens', 'apiAllowedIPs'].includes(key), key, 'is not a token setting (apiTokenMaxAge, restrictedAccessTokens, apiAllowedIPs).');
+    assertArgument(
+      ['apiTokenMaxAge', 'restrictedAccessTokens', 'apiAllowedIPs'].includes(key),
+      key,
+      'is not a token setting (apiTokenMaxAge, restrictedAccessTokens, apiAllowedIPs).',
+    );
   }
   const { apiTokenMaxAge, restrictedAccessTokens, apiAllowedIPs } = update;
   if (apiTokenMaxAge !== undefined) {
@@ -269,14 +281,21 @@ function assertSettings(update: SigSciTokenSettingsUpdate): void {
   if (apiAllowedIPs !== undefined) {
     assertArgument(Array.isArray(apiAllowedIPs), 'apiAllowedIPs', 'must be an array of IPv4 addresses or CIDR ranges.');
     for (const entry of apiAllowedIPs) {
-      assertArgument(typeof entry === 'string' && /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(entry), 'apiAllowedIPs', `${JSON.stringify(entry)} is not an IPv4 address or CIDR range.`);
+      assertArgument(
+        typeof entry === 'string' && /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(entry),
+        'apiAllowedIPs',
+        `${JSON.stringify(entry)} is not an IPv4 address or CIDR range.`,
+      );
     }
   }
 }
 
 /** True when a create may have happened without us hearing the answer. */
 function answerLost(err: unknown): boolean {
-  return ApiAccessError.isApiAccessError(err) && (err.code === APIACCESS_NETWORK_ERROR || err.code === APIACCESS_TIMEOUT || (err.status !== undefined && [502, 503, 504].includes(err.status)));
+  return (
+    ApiAccessError.isApiAccessError(err) &&
+    (err.code === APIACCESS_NETWORK_ERROR || err.code === APIACCESS_TIMEOUT || (err.status !== undefined && [502, 503, 504].includes(err.status)))
+  );
 }
 
 // ---- the client -------------------------------------------------------------------------------
@@ -290,7 +309,11 @@ export class SigSciClient {
   constructor(config: SigSciClientConfig) {
     assertEmail(config.email, 'email');
     assertArgument(typeof config.accessToken === 'string' && config.accessToken.trim() !== '', 'accessToken', 'must be a non-empty string.');
-    assertArgument(typeof config.corpName === 'string' && /^[A-Za-z0-9._-]+$/.test(config.corpName), 'corpName', 'must be a corp short name such as "my-corp".');
+    assertArgument(
+      typeof config.corpName === 'string' && /^[A-Za-z0-9._-]+$/.test(config.corpName),
+      'corpName',
+      'must be a corp short name such as "my-corp".',
+    );
     assertArgument(typeof config.dispatcher?.compose === 'function', 'dispatcher', 'must be an undici Dispatcher (e.g. an Agent).');
     registerSecret(config.accessToken);
     this.corpName = config.corpName;
@@ -460,7 +483,10 @@ export class SigSciClient {
   async setAccessTokenAllowed(email: string, allowed: boolean, signal?: AbortSignal): Promise<SigSciCorpUser> {
     assertEmail(email, 'email');
     assertArgument(typeof allowed === 'boolean', 'accessTokenAllowed', 'must be a boolean.');
-    return processUser(await this.send('PATCH', `${this.corpPath}${path`/users/${email}`}`, { accessTokenAllowed: allowed }, signal), 'updating accessTokenAllowed of a corp user');
+    return processUser(
+      await this.send('PATCH', `${this.corpPath}${path`/users/${email}`}`, { accessTokenAllowed: allowed }, signal),
+      'updating accessTokenAllowed of a corp user',
+    );
   }
 }
 

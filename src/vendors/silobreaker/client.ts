@@ -149,7 +149,9 @@ export class SilobreakerClient {
 
   private needSession(what: string): { session: CookieSession; http: HttpClient } {
     if (!this.session || !this.sessionHttp) {
-      throw new ApiAccessError(APIACCESS_CONFIG_MISSING, `silobreaker: ${what} needs a cookie session; configure username and password.`, { field: 'username' });
+      throw new ApiAccessError(APIACCESS_CONFIG_MISSING, `silobreaker: ${what} needs a cookie session; configure username and password.`, {
+        field: 'username',
+      });
     }
     return { session: this.session, http: this.sessionHttp };
   }

@@ -15,17 +15,18 @@
 import { createBearerKeyInterceptor, assertBearerKey } from '../../auth/bearer-key';
 import { composeDispatcher, createDefaultDispatcher } from '../../auth/compose';
 import { HttpClient, httpError, type HttpClientOptions, type HttpResponse } from '../../auth/http';
-import { createRateLimitInterceptor, defaultLimiterRegistry, limiterKey, SlidingWindowLimiter, TokenBucketLimiter, type ILimiter, type LimiterRegistry } from '../../auth/rate-limit';
+import {
+  createRateLimitInterceptor,
+  defaultLimiterRegistry,
+  limiterKey,
+  SlidingWindowLimiter,
+  TokenBucketLimiter,
+  type ILimiter,
+  type LimiterRegistry,
+} from '../../auth/rate-limit';
 import { createDefaultRetryPolicy, createRetryInterceptor, parseRetryAfter, type RetryPolicy } from '../../auth/retry';
 import { systemClock, type IClock } from '../../core/clock';
-import {
-  APIACCESS_BAD_RESPONSE,
-  APIACCESS_NETWORK_ERROR,
-  APIACCESS_TIMEOUT,
-  APIACCESS_UNAUTHORIZED,
-  ApiAccessError,
-  assertArgument,
-} from '../../core/errors';
+import { APIACCESS_BAD_RESPONSE, APIACCESS_NETWORK_ERROR, APIACCESS_TIMEOUT, APIACCESS_UNAUTHORIZED, ApiAccessError, assertArgument } from '../../core/errors';
 import { registerSecret } from '../../core/redact';
 import { MonthlyBudget } from './budget';
 import type {

@@ -419,7 +419,9 @@ describe('ProviderEngine: read, import, upgrade', () => {
     s.handler.fail = { op: 'import', error: new ApiAccessError(APIACCESS_INVALID_ARGUMENT, 'not a widget ID', { field: 'id' }) };
     const res = await s.engine.importResourceState(WIDGET, 'bogus');
     expect(res.value).toBeNull();
-    expect(res.diagnostics.items).toEqual([{ severity: 'error', summary: 'Import Failed', detail: `Importing ${WIDGET} "bogus" failed: not a widget ID.`, path: ['id'] }]);
+    expect(res.diagnostics.items).toEqual([
+      { severity: 'error', summary: 'Import Failed', detail: `Importing ${WIDGET} "bogus" failed: not a widget ID.`, path: ['id'] },
+    ]);
   });
 
   it('upgradeResourceState drops attributes the schema no longer has and adds missing ones as null', () => {

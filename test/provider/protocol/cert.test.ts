@@ -152,20 +152,18 @@ describe('TLS round trip', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      const result = await new Promise<{ authorized: boolean; error: Error | undefined; data: string }>(
-        (resolve, reject) => {
-          const socket = tls.connect({ host: '127.0.0.1', port, ca: certPem, servername: 'localhost' }, () => {
-            let data = '';
-            socket.setEncoding('utf8');
-            socket.on('data', (chunk: string) => (data += chunk));
-            socket.on('end', () => {
-              resolve({ authorized: socket.authorized, error: socket.authorizationError, data });
-              socket.destroy();
-            });
+      const result = await new Promise<{ authorized: boolean; error: Error | undefined; data: string }>((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', port, ca: certPem, servername: 'localhost' }, () => {
+          let data = '';
+          socket.setEncoding('utf8');
+          socket.on('data', (chunk: string) => (data += chunk));
+          socket.on('end', () => {
+            resolve({ authorized: socket.authorized, error: socket.authorizationError, data });
+            socket.destroy();
           });
-          socket.on('error', reject);
-        },
-      );
+        });
+        socket.on('error', reject);
+      });
       expect(result.error).toBeFalsy();
       expect(result.authorized).toBe(true);
       expect(result.data).toBe('hello');
@@ -185,9 +183,7 @@ describe('performance', () => {
     }
     times.sort((a, b) => a - b);
     const median = (times[9] + times[10]) / 2;
-    console.log(
-      `generateServerCertificate: median ${median.toFixed(3)} ms, min ${times[0].toFixed(3)} ms, max ${times[19].toFixed(3)} ms (20 runs)`,
-    );
+    console.log(`generateServerCertificate: median ${median.toFixed(3)} ms, min ${times[0].toFixed(3)} ms, max ${times[19].toFixed(3)} ms (20 runs)`);
     expect(median).toBeLessThan(50);
   });
 });

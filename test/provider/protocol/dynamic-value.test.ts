@@ -10,14 +10,7 @@ import {
   type CtyType,
   type CtyValue,
 } from '../../../src/provider/framework/cty';
-import {
-  decodeDynamicValue,
-  decodeJson,
-  decodeMsgpack,
-  encodeDynamicValue,
-  encodeJson,
-  encodeMsgpack,
-} from '../../../src/provider/protocol/dynamic-value';
+import { decodeDynamicValue, decodeJson, decodeMsgpack, encodeDynamicValue, encodeJson, encodeMsgpack } from '../../../src/provider/protocol/dynamic-value';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const bytes = (h: string): Uint8Array => new Uint8Array(Buffer.from(h.replace(/\s+/g, ''), 'hex'));

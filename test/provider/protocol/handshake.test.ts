@@ -9,18 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { generateServerCertificate, type ServerCertificate } from '../../../src/provider/protocol/cert';
-import {
-  BIN,
-  certFromField,
-  connect,
-  MAGIC_COOKIE,
-  median,
-  parseHandshake,
-  ProviderProcesses,
-  unary,
-  type Clients,
-  type Launched,
-} from '../_plugin';
+import { BIN, certFromField, connect, MAGIC_COOKIE, median, parseHandshake, ProviderProcesses, unary, type Clients, type Launched } from '../_plugin';
 
 const processes = new ProviderProcesses();
 const openClients: Clients[] = [];

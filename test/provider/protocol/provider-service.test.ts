@@ -259,7 +259,11 @@ describe('createProviderHandlers: other RPCs', () => {
       config: dv(PROVIDER_CONFIG_TYPE, { fake_endpoint: null, fake_project: null, fake_token: UNKNOWN, sandbox_url: null }),
     });
     expect(res.diagnostics).toEqual([
-      expect.objectContaining({ severity: 'ERROR', summary: 'Provider Configuration Not Known', attribute: { steps: [{ attribute_name: 'fake_token', selector: 'attribute_name' }] } }),
+      expect.objectContaining({
+        severity: 'ERROR',
+        summary: 'Provider Configuration Not Known',
+        attribute: { steps: [{ attribute_name: 'fake_token', selector: 'attribute_name' }] },
+      }),
     ]);
   });
 
@@ -277,7 +281,16 @@ describe('createProviderHandlers: other RPCs', () => {
     expect(applied.diagnostics).toEqual([]);
     expect(Buffer.from(applied.private as Uint8Array).toString()).toBe('p1');
     const state = decoded(WIDGET_TYPE, applied.new_state) as ObjectValue;
-    expect(state).toEqual({ id: 'w-1', name: 'alpha', region: null, size: 10, tags: ['auto'], secret: 's3cr3t-w-1-a1b2c3d4', created_at: '2024-05-01T10:00:00Z', revision: 1 });
+    expect(state).toEqual({
+      id: 'w-1',
+      name: 'alpha',
+      region: null,
+      size: 10,
+      tags: ['auto'],
+      secret: 's3cr3t-w-1-a1b2c3d4',
+      created_at: '2024-05-01T10:00:00Z',
+      revision: 1,
+    });
 
     const read = await call(handlers, 'ReadResource', { type_name: WIDGET, current_state: dv(WIDGET_TYPE, state), private: Buffer.from('p1') });
     expect(read.diagnostics).toEqual([]);
@@ -294,7 +307,12 @@ describe('createProviderHandlers: other RPCs', () => {
     expect(one.type_name).toBe(WIDGET);
     expect(decoded(WIDGET_TYPE, one.state)).toEqual(widgetConfig({ id: 'w-9' }));
 
-    const deleted = await call(handlers, 'ApplyResourceChange', { type_name: WIDGET, prior_state: dv(WIDGET_TYPE, state), planned_state: NULL_DV, config: NULL_DV });
+    const deleted = await call(handlers, 'ApplyResourceChange', {
+      type_name: WIDGET,
+      prior_state: dv(WIDGET_TYPE, state),
+      planned_state: NULL_DV,
+      config: NULL_DV,
+    });
     expect(deleted.diagnostics).toEqual([]);
     expect(decoded(WIDGET_TYPE, deleted.new_state)).toBeNull();
   });
@@ -371,7 +389,15 @@ describe('createProviderHandlers with the Signicat handlers and a fake client', 
     return { client, engine, handlers, type };
   }
 
-  const cfg = (v: ObjectValue): ObjectValue => ({ id: null, name: null, permissions: null, access_token_lifetime: null, account_id: null, created_at: null, ...v });
+  const cfg = (v: ObjectValue): ObjectValue => ({
+    id: null,
+    name: null,
+    permissions: null,
+    access_token_lifetime: null,
+    account_id: null,
+    created_at: null,
+    ...v,
+  });
 
   it('plans, creates, reads and deletes an API client', async () => {
     const { client, handlers, type } = signicatSetup();
@@ -393,7 +419,12 @@ describe('createProviderHandlers with the Signicat handlers and a fake client', 
       created_at: UNKNOWN,
     });
 
-    const applied = await call(handlers, 'ApplyResourceChange', { type_name: TYPE, prior_state: NULL_DV, planned_state: plan.planned_state, config: dv(type, config) });
+    const applied = await call(handlers, 'ApplyResourceChange', {
+      type_name: TYPE,
+      prior_state: NULL_DV,
+      planned_state: plan.planned_state,
+      config: dv(type, config),
+    });
     expect(applied.diagnostics).toEqual([]);
     const state = decoded(type, applied.new_state) as ObjectValue;
     expect(state).toEqual({
@@ -438,8 +469,18 @@ describe('createProviderHandlers with the Signicat handlers and a fake client', 
     const { client, handlers, type } = signicatSetup();
     client.refusePermissions = true;
     const config = cfg({ name: 'ci', permissions: ['authentication:read'] });
-    const plan = await call(handlers, 'PlanResourceChange', { type_name: TYPE, prior_state: NULL_DV, proposed_new_state: dv(type, config), config: dv(type, config) });
-    const applied = await call(handlers, 'ApplyResourceChange', { type_name: TYPE, prior_state: NULL_DV, planned_state: plan.planned_state, config: dv(type, config) });
+    const plan = await call(handlers, 'PlanResourceChange', {
+      type_name: TYPE,
+      prior_state: NULL_DV,
+      proposed_new_state: dv(type, config),
+      config: dv(type, config),
+    });
+    const applied = await call(handlers, 'ApplyResourceChange', {
+      type_name: TYPE,
+      prior_state: NULL_DV,
+      planned_state: plan.planned_state,
+      config: dv(type, config),
+    });
     const diags = applied.diagnostics as { summary: string; detail: string; attribute: unknown }[];
     expect(diags[0]).toMatchObject({ severity: 'ERROR', summary: 'Permissions Not Granted', attribute: { steps: [{ attribute_name: 'permissions' }] } });
     const state = decoded(type, applied.new_state) as ObjectValue | null;

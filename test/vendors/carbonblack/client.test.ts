@@ -51,7 +51,10 @@ afterEach(async () => {
   await sandbox.close();
 });
 
-function client(credential: Pick<SeedCredential, 'apiId' | 'apiSecretKey'> = SEED_KEY_ADMIN_KEY, extra: Partial<CarbonBlackClientConfig> = {}): CarbonBlackClient {
+function client(
+  credential: Pick<SeedCredential, 'apiId' | 'apiSecretKey'> = SEED_KEY_ADMIN_KEY,
+  extra: Partial<CarbonBlackClientConfig> = {},
+): CarbonBlackClient {
   const agent = new Agent();
   agents.push(agent);
   return new CarbonBlackClient({
@@ -103,7 +106,13 @@ describe('API key lifecycle against the sandbox', () => {
   it('creates a key, shows its secret once, and the new key authenticates with X-Auth-Token', async () => {
     const cb = client();
     const created = await cb.createApiKey({ name: 'splunk', description: 'SIEM forwarder', access_level_type: 'SIEM', allowed_ip_addresses: ['127.0.0.1'] });
-    expect(created).toMatchObject({ name: 'splunk', description: 'SIEM forwarder', access_level_type: 'SIEM', custom_access_level_id: null, allowed_ip_addresses: ['127.0.0.1'] });
+    expect(created).toMatchObject({
+      name: 'splunk',
+      description: 'SIEM forwarder',
+      access_level_type: 'SIEM',
+      custom_access_level_id: null,
+      allowed_ip_addresses: ['127.0.0.1'],
+    });
     expect(created.api_id).toMatch(/^[A-Z0-9]{10}$/);
     expect(created.api_secret_key).toMatch(/^[A-Z0-9]{24}$/);
     expect(created).not.toHaveProperty('success');
@@ -251,7 +260,11 @@ describe('retry-safe create', () => {
   it('re-sends a create that never reached the vendor (socket reset), leaving exactly one key', async () => {
     expect(await control(sandbox, 'POST', 'faults', { vendor: 'carbonblack', status: 'reset', count: 1 })).toBe(201);
     const created = await client().createApiKey({ name: 'reset-once', access_level_type: 'API' });
-    expect(emulator().snapshot().apiKeys.filter((k) => k.name === 'reset-once')).toHaveLength(1);
+    expect(
+      emulator()
+        .snapshot()
+        .apiKeys.filter((k) => k.name === 'reset-once'),
+    ).toHaveLength(1);
     expect(sandbox.calls('carbonblack').map((c) => `${c.method} ${c.status}`)).toEqual(['POST 0', 'GET 200', 'POST 201']);
     expect((await call(sandbox, 'GET', `${V3_PATH}/device`, { token: `${created.api_secret_key}/${created.api_id}` })).status).toBe(200);
   });
@@ -273,7 +286,8 @@ describe('retry-safe create', () => {
           },
           onResponseStart: () => undefined,
           onResponseData: () => undefined,
-          onResponseEnd: () => handler.onResponseError?.(ctrl as Dispatcher.DispatchController, Object.assign(new Error('socket hang up'), { code: 'UND_ERR_SOCKET' })),
+          onResponseEnd: () =>
+            handler.onResponseError?.(ctrl as Dispatcher.DispatchController, Object.assign(new Error('socket hang up'), { code: 'UND_ERR_SOCKET' })),
           onResponseError: (c, e) => handler.onResponseError?.(c, e),
         });
       };
@@ -284,7 +298,11 @@ describe('retry-safe create', () => {
 
     // THEN there is one key of that name, its returned secret works, and no second create was sent
     expect(dropped).toBe(1);
-    expect(emulator().snapshot().apiKeys.filter((k) => k.name === 'lost-answer')).toHaveLength(1);
+    expect(
+      emulator()
+        .snapshot()
+        .apiKeys.filter((k) => k.name === 'lost-answer'),
+    ).toHaveLength(1);
     expect(sandbox.calls('carbonblack').map((c) => `${c.method} ${c.path.replace(/[A-Z0-9]{10}/, ':id')} ${c.status}`)).toEqual([
       'POST /appservices/v6/orgs/ABCD1234/api_keys 201',
       'GET /appservices/v6/orgs/ABCD1234/api_keys 200',
@@ -383,13 +401,17 @@ describe('processing answers (make sense of the reply)', () => {
   }
 
   it('refuses a 200 with success: false (APIACCESS_VENDOR_REJECTED) and a body without the flag (BAD_RESPONSE)', () => {
-    expect(() => processEnvelope(response(200, { success: false, message: 'nope' }), 'x')).toThrow(expect.objectContaining({ code: APIACCESS_VENDOR_REJECTED }));
+    expect(() => processEnvelope(response(200, { success: false, message: 'nope' }), 'x')).toThrow(
+      expect.objectContaining({ code: APIACCESS_VENDOR_REJECTED }),
+    );
     expect(() => processEnvelope(response(200, { api_keys: [] }), 'x')).toThrow(expect.objectContaining({ code: APIACCESS_BAD_RESPONSE }));
     expect(() => processEnvelope(response(200, 'not json'), 'x')).toThrow(expect.objectContaining({ code: APIACCESS_BAD_RESPONSE }));
   });
 
   it('refuses a list with an item of the wrong shape', () => {
-    expect(() => processApiKeyListResponse(response(200, { success: true, api_keys: [{ api_id: 'X' }] }))).toThrow(expect.objectContaining({ code: APIACCESS_BAD_RESPONSE }));
+    expect(() => processApiKeyListResponse(response(200, { success: true, api_keys: [{ api_id: 'X' }] }))).toThrow(
+      expect.objectContaining({ code: APIACCESS_BAD_RESPONSE }),
+    );
   });
 
   it('refuses a create answer without a secret', () => {
@@ -403,7 +425,12 @@ describe('processing answers (make sense of the reply)', () => {
       create_time: '2026-01-01T00:00:00.000Z',
       update_time: '2026-01-01T00:00:00.000Z',
     };
-    expect(() => processApiKeyWithSecretResponse(response(201, { success: true, ...key }), 'x', [201])).toThrow(expect.objectContaining({ code: APIACCESS_BAD_RESPONSE }));
-    expect(processApiKeyWithSecretResponse(response(201, { success: true, message: 'Success', ...key, api_secret_key: 'S' }), 'x', [201])).toEqual({ ...key, api_secret_key: 'S' });
+    expect(() => processApiKeyWithSecretResponse(response(201, { success: true, ...key }), 'x', [201])).toThrow(
+      expect.objectContaining({ code: APIACCESS_BAD_RESPONSE }),
+    );
+    expect(processApiKeyWithSecretResponse(response(201, { success: true, message: 'Success', ...key, api_secret_key: 'S' }), 'x', [201])).toEqual({
+      ...key,
+      api_secret_key: 'S',
+    });
   });
 });

@@ -108,10 +108,54 @@ describe('key-type route matrix', () => {
   ];
   // Expected status per key type; cblr status/close are 404 for LR because no session exists yet.
   const expected: Record<string, Record<string, number>> = {
-    API: { 'device list': 200, 'device info': 200, 'policy list': 200, 'event list': 200, 'audit logs': 200, notifications: 401, 'cblr open': 401, 'cblr status': 401, 'cblr close': 401, 'api key list': 401 },
-    SIEM: { 'device list': 401, 'device info': 401, 'policy list': 401, 'event list': 401, 'audit logs': 401, notifications: 200, 'cblr open': 401, 'cblr status': 401, 'cblr close': 401, 'api key list': 401 },
-    LIVE_RESPONSE: { 'device list': 200, 'device info': 200, 'policy list': 200, 'event list': 200, 'audit logs': 200, notifications: 401, 'cblr open': 200, 'cblr status': 404, 'cblr close': 404, 'api key list': 401 },
-    CUSTOM: { 'device list': 401, 'device info': 401, 'policy list': 401, 'event list': 401, 'audit logs': 401, notifications: 401, 'cblr open': 401, 'cblr status': 401, 'cblr close': 401, 'api key list': 200 },
+    API: {
+      'device list': 200,
+      'device info': 200,
+      'policy list': 200,
+      'event list': 200,
+      'audit logs': 200,
+      notifications: 401,
+      'cblr open': 401,
+      'cblr status': 401,
+      'cblr close': 401,
+      'api key list': 401,
+    },
+    SIEM: {
+      'device list': 401,
+      'device info': 401,
+      'policy list': 401,
+      'event list': 401,
+      'audit logs': 401,
+      notifications: 200,
+      'cblr open': 401,
+      'cblr status': 401,
+      'cblr close': 401,
+      'api key list': 401,
+    },
+    LIVE_RESPONSE: {
+      'device list': 200,
+      'device info': 200,
+      'policy list': 200,
+      'event list': 200,
+      'audit logs': 200,
+      notifications: 401,
+      'cblr open': 200,
+      'cblr status': 404,
+      'cblr close': 404,
+      'api key list': 401,
+    },
+    CUSTOM: {
+      'device list': 401,
+      'device info': 401,
+      'policy list': 401,
+      'event list': 401,
+      'audit logs': 401,
+      notifications: 401,
+      'cblr open': 401,
+      'cblr status': 401,
+      'cblr close': 401,
+      'api key list': 200,
+    },
   };
   const tokens: Record<string, string> = { API, SIEM, LIVE_RESPONSE: LR, CUSTOM: ADMIN };
 
@@ -310,7 +354,14 @@ describe('API key management (PROPOSED v6 shape)', () => {
       json: { name: 'new', description: 'renamed', allowed_ip_addresses: ['192.0.2.0/28'] },
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ success: true, api_id: k.apiId, name: 'new', description: 'renamed', access_level_type: 'API', allowed_ip_addresses: ['192.0.2.0/28'] });
+    expect(res.body).toMatchObject({
+      success: true,
+      api_id: k.apiId,
+      name: 'new',
+      description: 'renamed',
+      access_level_type: 'API',
+      allowed_ip_addresses: ['192.0.2.0/28'],
+    });
     expect(res.body).not.toHaveProperty('api_secret_key');
     expect(res.body.update_time).not.toBe(res.body.create_time);
   });
@@ -379,7 +430,11 @@ describe('API key management (PROPOSED v6 shape)', () => {
     const first = await call(sandbox, 'GET', `${V3_PATH}/auditlogs`, { token: API });
     expect(first.body.success).toBe(true);
     const descriptions = (first.body.notifications as { description: string; loginName: string; clientIp: string }[]).map((e) => e.description);
-    expect(descriptions).toEqual(['Logged in successfully', `Created API key audited with api key ${k.apiId}`, `Deleted API key audited with api key ${k.apiId}`]);
+    expect(descriptions).toEqual([
+      'Logged in successfully',
+      `Created API key audited with api key ${k.apiId}`,
+      `Deleted API key audited with api key ${k.apiId}`,
+    ]);
     expect(JSON.stringify(first.body)).not.toContain(k.apiSecretKey);
     const second = await call(sandbox, 'GET', `${V3_PATH}/auditlogs`, { token: API });
     expect(second.body).toEqual({ success: true, message: 'Success', notifications: [] });

@@ -9,12 +9,7 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import { clearTokenCache } from '../../../src/auth/oauth2-client-credentials';
-import {
-  APIACCESS_NOT_FOUND,
-  APIACCESS_OAUTH_ERROR,
-  APIACCESS_VENDOR_REJECTED,
-  ApiAccessError,
-} from '../../../src/core/errors';
+import { APIACCESS_NOT_FOUND, APIACCESS_OAUTH_ERROR, APIACCESS_VENDOR_REJECTED, ApiAccessError } from '../../../src/core/errors';
 import { Sandbox } from '../../../src/sandbox/server';
 import { SignicatClient, type SignicatClientConfig } from '../../../src/vendors/signicat/client';
 import { createSignicatEmulator, type SignicatEmulator } from '../../../src/vendors/signicat/emulator';
@@ -55,7 +50,14 @@ function bodyText(body: Dispatcher.DispatchOptions['body']): string {
 }
 
 /** A controller for failing a request that was never dispatched. */
-const idleController = { abort: () => undefined, pause: () => undefined, resume: () => undefined, paused: false, aborted: false, reason: null } as unknown as Dispatcher.DispatchController;
+const idleController = {
+  abort: () => undefined,
+  pause: () => undefined,
+  resume: () => undefined,
+  paused: false,
+  aborted: false,
+  reason: null,
+} as unknown as Dispatcher.DispatchController;
 
 /** Sends `opts` on, or loses its answer after the server answered when {@link dropNextAnswer} picks it. */
 function forward(dispatch: Dispatcher['dispatch'], opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
@@ -133,7 +135,11 @@ async function failure(fn: () => Promise<unknown>): Promise<ApiAccessError> {
 }
 
 async function injectFault(fault: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'signicat', ...fault }) });
+  const res = await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ vendor: 'signicat', ...fault }),
+  });
   expect(res.status).toBe(201);
 }
 
@@ -278,7 +284,13 @@ describe('client secrets', () => {
     expect(JSON.stringify(await c.listApiClients())).not.toContain(created.secret);
 
     // The value really is the client's secret: the new client can get a token with it.
-    const asNewClient = new SignicatClient({ baseUrl: `${sandbox.baseUrl}/signicat`, clientId: id, clientSecret: created.secret, accountId: ACCOUNT_ID, dispatcher: agent });
+    const asNewClient = new SignicatClient({
+      baseUrl: `${sandbox.baseUrl}/signicat`,
+      clientId: id,
+      clientSecret: created.secret,
+      accountId: ACCOUNT_ID,
+      dispatcher: agent,
+    });
     await expect(asNewClient.tokens.getToken()).resolves.toEqual(expect.any(String));
   });
 
@@ -335,16 +347,19 @@ describe('the managing client login', () => {
     expect(c.tokens.requests).toBe(1);
   });
 
-  it.each(['client_secret_basic', 'client_secret_post'] as const)('a wrong managing secret (%s) → APIACCESS_OAUTH_ERROR with no secret in message or JSON', async (authMethod) => {
-    const wrong = 'wrongS3cr3tValue-0000000000';
-    const err = await failure(() => client({ authMethod, clientSecret: wrong }).listApiClients());
-    expect(err.code).toBe(APIACCESS_OAUTH_ERROR);
-    for (const text of [err.message, JSON.stringify(err), JSON.stringify(err.body ?? null), String(err.stack)]) {
-      expect(text).not.toContain(wrong);
-      expect(text).not.toContain(MANAGING_SECRET);
-    }
-    expect(calls()).toEqual([`POST /auth/open/connect/token ${authMethod === 'client_secret_basic' ? 401 : 400}`]);
-  });
+  it.each(['client_secret_basic', 'client_secret_post'] as const)(
+    'a wrong managing secret (%s) → APIACCESS_OAUTH_ERROR with no secret in message or JSON',
+    async (authMethod) => {
+      const wrong = 'wrongS3cr3tValue-0000000000';
+      const err = await failure(() => client({ authMethod, clientSecret: wrong }).listApiClients());
+      expect(err.code).toBe(APIACCESS_OAUTH_ERROR);
+      for (const text of [err.message, JSON.stringify(err), JSON.stringify(err.body ?? null), String(err.stack)]) {
+        expect(text).not.toContain(wrong);
+        expect(text).not.toContain(MANAGING_SECRET);
+      }
+      expect(calls()).toEqual([`POST /auth/open/connect/token ${authMethod === 'client_secret_basic' ? 401 : 400}`]);
+    },
+  );
 });
 
 describe('retry-safe creates: a lost answer never leaves a duplicate', () => {

@@ -15,7 +15,17 @@ import {
   SignicatClientSecret,
   type SignicatClientSecretProps,
 } from '../../../src/index';
-import { removeTempDirs, scrub, scrubDeep, scrubSerializer, SECRET_SHAPED, SEED_SECRET, synthObject, type SynthJson, testingApp } from '../../constructs/_synth';
+import {
+  removeTempDirs,
+  scrub,
+  scrubDeep,
+  scrubSerializer,
+  SECRET_SHAPED,
+  SEED_SECRET,
+  synthObject,
+  type SynthJson,
+  testingApp,
+} from '../../constructs/_synth';
 
 expect.addSnapshotSerializer(scrubSerializer);
 
@@ -236,7 +246,9 @@ describe('props validation at construction', () => {
   it('accepts the edges: 1 and 100 characters, lifetimes 1 and 3600, no permissions', () => {
     const s = stack();
     expect(() => new SignicatApiClient(s, 'one', { name: 'x', accessTokenLifetime: 1, permissions: [] })).not.toThrow();
-    expect(() => new SignicatApiClient(s, 'hundred', { name: 'x'.repeat(100), accessTokenLifetime: 3600, permissions: ['identity-verification:write'] })).not.toThrow();
+    expect(
+      () => new SignicatApiClient(s, 'hundred', { name: 'x'.repeat(100), accessTokenLifetime: 3600, permissions: ['identity-verification:write'] }),
+    ).not.toThrow();
   });
 
   it.each<[string, Partial<SignicatClientSecretProps>, string]>([

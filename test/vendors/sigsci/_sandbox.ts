@@ -1,7 +1,14 @@
 /** Shared helpers for the sigsci tests: a fresh sandbox per test and raw HTTP calls against it. */
 import { ManualClock } from '../../../src/core/clock';
 import { Sandbox } from '../../../src/sandbox/server';
-import { createSigSciEmulator, SEED_OWNER_EMAIL, SEED_OWNER_TOKEN, SEED_USER_EMAIL, sigsciTokenDigest, type SigSciState } from '../../../src/vendors/sigsci/emulator';
+import {
+  createSigSciEmulator,
+  SEED_OWNER_EMAIL,
+  SEED_OWNER_TOKEN,
+  SEED_USER_EMAIL,
+  sigsciTokenDigest,
+  type SigSciState,
+} from '../../../src/vendors/sigsci/emulator';
 
 export const OWNER = { user: SEED_OWNER_EMAIL, token: SEED_OWNER_TOKEN };
 /** A token value the helpers give the seeded non-owner user. */
@@ -70,6 +77,10 @@ export async function call(
 
 /** Moves the sandbox's caller IP through the control surface. */
 export async function setCallerIp(sandbox: Sandbox, ip: string): Promise<void> {
-  const res = await fetch(`${sandbox.baseUrl}/__sandbox/caller-ip`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ip }) });
+  const res = await fetch(`${sandbox.baseUrl}/__sandbox/caller-ip`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ip }),
+  });
   if (res.status !== 200) throw new Error(`caller-ip: ${res.status}`);
 }

@@ -171,7 +171,11 @@ describe('SigSciClient: retry-safe create', () => {
     expect(mine.filter((t) => t.name === 'ci')).toEqual([expect.objectContaining({ id: created.id })]);
     expect(mine).toHaveLength(2);
     expect((await client({ user: OWNER.user, token: created.token }).getCorp()).name).toBe(SEED_CORP);
-    expect(calls().slice(0, 5).map((c) => c.replace(/[0-9a-f]{24}/, '<id>'))).toEqual([
+    expect(
+      calls()
+        .slice(0, 5)
+        .map((c) => c.replace(/[0-9a-f]{24}/, '<id>')),
+    ).toEqual([
       'GET /api/v0/user/apitokens 200',
       'POST /api/v0/user/apitokens 200',
       'GET /api/v0/user/apitokens 200',
@@ -182,12 +186,21 @@ describe('SigSciClient: retry-safe create', () => {
 
   it('looks the name up and re-sends after a sandbox socket reset on the create (nothing was created)', async () => {
     const injectReset = async (): Promise<void> => {
-      const res = await fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'sigsci', status: 'reset', count: 1 }) });
+      const res = await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ vendor: 'sigsci', status: 'reset', count: 1 }),
+      });
       expect(res.status).toBe(201);
     };
     const created = await client(OWNER, { dispatcher: faultyAgent(0, injectReset) }).createToken('ci');
     expect((await client().listTokens()).filter((t) => t.name === 'ci').map((t) => t.id)).toEqual([created.id]);
-    expect(calls().slice(0, 4)).toEqual(['GET /api/v0/user/apitokens 200', 'POST /api/v0/user/apitokens 0', 'GET /api/v0/user/apitokens 200', 'POST /api/v0/user/apitokens 200']);
+    expect(calls().slice(0, 4)).toEqual([
+      'GET /api/v0/user/apitokens 200',
+      'POST /api/v0/user/apitokens 0',
+      'GET /api/v0/user/apitokens 200',
+      'POST /api/v0/user/apitokens 200',
+    ]);
   });
 
   it('gives up after three lost answers with APIACCESS_NETWORK_ERROR and leaves no orphan behind', async () => {
@@ -199,15 +212,28 @@ describe('SigSciClient: retry-safe create', () => {
 
   it('re-sends after a 503 on the create (the answer says nothing about whether it happened)', async () => {
     const inject503 = async (): Promise<void> => {
-      await fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'sigsci', status: 503, count: 1 }) });
+      await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ vendor: 'sigsci', status: 503, count: 1 }),
+      });
     };
     const created = await client(OWNER, { dispatcher: faultyAgent(0, inject503) }).createToken('ci');
-    expect(calls()).toEqual(['GET /api/v0/user/apitokens 200', 'POST /api/v0/user/apitokens 503', 'GET /api/v0/user/apitokens 200', 'POST /api/v0/user/apitokens 200']);
+    expect(calls()).toEqual([
+      'GET /api/v0/user/apitokens 200',
+      'POST /api/v0/user/apitokens 503',
+      'GET /api/v0/user/apitokens 200',
+      'POST /api/v0/user/apitokens 200',
+    ]);
     expect(created.name).toBe('ci');
   });
 
   it('stops at a failed name check without sending the create', async () => {
-    await fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'sigsci', status: 500, count: 1 }) });
+    await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ vendor: 'sigsci', status: 500, count: 1 }),
+    });
     // The fault hits the pre-check GET (500 is not retried by default): nothing is sent after it.
     expect((await failure(() => client().createToken('ci'))).status).toBe(500);
     expect(calls()).toEqual(['GET /api/v0/user/apitokens 500']);
@@ -247,7 +273,12 @@ describe('SigSciClient: corp token settings and grants', () => {
   it('maps owner-only calls by a non-owner to APIACCESS_FORBIDDEN', async () => {
     giveUserToken(sandbox, clock.now());
     const c = client(USER);
-    for (const fn of [() => c.updateTokenSettings({ apiTokenMaxAge: 3600 }), () => c.setAccessTokenAllowed(USER.user, true), () => c.listCorpTokens(), () => c.deleteCorpToken(SEED_OWNER_TOKEN_ID)]) {
+    for (const fn of [
+      () => c.updateTokenSettings({ apiTokenMaxAge: 3600 }),
+      () => c.setAccessTokenAllowed(USER.user, true),
+      () => c.listCorpTokens(),
+      () => c.deleteCorpToken(SEED_OWNER_TOKEN_ID),
+    ]) {
       const err = await failure(fn);
       expect(err.code).toBe(APIACCESS_FORBIDDEN);
       expect(err.status).toBe(403);
@@ -325,13 +356,21 @@ describe('SigSciClient: authentication failures', () => {
 
 describe('SigSciClient: rate limiting and retries', () => {
   it('retries a GET answered 429 and succeeds', async () => {
-    await fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'sigsci', status: 429, count: 2 }) });
+    await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ vendor: 'sigsci', status: 429, count: 2 }),
+    });
     expect((await client().listTokens()).map((t) => t.id)).toEqual([SEED_OWNER_TOKEN_ID]);
     expect(calls()).toEqual(['GET /api/v0/user/apitokens 429', 'GET /api/v0/user/apitokens 429', 'GET /api/v0/user/apitokens 200']);
   });
 
   it('gives APIACCESS_RATE_LIMITED when 429 outlasts the retries', async () => {
-    await fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ vendor: 'sigsci', status: 429, count: 10 }) });
+    await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ vendor: 'sigsci', status: 429, count: 10 }),
+    });
     const err = await failure(() => client().getCorp());
     expect(err.code).toBe(APIACCESS_RATE_LIMITED);
     expect(calls()).toHaveLength(4);
@@ -356,9 +395,13 @@ describe('process* (making sense of replies)', () => {
   });
 
   it('rejects shapes that miss the fields the client relies on (BAD_RESPONSE)', () => {
-    expect(() => processCorp(answer(200, { name: 'c', apiTokenMaxAge: '0', restrictedAccessTokens: false, apiAllowedIPs: [] }))).toThrow(expect.objectContaining({ code: APIACCESS_BAD_RESPONSE }));
+    expect(() => processCorp(answer(200, { name: 'c', apiTokenMaxAge: '0', restrictedAccessTokens: false, apiAllowedIPs: [] }))).toThrow(
+      expect.objectContaining({ code: APIACCESS_BAD_RESPONSE }),
+    );
     expect(() => processTokenList(answer(200, { tokens: [] }))).toThrow(expect.objectContaining({ code: APIACCESS_BAD_RESPONSE }));
-    expect(() => processTokenList(answer(200, { data: [{ id: 'x', name: 'n', status: 'weird' }] }))).toThrow(expect.objectContaining({ code: APIACCESS_BAD_RESPONSE }));
+    expect(() => processTokenList(answer(200, { data: [{ id: 'x', name: 'n', status: 'weird' }] }))).toThrow(
+      expect.objectContaining({ code: APIACCESS_BAD_RESPONSE }),
+    );
     expect(() => processCreatedToken(answer(200, { id: 'x' }))).toThrow(expect.objectContaining({ code: APIACCESS_BAD_RESPONSE }));
   });
 

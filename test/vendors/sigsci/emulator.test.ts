@@ -64,10 +64,13 @@ describe('authentication headers', () => {
   it('reads header names case-insensitively (X-API-User / X-Api-Token as sent on the wire)', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const url = new URL(`${sandbox.baseUrl}/sigsci/api/v0/corps`);
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'GET', headers: { 'X-API-User': OWNER.user, 'X-Api-Token': OWNER.token } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'GET', headers: { 'X-API-User': OWNER.user, 'X-Api-Token': OWNER.token } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -152,9 +155,12 @@ describe('personal API access tokens', () => {
     expectMessage(await createToken('t5', as), 400);
   });
 
-  it.each(['ci-deploy', 'me@ci', 'deploy!', '100%', '', ' lead', 'trail ', 'two  spaces', 'x'.repeat(65)])('rejects the token name %j with 400', async (name) => {
-    expectMessage(await createToken(name), 400);
-  });
+  it.each(['ci-deploy', 'me@ci', 'deploy!', '100%', '', ' lead', 'trail ', 'two  spaces', 'x'.repeat(65)])(
+    'rejects the token name %j with 400',
+    async (name) => {
+      expectMessage(await createToken(name), 400);
+    },
+  );
 
   it('accepts letters, digits, underscores and single spaces up to 64 characters', async () => {
     expect((await createToken('CI_deploy 2')).status).toBe(200);
@@ -287,7 +293,12 @@ describe('owner views and owner-only changes', () => {
   it('applies a valid corp PATCH and answers with the Corp', async () => {
     const a = await patchCorp({ apiTokenMaxAge: 2592000, apiAllowedIPs: ['127.0.0.1', '10.0.0.0/8'], displayName: 'Renamed' });
     expect(a.status).toBe(200);
-    expect(a.body).toMatchObject({ apiTokenMaxAge: 2592000, apiAllowedIPs: ['127.0.0.1', '10.0.0.0/8'], displayName: 'Renamed', restrictedAccessTokens: false });
+    expect(a.body).toMatchObject({
+      apiTokenMaxAge: 2592000,
+      apiAllowedIPs: ['127.0.0.1', '10.0.0.0/8'],
+      displayName: 'Renamed',
+      restrictedAccessTokens: false,
+    });
   });
 });
 
@@ -402,7 +413,11 @@ describe('state: snapshot, restore, reset', () => {
   it('restores through the control surface PUT /__sandbox/state', async () => {
     const snap = sandbox.snapshot().sigsci as SigSciState;
     snap.corp.apiTokenMaxAge = 3600;
-    const res = await fetch(`${sandbox.baseUrl}/__sandbox/state`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sigsci: snap }) });
+    const res = await fetch(`${sandbox.baseUrl}/__sandbox/state`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sigsci: snap }),
+    });
     expect(res.status).toBe(200);
     expect((await call(sandbox, 'GET', CORP, { as: OWNER })).body).toMatchObject({ apiTokenMaxAge: 3600 });
   });
@@ -418,8 +433,17 @@ describe('state: snapshot, restore, reset', () => {
     ['a token holding a raw value', (s) => ({ ...s, tokens: s.tokens.map((t) => ({ ...t, token: 'raw' })) })],
     ['a bad token id', (s) => ({ ...s, tokens: s.tokens.map((t) => ({ ...t, id: 'xyz' })) })],
     ['a bad created date', (s) => ({ ...s, tokens: s.tokens.map((t) => ({ ...t, created: 'yesterday' })) })],
-    ['six tokens for one user', (s) => ({ ...s, tokens: Array.from({ length: 6 }, (_, i) => ({ ...s.tokens[0]!, id: `${i}`.padStart(24, '0'), name: `n${i}`, tokenSha256: `${i}`.padStart(64, '0') })) })],
-    ['two tokens with the same name', (s) => ({ ...s, tokens: [s.tokens[0]!, { ...s.tokens[0]!, id: '1'.padStart(24, '0'), tokenSha256: '1'.padStart(64, '0') }] })],
+    [
+      'six tokens for one user',
+      (s) => ({
+        ...s,
+        tokens: Array.from({ length: 6 }, (_, i) => ({ ...s.tokens[0]!, id: `${i}`.padStart(24, '0'), name: `n${i}`, tokenSha256: `${i}`.padStart(64, '0') })),
+      }),
+    ],
+    [
+      'two tokens with the same name',
+      (s) => ({ ...s, tokens: [s.tokens[0]!, { ...s.tokens[0]!, id: '1'.padStart(24, '0'), tokenSha256: '1'.padStart(64, '0') }] }),
+    ],
   ];
   it.each(mutations)('refuses to restore %s and keeps the old state', (_label, mutate) => {
     const before = sandbox.snapshot().sigsci as SigSciState;

@@ -78,7 +78,12 @@ describe('SilobreakerClient', () => {
 
     it('retries a 429 (idempotent GET) and succeeds', async () => {
       const c = client({ clock: undefined });
-      const fault = await agent.request({ origin: sandbox.baseUrl, path: '/__sandbox/faults', method: 'POST', body: JSON.stringify({ vendor: 'silobreaker', status: 429, count: 1 }) });
+      const fault = await agent.request({
+        origin: sandbox.baseUrl,
+        path: '/__sandbox/faults',
+        method: 'POST',
+        body: JSON.stringify({ vendor: 'silobreaker', status: 429, count: 1 }),
+      });
       await fault.body.text();
       expect((await c.searchDocuments('Sweden')).TotalCount).toBe(2);
       expect(calls()).toEqual(['GET /search/documents/Sweden 429', 'GET /search/documents/Sweden 200']);
@@ -133,20 +138,29 @@ describe('SilobreakerClient', () => {
     it('is safe to retry when the create never arrived (socket reset): one key, created once', async () => {
       // Inject the reset exactly in front of the create, through the sandbox's control surface.
       let armed = true;
-      const faultBeforeCreate = (dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] => (opts, handler) => {
-        if (armed && opts.method === 'POST' && opts.path === '/silobreaker/v1/apikeys') {
-          armed = false;
-          void agent
-            .request({ origin: sandbox.baseUrl, path: '/__sandbox/faults', method: 'POST', body: JSON.stringify({ vendor: 'silobreaker', status: 'reset', count: 1 }) })
-            .then((r) => r.body.text())
-            .then(() => dispatch(opts, handler));
-          return true;
-        }
-        return dispatch(opts, handler);
-      };
+      const faultBeforeCreate =
+        (dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] =>
+        (opts, handler) => {
+          if (armed && opts.method === 'POST' && opts.path === '/silobreaker/v1/apikeys') {
+            armed = false;
+            void agent
+              .request({
+                origin: sandbox.baseUrl,
+                path: '/__sandbox/faults',
+                method: 'POST',
+                body: JSON.stringify({ vendor: 'silobreaker', status: 'reset', count: 1 }),
+              })
+              .then((r) => r.body.text())
+              .then(() => dispatch(opts, handler));
+            return true;
+          }
+          return dispatch(opts, handler);
+        };
       const c = client({ dispatcher: agent.compose(faultBeforeCreate) });
       const created = await c.createApiKey({ Description: 'reset once' });
-      const matching = emulator().snapshot().apiKeys.filter((k) => k.Description === 'reset once');
+      const matching = emulator()
+        .snapshot()
+        .apiKeys.filter((k) => k.Description === 'reset once');
       expect(matching.map((k) => k.ApiKey)).toEqual([created.ApiKey]);
       expect(calls().filter((x) => x.startsWith('POST /v1/apikeys'))).toEqual(['POST /v1/apikeys 0', 'POST /v1/apikeys 200']);
       expect(calls().filter((x) => x.startsWith('DELETE'))).toEqual([]);
@@ -156,7 +170,9 @@ describe('SilobreakerClient', () => {
       emulator().holdNextCreateAnswer(1_500);
       const c = client({ timeoutMs: 300 });
       const created = await c.createApiKey({ Description: 'answer lost' });
-      const matching = emulator().snapshot().apiKeys.filter((k) => k.Description === 'answer lost');
+      const matching = emulator()
+        .snapshot()
+        .apiKeys.filter((k) => k.Description === 'answer lost');
       expect(matching).toHaveLength(1);
       expect(matching[0]!.ApiKey).toBe(created.ApiKey);
       expect(matching[0]!.SharedKey).toBe(created.SharedKey);

@@ -350,9 +350,24 @@ describe('silobreaker emulator', () => {
       ['a missing array', { users: [], apiKeys: [], sessions: [], loginThrottle: [] }],
       ['an unknown top-level field', { users: [], apiKeys: [], sessions: [], loginThrottle: [], rateWindows: [], extra: 1 }],
       ['a bad password hash', { users: [{ Username: 'a', PasswordSha256: 'x' }], apiKeys: [], sessions: [], loginThrottle: [], rateWindows: [] }],
-      ['a key without SharedKey', { users: [], apiKeys: [{ ApiKey: 'k', Description: '', Created: '2024-01-01T00:00:00Z' }], sessions: [], loginThrottle: [], rateWindows: [] }],
-      ['a session of an unknown user', { users: [], apiKeys: [], sessions: [{ Cookie: 'c', Username: 'x', Created: '2024-01-01T00:00:00Z', LastSeen: '2024-01-01T00:00:00Z' }], loginThrottle: [], rateWindows: [] }],
-      ['a throttle with zero failures', { users: [], apiKeys: [], sessions: [], loginThrottle: [{ Username: 'a', Failures: 0, NextLoginAt: '2024-01-01T00:00:00Z' }], rateWindows: [] }],
+      [
+        'a key without SharedKey',
+        { users: [], apiKeys: [{ ApiKey: 'k', Description: '', Created: '2024-01-01T00:00:00Z' }], sessions: [], loginThrottle: [], rateWindows: [] },
+      ],
+      [
+        'a session of an unknown user',
+        {
+          users: [],
+          apiKeys: [],
+          sessions: [{ Cookie: 'c', Username: 'x', Created: '2024-01-01T00:00:00Z', LastSeen: '2024-01-01T00:00:00Z' }],
+          loginThrottle: [],
+          rateWindows: [],
+        },
+      ],
+      [
+        'a throttle with zero failures',
+        { users: [], apiKeys: [], sessions: [], loginThrottle: [{ Username: 'a', Failures: 0, NextLoginAt: '2024-01-01T00:00:00Z' }], rateWindows: [] },
+      ],
     ])('refuses to restore %s (and keeps its state)', async (_what, doc) => {
       const emulator = sandbox.emulator('silobreaker');
       const before = emulator.snapshot();

@@ -7,16 +7,7 @@
 import type { SandboxRequest, SandboxResponse } from '../../../sandbox/types';
 import { randomHex } from '../../../sandbox/util';
 import { failure } from './auth';
-import {
-  ACCESS_LEVEL_TYPES,
-  type AccessLevelType,
-  type ApiKeyRecord,
-  type CarbonBlackState,
-  isIpOrCidr,
-  newApiId,
-  newApiSecretKey,
-  sha256,
-} from './state';
+import { ACCESS_LEVEL_TYPES, type AccessLevelType, type ApiKeyRecord, type CarbonBlackState, isIpOrCidr, newApiId, newApiSecretKey, sha256 } from './state';
 import { badRequest, type Checked, objectBody } from './validate';
 
 export const MAX_NAME_LENGTH = 64;
@@ -64,13 +55,15 @@ function checkFields(state: CarbonBlackState, b: Record<string, unknown>): Check
   }
   if ('access_level_type' in b) {
     const v = b.access_level_type;
-    if (typeof v !== 'string' || !ACCESS_LEVEL_TYPES.includes(v as AccessLevelType)) return bad(`"access_level_type" must be one of ${ACCESS_LEVEL_TYPES.join(', ')}.`);
+    if (typeof v !== 'string' || !ACCESS_LEVEL_TYPES.includes(v as AccessLevelType))
+      return bad(`"access_level_type" must be one of ${ACCESS_LEVEL_TYPES.join(', ')}.`);
     out.access_level_type = v as AccessLevelType;
   }
   if ('custom_access_level_id' in b) {
     const v = b.custom_access_level_id;
     if (v !== null && !Number.isInteger(v)) return bad('"custom_access_level_id" must be an integer or null.');
-    if (v !== null && !state.customAccessLevels.some((l) => l.id === v)) return bad(`"custom_access_level_id" ${String(v)} is not a custom access level of this org.`);
+    if (v !== null && !state.customAccessLevels.some((l) => l.id === v))
+      return bad(`"custom_access_level_id" ${String(v)} is not a custom access level of this org.`);
     out.custom_access_level_id = v as number | null;
   }
   if ('allowed_ip_addresses' in b) {

@@ -48,23 +48,71 @@ export class CarbonBlackEmulator implements VendorEmulator {
   constructor(private readonly now: () => number) {
     this.state = seedState(now());
     const r = this.router;
-    r.get(`${V3}/device`, this.guard(API, (req) => listDevices(this.state, req)));
-    r.get(`${V3}/device/:deviceId`, this.guard(API, (req) => getDevice(this.state, req)));
-    r.get(`${V3}/policy`, this.guard(API, (req) => listPolicies(this.state, req)));
-    r.get(`${V3}/policy/:policyId`, this.guard(API, (req) => getPolicy(this.state, req)));
-    r.get(`${V3}/event`, this.guard(API, (req, _c, now) => listEvents(this.state, req, now)));
-    r.get(`${V3}/auditlogs`, this.guard(API, (req, caller) => auditLogs(this.state, req, caller)));
-    r.get(`${V3}/notification`, this.guard(SIEM, (req, caller) => notifications(this.state, req, caller)));
-    r.post(`${V3}/cblr/session/:deviceId`, this.guard(LIVE_RESPONSE, (req, caller, now) => openSession(this.state, req, caller, now)));
-    r.get(`${V3}/cblr/session/:sessionId`, this.guard(LIVE_RESPONSE, (req, _c, now) => sessionStatus(this.state, req, now)));
-    r.put(`${V3}/cblr/session`, this.guard(LIVE_RESPONSE, (req, _c, now) => closeSession(this.state, req, now)));
+    r.get(
+      `${V3}/device`,
+      this.guard(API, (req) => listDevices(this.state, req)),
+    );
+    r.get(
+      `${V3}/device/:deviceId`,
+      this.guard(API, (req) => getDevice(this.state, req)),
+    );
+    r.get(
+      `${V3}/policy`,
+      this.guard(API, (req) => listPolicies(this.state, req)),
+    );
+    r.get(
+      `${V3}/policy/:policyId`,
+      this.guard(API, (req) => getPolicy(this.state, req)),
+    );
+    r.get(
+      `${V3}/event`,
+      this.guard(API, (req, _c, now) => listEvents(this.state, req, now)),
+    );
+    r.get(
+      `${V3}/auditlogs`,
+      this.guard(API, (req, caller) => auditLogs(this.state, req, caller)),
+    );
+    r.get(
+      `${V3}/notification`,
+      this.guard(SIEM, (req, caller) => notifications(this.state, req, caller)),
+    );
+    r.post(
+      `${V3}/cblr/session/:deviceId`,
+      this.guard(LIVE_RESPONSE, (req, caller, now) => openSession(this.state, req, caller, now)),
+    );
+    r.get(
+      `${V3}/cblr/session/:sessionId`,
+      this.guard(LIVE_RESPONSE, (req, _c, now) => sessionStatus(this.state, req, now)),
+    );
+    r.put(
+      `${V3}/cblr/session`,
+      this.guard(LIVE_RESPONSE, (req, _c, now) => closeSession(this.state, req, now)),
+    );
 
-    r.get(KEYS, this.guard(MANAGE_KEYS, () => listKeys(this.state)));
-    r.post(KEYS, this.guard(MANAGE_KEYS, (req, caller, now) => createKey(this.state, req, caller, now)));
-    r.get(`${KEYS}/:apiId`, this.guard(MANAGE_KEYS, (req) => this.withKey(req, (key) => getKey(key))));
-    r.put(`${KEYS}/:apiId`, this.guard(MANAGE_KEYS, (req, caller, now) => this.withKey(req, (key) => updateKey(this.state, req, caller, key, now))));
-    r.delete(`${KEYS}/:apiId`, this.guard(MANAGE_KEYS, (req, caller, now) => this.withKey(req, (key) => deleteKey(this.state, req, caller, key, now))));
-    r.post(`${KEYS}/:apiId/_regenerate`, this.guard(MANAGE_KEYS, (req, caller, now) => this.withKey(req, (key) => regenerateKey(this.state, req, caller, key, now))));
+    r.get(
+      KEYS,
+      this.guard(MANAGE_KEYS, () => listKeys(this.state)),
+    );
+    r.post(
+      KEYS,
+      this.guard(MANAGE_KEYS, (req, caller, now) => createKey(this.state, req, caller, now)),
+    );
+    r.get(
+      `${KEYS}/:apiId`,
+      this.guard(MANAGE_KEYS, (req) => this.withKey(req, (key) => getKey(key))),
+    );
+    r.put(
+      `${KEYS}/:apiId`,
+      this.guard(MANAGE_KEYS, (req, caller, now) => this.withKey(req, (key) => updateKey(this.state, req, caller, key, now))),
+    );
+    r.delete(
+      `${KEYS}/:apiId`,
+      this.guard(MANAGE_KEYS, (req, caller, now) => this.withKey(req, (key) => deleteKey(this.state, req, caller, key, now))),
+    );
+    r.post(
+      `${KEYS}/:apiId/_regenerate`,
+      this.guard(MANAGE_KEYS, (req, caller, now) => this.withKey(req, (key) => regenerateKey(this.state, req, caller, key, now))),
+    );
   }
 
   snapshot(): CarbonBlackState {

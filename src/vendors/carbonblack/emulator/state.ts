@@ -233,7 +233,13 @@ export function seedState(now: number): CarbonBlackState {
       { id: 6526, name: 'Monitored', description: 'Monitoring only', priorityLevel: 'LOW', version: 2 },
     ],
     events: [
-      { eventId: 'e1a2b3c4d5e6f708', deviceId: 11001, eventTime: now - 3_600_000, eventType: 'NETWORK', shortDescription: 'chrome.exe connected to 93.184.216.34:443' },
+      {
+        eventId: 'e1a2b3c4d5e6f708',
+        deviceId: 11001,
+        eventTime: now - 3_600_000,
+        eventType: 'NETWORK',
+        shortDescription: 'chrome.exe connected to 93.184.216.34:443',
+      },
       { eventId: 'f1e2d3c4b5a69788', deviceId: 11002, eventTime: now - 1_800_000, eventType: 'FILE_CREATE', shortDescription: 'curl created /tmp/payload' },
     ],
     notifications: [
@@ -300,7 +306,13 @@ export function assertState(doc: unknown): asserts doc is CarbonBlackState {
   }
   if (!Number.isInteger(s.nextSessionId) || (s.nextSessionId as number) < 1) fail('"nextSessionId" must be a positive integer');
   for (const [i, l] of (s.customAccessLevels as unknown[]).entries()) {
-    if (!isObj(l) || !Number.isInteger(l.id) || typeof l.name !== 'string' || !Array.isArray(l.permissions) || !l.permissions.every((p) => typeof p === 'string')) {
+    if (
+      !isObj(l) ||
+      !Number.isInteger(l.id) ||
+      typeof l.name !== 'string' ||
+      !Array.isArray(l.permissions) ||
+      !l.permissions.every((p) => typeof p === 'string')
+    ) {
       fail(`customAccessLevels[${i}] needs an integer id, a name and a permissions array of strings`);
     }
   }
@@ -312,7 +324,8 @@ export function assertState(doc: unknown): asserts doc is CarbonBlackState {
       if (typeof k[f] !== 'string') fail(`apiKeys[${i}].${f} must be a string`);
     }
     if (!/^[0-9a-f]{64}$/.test(k.secret_sha256 as string)) fail(`apiKeys[${i}].secret_sha256 must be 64 hex characters`);
-    if (!ACCESS_LEVEL_TYPES.includes(k.access_level_type as AccessLevelType)) fail(`apiKeys[${i}].access_level_type must be one of ${ACCESS_LEVEL_TYPES.join(', ')}`);
+    if (!ACCESS_LEVEL_TYPES.includes(k.access_level_type as AccessLevelType))
+      fail(`apiKeys[${i}].access_level_type must be one of ${ACCESS_LEVEL_TYPES.join(', ')}`);
     if (k.access_level_type === 'CUSTOM' ? !Number.isInteger(k.custom_access_level_id) : k.custom_access_level_id !== null) {
       fail(`apiKeys[${i}].custom_access_level_id must be an integer for CUSTOM keys and null otherwise`);
     }
@@ -339,19 +352,22 @@ export function assertState(doc: unknown): asserts doc is CarbonBlackState {
     if (!isObj(p) || !Number.isInteger(p.id) || typeof p.name !== 'string') fail(`policies[${i}] needs an integer id and a name`);
   }
   for (const [i, e] of (s.events as unknown[]).entries()) {
-    if (!isObj(e) || typeof e.eventId !== 'string' || !Number.isInteger(e.deviceId) || typeof e.eventTime !== 'number') fail(`events[${i}] needs eventId, deviceId and eventTime`);
+    if (!isObj(e) || typeof e.eventId !== 'string' || !Number.isInteger(e.deviceId) || typeof e.eventTime !== 'number')
+      fail(`events[${i}] needs eventId, deviceId and eventTime`);
   }
   for (const [i, n] of (s.notifications as unknown[]).entries()) {
     if (!isObj(n) || typeof n.eventTime !== 'number' || typeof n.type !== 'string') fail(`notifications[${i}] needs eventTime and type`);
   }
   for (const [i, a] of (s.auditLog as unknown[]).entries()) {
-    if (!isObj(a) || typeof a.eventId !== 'string' || typeof a.eventTime !== 'number' || typeof a.description !== 'string') fail(`auditLog[${i}] needs eventId, eventTime and description`);
+    if (!isObj(a) || typeof a.eventId !== 'string' || typeof a.eventTime !== 'number' || typeof a.description !== 'string')
+      fail(`auditLog[${i}] needs eventId, eventTime and description`);
   }
   for (const [i, x] of (s.sessions as unknown[]).entries()) {
     if (!isObj(x)) return fail(`sessions[${i}] must be an object`);
     if (typeof x.id !== 'string' || !Number.isInteger(x.device_id) || !['PENDING', 'ACTIVE', 'CLOSE'].includes(x.status as string)) {
       fail(`sessions[${i}] needs id, device_id and a status of PENDING, ACTIVE or CLOSE`);
     }
-    if (typeof x.create_time !== 'number' || typeof x.active_at !== 'number' || typeof x.api_id !== 'string') fail(`sessions[${i}] needs create_time, active_at and api_id`);
+    if (typeof x.create_time !== 'number' || typeof x.active_at !== 'number' || typeof x.api_id !== 'string')
+      fail(`sessions[${i}] needs create_time, active_at and api_id`);
   }
 }

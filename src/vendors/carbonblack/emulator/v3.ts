@@ -26,7 +26,10 @@ function notFound(what: string): SandboxResponse {
 }
 
 /** Parses `rows` and `start` plus the extra parameters a list route accepts. */
-function listQuery(req: SandboxRequest, extra: readonly string[]): { ok: true; q: Map<string, string>; rows?: number; start?: number } | { ok: false; response: SandboxResponse } {
+function listQuery(
+  req: SandboxRequest,
+  extra: readonly string[],
+): { ok: true; q: Map<string, string>; rows?: number; start?: number } | { ok: false; response: SandboxResponse } {
   const q = queryOf(req, ['rows', 'start', ...extra]);
   if (!q.ok) return q;
   const rows = intParam(q.value, 'rows', 1, MAX_ROWS);

@@ -18,7 +18,8 @@ export function queryOf(req: SandboxRequest, allowed: readonly string[]): Checke
   const out = new Map<string, string>();
   for (const [name, value] of req.query) {
     if (!allowed.includes(name)) {
-      const message = allowed.length === 0 ? `this route takes no query parameters (got "${name}").` : `unknown query parameter "${name}" (allowed: ${allowed.join(', ')}).`;
+      const message =
+        allowed.length === 0 ? `this route takes no query parameters (got "${name}").` : `unknown query parameter "${name}" (allowed: ${allowed.join(', ')}).`;
       return { ok: false, response: badRequest(message) };
     }
     if (out.has(name)) return { ok: false, response: badRequest(`query parameter "${name}" was sent more than once.`) };
@@ -31,7 +32,8 @@ export function queryOf(req: SandboxRequest, allowed: readonly string[]): Checke
 export function intParam(q: Map<string, string>, name: string, min: number, max: number): Checked<number | undefined> {
   const raw = q.get(name);
   if (raw === undefined) return { ok: true, value: undefined };
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) return { ok: false, response: badRequest(`"${name}" must be an integer from ${min} to ${max}.`) };
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    return { ok: false, response: badRequest(`"${name}" must be an integer from ${min} to ${max}.`) };
   return { ok: true, value: Number(raw) };
 }
 

@@ -112,9 +112,7 @@ export class SignicatEmulator implements VendorEmulator {
     r.get('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => ({ status: 200, body: present(c) })));
     r.patch('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => this.patchClient(req, c)));
     r.delete('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => this.deleteClient(c)));
-    r.get('/management/api-clients/:clientId/secrets', (req) =>
-      this.withClient(req, (c) => ({ status: 200, body: { data: present(c).secrets } })),
-    );
+    r.get('/management/api-clients/:clientId/secrets', (req) => this.withClient(req, (c) => ({ status: 200, body: { data: present(c).secrets } })));
     r.post('/management/api-clients/:clientId/secrets', (req) => this.withClient(req, (c) => this.addSecret(req, c)));
     r.delete('/management/api-clients/:clientId/secrets/:secretId', (req) => this.withClient(req, (c) => this.deleteSecret(req, c)));
     r.put('/management/api-clients/:clientId/permissions', (req) => this.withClient(req, (c) => this.putPermissions(req, c)));
@@ -272,7 +270,13 @@ export class SignicatEmulator implements VendorEmulator {
     if (!parsed.ok) return apiError(400, 'validation_error', 'Validation failed.', `The request body is invalid: ${parsed.reason}.`);
     const extra = Object.keys(parsed.value).filter((k) => !allowed.includes(k));
     if (extra.length > 0) {
-      return apiError(400, 'validation_error', 'Validation failed.', 'The request body has unknown fields.', extra.map((name) => ({ name, reason: 'is not a known field' })));
+      return apiError(
+        400,
+        'validation_error',
+        'Validation failed.',
+        'The request body has unknown fields.',
+        extra.map((name) => ({ name, reason: 'is not a known field' })),
+      );
     }
     return { value: parsed.value };
   }
@@ -329,7 +333,9 @@ export class SignicatEmulator implements VendorEmulator {
     if (!('value' in b)) return b;
     const name = b.value.name ?? null;
     if (name !== null && (typeof name !== 'string' || name.length > 100)) {
-      return apiError(400, 'validation_error', 'Validation failed.', 'One or more fields are invalid.', [{ name: 'name', reason: 'must be a string of at most 100 characters' }]);
+      return apiError(400, 'validation_error', 'Validation failed.', 'One or more fields are invalid.', [
+        { name: 'name', reason: 'must be a string of at most 100 characters' },
+      ]);
     }
     const value = newSecretValue();
     this.issued.push(value);
@@ -350,7 +356,9 @@ export class SignicatEmulator implements VendorEmulator {
     if (!('value' in b)) return b;
     const perms = b.value.permissions;
     if (!Array.isArray(perms)) {
-      return apiError(400, 'validation_error', 'Validation failed.', 'One or more fields are invalid.', [{ name: 'permissions', reason: 'must be an array of strings' }]);
+      return apiError(400, 'validation_error', 'Validation failed.', 'One or more fields are invalid.', [
+        { name: 'permissions', reason: 'must be an array of strings' },
+      ]);
     }
     const invalid = perms.flatMap((p, i) => {
       const reason = validPermission(p);

@@ -63,7 +63,9 @@ export class ApiClientHandler implements ResourceHandler<SignicatClient> {
     } catch (err) {
       // The client exists: record it (Terraform marks it tainted) and say why.
       const message = err instanceof Error ? err.message : String(err);
-      ctx.diagnostics.error('Permissions Not Granted', `API client "${created.id}" was created, but its permissions could not be set: ${message}`, ['permissions']);
+      ctx.diagnostics.error('Permissions Not Granted', `API client "${created.id}" was created, but its permissions could not be set: ${message}`, [
+        'permissions',
+      ]);
       return toState(created);
     }
   }

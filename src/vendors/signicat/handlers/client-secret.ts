@@ -16,7 +16,7 @@ export class ClientSecretHandler implements ResourceHandler<SignicatClient> {
     version: 0,
     description: 'A secret of a Signicat API client. The value is shown by Signicat only once and is kept in state as a sensitive value.',
     attributes: {
-      id: { type: 'string', computed: true, description: 'The secret\'s address: <client_id>/<secret_id>.' },
+      id: { type: 'string', computed: true, description: "The secret's address: <client_id>/<secret_id>." },
       client_id: {
         type: 'string',
         required: true,
@@ -24,7 +24,13 @@ export class ClientSecretHandler implements ResourceHandler<SignicatClient> {
         description: 'ID of the API client this secret belongs to.',
         validators: [nonEmptyString(200)],
       },
-      name: { type: 'string', optional: true, requiresReplace: true, description: 'Optional name of the secret (1-100 characters).', validators: [nonEmptyString(100)] },
+      name: {
+        type: 'string',
+        optional: true,
+        requiresReplace: true,
+        description: 'Optional name of the secret (1-100 characters).',
+        validators: [nonEmptyString(100)],
+      },
       secret_id: { type: 'string', computed: true, description: 'The ID Signicat gave the secret.' },
       value: { type: 'string', computed: true, sensitive: true, description: 'The secret itself. Empty after import: Signicat never shows it again.' },
       created_at: { type: 'string', computed: true, description: 'When the secret was created (RFC 3339).' },
@@ -50,7 +56,15 @@ export class ClientSecretHandler implements ResourceHandler<SignicatClient> {
     }
     const s = secrets.find((x) => x.id === secretId);
     if (!s) return null;
-    return { ...req.state, id: `${clientId}/${s.id}`, client_id: clientId, name: s.name ?? null, secret_id: s.id, created_at: s.createdAt, value: req.state.value ?? null };
+    return {
+      ...req.state,
+      id: `${clientId}/${s.id}`,
+      client_id: clientId,
+      name: s.name ?? null,
+      secret_id: s.id,
+      created_at: s.createdAt,
+      value: req.state.value ?? null,
+    };
   }
 
   async update(req: { planned: ObjectValue }): Promise<ObjectValue> {
@@ -65,7 +79,10 @@ export class ClientSecretHandler implements ResourceHandler<SignicatClient> {
   async importState(req: { id: string }): Promise<ObjectValue> {
     const m = /^([^/\s]+)\/([^/\s]+)$/.exec(req.id.trim());
     if (!m) {
-      throw new ApiAccessError(APIACCESS_INVALID_ARGUMENT, `"${req.id}" is not a secret address; import a secret as <client_id>/<secret_id>, e.g. sandbox-round-apple-123/3f9c…`);
+      throw new ApiAccessError(
+        APIACCESS_INVALID_ARGUMENT,
+        `"${req.id}" is not a secret address; import a secret as <client_id>/<secret_id>, e.g. sandbox-round-apple-123/3f9c…`,
+      );
     }
     return { id: `${m[1]}/${m[2]}`, client_id: m[1]!, secret_id: m[2]!, value: null };
   }

@@ -182,7 +182,9 @@ function newTokenId(state: SigSciState): string {
   }
 }
 
-type CorpPatch = Partial<Pick<CorpState, 'displayName' | 'smallIconURI' | 'sessionMaxAgeDashboard' | 'apiTokenMaxAge' | 'restrictedAccessTokens' | 'apiAllowedIPs'>>;
+type CorpPatch = Partial<
+  Pick<CorpState, 'displayName' | 'smallIconURI' | 'sessionMaxAgeDashboard' | 'apiTokenMaxAge' | 'restrictedAccessTokens' | 'apiAllowedIPs'>
+>;
 
 /** Validates a corp PATCH body completely before anything changes; returns the patch or the 400 message. */
 function parseCorpPatch(body: Record<string, unknown>): CorpPatch | string {
@@ -198,11 +200,13 @@ function parseCorpPatch(body: Record<string, unknown>): CorpPatch | string {
         patch.smallIconURI = v;
         break;
       case 'sessionMaxAgeDashboard':
-        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) return 'Invalid value for sessionMaxAgeDashboard: expected a positive number of seconds';
+        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
+          return 'Invalid value for sessionMaxAgeDashboard: expected a positive number of seconds';
         patch.sessionMaxAgeDashboard = v;
         break;
       case 'apiTokenMaxAge':
-        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return 'Invalid value for apiTokenMaxAge: expected a whole number of seconds, 0 for no expiration';
+        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+          return 'Invalid value for apiTokenMaxAge: expected a whole number of seconds, 0 for no expiration';
         patch.apiTokenMaxAge = v;
         break;
       case 'restrictedAccessTokens':

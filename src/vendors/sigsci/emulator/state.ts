@@ -108,8 +108,24 @@ export function seedState(nowMs: number): SigSciState {
       restrictedAccessTokens: false,
     },
     users: [
-      { email: SEED_OWNER_EMAIL, name: 'Sandbox Owner', role: 'owner', created: '2022-01-10T18:29:55.000Z', apiUser: false, mfaEnabled: false, accessTokenAllowed: false },
-      { email: SEED_USER_EMAIL, name: 'Sandbox User', role: 'user', created: '2022-01-18T17:51:41.435Z', apiUser: false, mfaEnabled: false, accessTokenAllowed: false },
+      {
+        email: SEED_OWNER_EMAIL,
+        name: 'Sandbox Owner',
+        role: 'owner',
+        created: '2022-01-10T18:29:55.000Z',
+        apiUser: false,
+        mfaEnabled: false,
+        accessTokenAllowed: false,
+      },
+      {
+        email: SEED_USER_EMAIL,
+        name: 'Sandbox User',
+        role: 'user',
+        created: '2022-01-18T17:51:41.435Z',
+        apiUser: false,
+        mfaEnabled: false,
+        accessTokenAllowed: false,
+      },
     ],
     tokens: [
       {
@@ -172,9 +188,25 @@ export function parseState(doc: unknown): SigSciState {
   const root = obj(doc, 'state');
   exactKeys(root, ['corp', 'users', 'tokens'], 'state');
   const c = obj(root.corp, 'corp');
-  exactKeys(c, ['name', 'displayName', 'smallIconURI', 'created', 'siteLimit', 'authType', 'sessionMaxAgeDashboard', 'apiAllowedIPs', 'apiTokenMaxAge', 'restrictedAccessTokens'], 'corp');
+  exactKeys(
+    c,
+    [
+      'name',
+      'displayName',
+      'smallIconURI',
+      'created',
+      'siteLimit',
+      'authType',
+      'sessionMaxAgeDashboard',
+      'apiAllowedIPs',
+      'apiTokenMaxAge',
+      'restrictedAccessTokens',
+    ],
+    'corp',
+  );
   const ips = c.apiAllowedIPs;
-  if (!Array.isArray(ips) || !ips.every((x) => typeof x === 'string' && isIpv4Entry(x))) fail('corp.apiAllowedIPs', 'must be an array of IPv4 addresses or CIDR ranges');
+  if (!Array.isArray(ips) || !ips.every((x) => typeof x === 'string' && isIpv4Entry(x)))
+    fail('corp.apiAllowedIPs', 'must be an array of IPv4 addresses or CIDR ranges');
   const corp: CorpState = {
     name: str(c, 'name', 'corp'),
     displayName: str(c, 'displayName', 'corp', { empty: true }),

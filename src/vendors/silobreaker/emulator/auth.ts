@@ -8,9 +8,7 @@ import type { SandboxRequest } from '../../../sandbox/types';
 
 /** The outcome of reading `apiKey`/`digest` from a request. */
 export type DigestCheck =
-  | { readonly kind: 'absent' }
-  | { readonly kind: 'invalid'; readonly reason: string }
-  | { readonly kind: 'valid'; readonly apiKey: string };
+  { readonly kind: 'absent' } | { readonly kind: 'invalid'; readonly reason: string } | { readonly kind: 'valid'; readonly apiKey: string };
 
 /** One `name=value` piece of a raw query string, kept byte for byte. */
 interface QueryPart {

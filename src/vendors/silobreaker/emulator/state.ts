@@ -172,7 +172,8 @@ export function assertState(doc: unknown): asserts doc is SilobreakerState {
     const r = k as Record<string, unknown>;
     keysExactly(r, ['ApiKey', 'SharedKey', 'Description', 'Created'], `apiKeys[${i}]`);
     if (!str(r.ApiKey) || !str(r.SharedKey)) fail(`apiKeys[${i}] needs non-empty ApiKey and SharedKey strings`);
-    if (!str(r.Description, false) || (r.Description as string).length > MAX_DESCRIPTION_LENGTH) fail(`apiKeys[${i}].Description must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters`);
+    if (!str(r.Description, false) || (r.Description as string).length > MAX_DESCRIPTION_LENGTH)
+      fail(`apiKeys[${i}].Description must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters`);
     if (!iso(r.Created)) fail(`apiKeys[${i}].Created must be an ISO time`);
     if (apiKeys.has(r.ApiKey as string)) fail(`apiKeys[${i}].ApiKey is a duplicate`);
     apiKeys.add(r.ApiKey as string);

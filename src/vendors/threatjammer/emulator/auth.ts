@@ -24,8 +24,7 @@ export function unauthorized(detail: string): SandboxResponse {
 }
 
 export const DETAIL_MISSING_HEADER = 'Not authenticated. Send the API key in the Authorization header as "Bearer <API key>".';
-export const DETAIL_MISSING_BEARER =
-  'The Authorization header is missing the "Bearer" prefix. Send it as "Authorization: Bearer <API key>".';
+export const DETAIL_MISSING_BEARER = 'The Authorization header is missing the "Bearer" prefix. Send it as "Authorization: Bearer <API key>".';
 export const DETAIL_MALFORMED = 'Invalid authentication credentials. The API key is malformed: it must be "tja_" followed by 36 base-62 characters.';
 export const DETAIL_UNKNOWN = 'Invalid authentication credentials. The API key is unknown or was regenerated.';
 export const DETAIL_OTHER_REGION = 'Invalid authentication credentials. The API key belongs to another region.';

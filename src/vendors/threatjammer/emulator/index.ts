@@ -10,27 +10,11 @@ import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse, 
 import { clone, randomAlnum } from '../../../sandbox/util';
 import { authenticate, DETAIL_DISABLED, problem, unauthorized } from './auth';
 import { consume, quotaView, refusal, settle } from './quota';
-import {
-  assertState,
-  MAX_ACTIVITY,
-  newKeyValue,
-  newUser,
-  type PlanLimits,
-  seedState,
-  type ThreatJammerState,
-  type UserRecord,
-} from './state';
+import { assertState, MAX_ACTIVITY, newKeyValue, newUser, type PlanLimits, seedState, type ThreatJammerState, type UserRecord } from './state';
 
 export { KEY_PATTERN, MONTH_MS, PLANS, REGION_ID, SEED_API_KEY, SEED_EMAIL, SEED_USER_ID } from './state';
 export type { PlanLimits, ThreatJammerState, UserRecord } from './state';
-export {
-  DETAIL_DISABLED,
-  DETAIL_MALFORMED,
-  DETAIL_MISSING_BEARER,
-  DETAIL_MISSING_HEADER,
-  DETAIL_OTHER_REGION,
-  DETAIL_UNKNOWN,
-} from './auth';
+export { DETAIL_DISABLED, DETAIL_MALFORMED, DETAIL_MISSING_BEARER, DETAIL_MISSING_HEADER, DETAIL_OTHER_REGION, DETAIL_UNKNOWN } from './auth';
 
 /** How a route treats a key and the quota. */
 interface RoutePolicy {
@@ -123,11 +107,7 @@ export class ThreatJammerEmulator implements VendorEmulator {
    * it), then for metered routes the quota check (429 + Retry-After, not counted) and the count.
    * The handler gets the token view as it stood before this call was counted.
    */
-  private guarded(
-    req: SandboxRequest,
-    policy: RoutePolicy,
-    handler: (user: UserRecord, before: Record<string, unknown>) => SandboxResponse,
-  ): SandboxResponse {
+  private guarded(req: SandboxRequest, policy: RoutePolicy, handler: (user: UserRecord, before: Record<string, unknown>) => SandboxResponse): SandboxResponse {
     const auth = authenticate(this.state, req);
     if ('response' in auth) return auth.response;
     const user = auth.user;
@@ -233,9 +213,19 @@ function intQuery(req: SandboxRequest, name: string, fallback: number, min: numb
   }
   const value = Number.parseInt(raw.trim(), 10);
   if (value < min) {
-    errors.push({ loc: ['query', name], msg: `ensure this value is greater than or equal to ${min}`, type: 'value_error.number.not_ge', ctx: { limit_value: min } });
+    errors.push({
+      loc: ['query', name],
+      msg: `ensure this value is greater than or equal to ${min}`,
+      type: 'value_error.number.not_ge',
+      ctx: { limit_value: min },
+    });
   } else if (max !== undefined && value > max) {
-    errors.push({ loc: ['query', name], msg: `ensure this value is less than or equal to ${max}`, type: 'value_error.number.not_le', ctx: { limit_value: max } });
+    errors.push({
+      loc: ['query', name],
+      msg: `ensure this value is less than or equal to ${max}`,
+      type: 'value_error.number.not_le',
+      ctx: { limit_value: max },
+    });
   }
   return value;
 }
