@@ -31,33 +31,23 @@ export function terraformEnv(workDir: string, extra: Record<string, string | und
 
 /** Runs `terraform <args>` in `cwd`. Never throws on a non-zero exit. */
 export function runTerraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformRun> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    // -no-color goes right after the (sub)command words, before any positional argument.
-    const words = args[0] === 'state' || args[0] === 'providers' ? 2 : 1;
-    const command = args.slice(0, words).join(' ');
-    const rest = args.slice(words);
-    // Run in the stack folder itself (not -chdir): Terraform resolves implied local mirrors
-    // (terraform.d/plugins) against the process's working directory.
-    const child = spawn('terraform', [...(command ? command.split(' ') : ['version']), '-no-color', ...rest], {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started }));
-  });
+  // -no-color goes right after the (sub)command words, before any positional argument.
+  const words = args[0] === 'state' || args[0] === 'providers' ? 2 : 1;
+  const command = args.length > 0 ? args.slice(0, words) : ['version'];
+  // Run in the stack folder itself (not -chdir): Terraform resolves implied local mirrors
+  // (terraform.d/plugins) against the process's working directory.
+  return run('terraform', [...command, '-no-color', ...args.slice(words)], cwd, env);
 }
 
 /** Runs a node script (the example's cdktf app or the cdktf CLI). */
 export function runNode(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformRun> {
+  return run(process.execPath, args, cwd, env);
+}
+
+function run(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
