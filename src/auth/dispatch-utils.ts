@@ -85,3 +85,8 @@ export function failRequest(handler: Dispatcher.DispatchHandler, error: unknown)
 export function abortedError(reason: unknown, message = 'The request was cancelled.'): ApiAccessError {
   return new ApiAccessError(APIACCESS_ABORTED, message, { cause: reason });
 }
+
+/** Bodies that can be sent twice. Streams, iterables and FormData are sent once and never re-sent. */
+export function isReplayable(body: Dispatcher.DispatchOptions['body']): boolean {
+  return body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
+}

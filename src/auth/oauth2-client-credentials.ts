@@ -10,6 +10,7 @@ import { type IClock, systemClock } from '../core/clock';
 import { createHash } from 'node:crypto';
 import { APIACCESS_ABORTED, APIACCESS_OAUTH_ERROR, APIACCESS_NETWORK_ERROR, ApiAccessError } from '../core/errors';
 import { redact, registerSecret } from '../core/redact';
+import { failRequest, isReplayable, normalizeHeaders, signalOf } from './dispatch-utils';
 
 /** How the client proves its identity at the token endpoint. */
 export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic';
@@ -163,28 +164,6 @@ type DispatchFn = Dispatcher['dispatch'];
 type Handler = Dispatcher.DispatchHandler;
 type Controller = Dispatcher.DispatchController;
 
-/** A controller stand-in for failing a request before it was dispatched. */
-function idleController(): Controller {
-  return { abort: () => undefined, pause: () => undefined, resume: () => undefined, paused: false, aborted: false, reason: null } as unknown as Controller;
-}
-
-function replayable(body: unknown): boolean {
-  return body === undefined || body === null || typeof body === 'string' || Buffer.isBuffer(body) || body instanceof Uint8Array;
-}
-
-function withBearer(headers: Dispatcher.DispatchOptions['headers'], token: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (Array.isArray(headers)) {
-    for (let i = 0; i + 1 < headers.length; i += 2) out[String(headers[i]).toLowerCase()] = String(headers[i + 1]);
-  } else if (headers && typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
-    for (const [k, v] of headers as Iterable<[string, string]>) out[k.toLowerCase()] = String(v);
-  } else if (headers) {
-    for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
-  }
-  out.authorization = `Bearer ${token}`;
-  return out;
-}
-
 /**
  * Sends `Authorization: Bearer <token>` from `tokens`; when the API answers 401, drops that token
  * and sends the request once more with a fresh one (requests with a replayable body only).
@@ -192,7 +171,7 @@ function withBearer(headers: Dispatcher.DispatchOptions['headers'], token: strin
 export function createOAuth2ClientCredentialsInterceptor(tokens: OAuth2TokenSource) {
   return (dispatch: DispatchFn): DispatchFn =>
     (opts, handler) => {
-      const signal = (opts as { signal?: AbortSignal }).signal ?? undefined;
+      const signal = signalOf(opts);
       let started = false;
       let current: Controller | undefined;
       const stable: Controller = {
@@ -224,7 +203,7 @@ export function createOAuth2ClientCredentialsInterceptor(tokens: OAuth2TokenSour
               },
               onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
               onResponseStart(_controller, statusCode, headers, statusMessage) {
-                if (statusCode === 401 && retryLeft && replayable(opts.body)) {
+                if (statusCode === 401 && retryLeft && isReplayable(opts.body)) {
                   swallow = true;
                   return;
                 }
@@ -245,9 +224,9 @@ export function createOAuth2ClientCredentialsInterceptor(tokens: OAuth2TokenSour
                 handler.onResponseError?.(stable, err);
               },
             };
-            dispatch({ ...opts, headers: withBearer(opts.headers, token) }, h);
+            dispatch({ ...opts, headers: { ...normalizeHeaders(opts.headers), authorization: `Bearer ${token}` } }, h);
           },
-          (err: unknown) => handler.onResponseError?.(started ? stable : idleController(), err as Error),
+          (err: unknown) => (started ? handler.onResponseError?.(stable, err as Error) : failRequest(handler, err)),
         );
       };
       attempt(true);

@@ -17,7 +17,7 @@ import type { Dispatcher } from 'undici';
 
 import { systemClock, type IClock } from '../core/clock';
 import { APIACCESS_INVALID_ARGUMENT, ApiAccessError, assertArgument } from '../core/errors';
-import { abortedError, normalizeHeaders, signalOf, type Interceptor } from './dispatch-utils';
+import { abortedError, isReplayable, normalizeHeaders, signalOf, type Interceptor } from './dispatch-utils';
 
 /**
  * Request header that marks a request as safe to retry (`true`) or not (`false`) whatever its
@@ -172,11 +172,6 @@ export function stripIdempotentMarker(opts: Dispatcher.DispatchOptions): { opts:
     throw new ApiAccessError(APIACCESS_INVALID_ARGUMENT, `${IDEMPOTENT_HEADER}: must be "true" or "false".`, { field: IDEMPOTENT_HEADER });
   }
   return { opts: { ...opts, headers }, marker: value === 'true' };
-}
-
-/** Bodies that can be sent twice. Streams, iterables and FormData are sent once and never retried. */
-function isReplayable(body: Dispatcher.DispatchOptions['body']): boolean {
-  return body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
 }
 
 /**

@@ -189,7 +189,7 @@ export class ProviderEngine {
     const r = this.lookup(typeName, diags);
     if (!r) return { value: prior, diagnostics: diags };
     const ctx = this.context(r, diags);
-    if (!ctx) return { value: planned === null ? prior : prior, diagnostics: diags };
+    if (!ctx) return { value: prior, diagnostics: diags };
     if (planned === null) {
       if (prior === null) return { value: null, diagnostics: diags };
       try {
