@@ -1,0 +1,54 @@
+/**
+ * Issue 6: Idempotency-Key on Signal Sciences' personal token create (PROPOSED
+ * `POST /api/v0/user/apitokens`), scoped to the calling user; the core's errors in `{"message"}`.
+ */
+import { Sandbox } from '../../../src/sandbox/server';
+import * as util from '../../../src/sandbox/util';
+import { createSigSciEmulator, type SigSciEmulator, type SigSciState } from '../../../src/vendors/sigsci/emulator';
+import { type CreateRouteUnderTest, describeIdempotentCreate, keyedFetch, type KeyedAnswer } from '../../sandbox/_idempotency-contract';
+import { OWNER } from './_sandbox';
+
+const started: Sandbox[] = [];
+const closeAll = async (): Promise<void> => {
+  jest.restoreAllMocks();
+  await Promise.all(started.splice(0).map((s) => s.close()));
+};
+
+async function start(): Promise<Sandbox> {
+  const sandbox = await Sandbox.start({ emulators: [createSigSciEmulator] });
+  started.push(sandbox);
+  return sandbox;
+}
+
+function post(sandbox: Sandbox, body: unknown, key?: string, as = OWNER): Promise<KeyedAnswer> {
+  return keyedFetch(`${sandbox.baseUrl}/sigsci/api/v0/user/apitokens`, {
+    method: 'POST',
+    headers: { 'x-api-user': as.user, 'x-api-token': as.token, 'content-type': 'application/json', ...(key === undefined ? {} : { 'idempotency-key': key }) },
+    body: JSON.stringify(body),
+  });
+}
+
+describeIdempotentCreate(
+  'Signal Sciences POST /api/v0/user/apitokens',
+  async (): Promise<CreateRouteUnderTest> => {
+    const sandbox = await start();
+    const emulator = sandbox.emulator<SigSciEmulator>('sigsci');
+    return {
+      sandbox,
+      store: emulator.idempotency,
+      bodies: [{ name: 'terraform' }, { name: 'pipeline' }],
+      createdStatus: 200,
+      send: (body, key) => post(sandbox, body, key),
+      count: () => (emulator.snapshot() as SigSciState).tokens.length,
+      secretOf: (a) => (a.body as { token: string }).token,
+      failNextWith5xx: () => {
+        // The token ID comes from randomHex: make the route itself fail once.
+        jest.spyOn(util, 'randomHex').mockImplementationOnce(() => {
+          throw new Error('no entropy');
+        });
+      },
+      expectVendorError: (answer) => expect(answer.body).toEqual({ message: expect.any(String) }),
+    };
+  },
+  closeAll,
+);
