@@ -84,7 +84,9 @@ export class Sandbox {
       sandbox.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
     const { address, port } = sandbox.server.address() as AddressInfo;
-    sandbox.url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+    // A wildcard listen address is not a URL anyone can call: name the loopback address instead.
+    const reachable = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+    sandbox.url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
     return sandbox;
   }
 

@@ -246,3 +246,11 @@ describe('issue 6: the journal is bounded', () => {
     expect(sandbox.journal.at(-1)!.path).toBe('/now');
   });
 });
+
+describe('the base URL', () => {
+  it('names the loopback address when the sandbox listens on the IPv4 wildcard', async () => {
+    const { sandbox } = await startShaped({ host: '0.0.0.0' });
+    expect(sandbox.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await call(sandbox, 'GET', '/fake/items/1')).body).toEqual({ id: '1', url: `${sandbox.baseUrl}/fake/items/1` });
+  });
+});

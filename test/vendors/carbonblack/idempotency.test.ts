@@ -5,6 +5,7 @@
 import { Sandbox } from '../../../src/sandbox/server';
 import { createCarbonBlackEmulator, SEED_KEY_ADMIN_KEY } from '../../../src/vendors/carbonblack/emulator';
 import * as apiKeys from '../../../src/vendors/carbonblack/emulator/api-keys';
+import { MAX_WINDOW_CALLS } from '../../../src/vendors/carbonblack/emulator/auth';
 import type { CarbonBlackEmulator } from '../../../src/vendors/carbonblack/emulator';
 import type { CarbonBlackState } from '../../../src/vendors/carbonblack/emulator/state';
 import { type CreateRouteUnderTest, describeIdempotentCreate, keyedFetch, type KeyedAnswer } from '../../sandbox/_idempotency-contract';
@@ -124,6 +125,19 @@ describe('issue 6: Carbon Black hardening', () => {
     expect(after.auditLog.at(-1)!.description).toContain('one-more');
     // The reader had seen everything before; it now sits just before the new entry.
     expect(after.cursors[SEED_KEY_ADMIN_KEY.apiId]!.auditlogs).toBe(apiKeys.MAX_AUDIT_LOG - 1);
+  });
+
+  it(`keeps at most ${MAX_WINDOW_CALLS} call times per key in the rate window when enforcement is off`, async () => {
+    const { sandbox, emulator } = await start();
+    emulator.setRateLimitEnforced(false);
+    const state = emulator.snapshot();
+    const now = sandbox.clock.now();
+    state.rateWindows[SEED_KEY_ADMIN_KEY.apiId] = Array.from({ length: MAX_WINDOW_CALLS }, () => now - 1_000);
+    emulator.restore(state);
+    expect((await call(sandbox, 'GET', KEYS_PATH, { token: token(SEED_KEY_ADMIN_KEY) })).status).toBe(200);
+    const window = emulator.snapshot().rateWindows[SEED_KEY_ADMIN_KEY.apiId]!;
+    expect(window).toHaveLength(MAX_WINDOW_CALLS);
+    expect(window.at(-1)).toBeGreaterThanOrEqual(now);
   });
 
   it('writes the audit log requestUrl on the sandbox base URL, never the Host header', async () => {
