@@ -160,12 +160,12 @@ export class Sandbox {
     const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     const method = (req.method ?? 'GET').toUpperCase();
-    const emulator = pathname.startsWith('/__sandbox/') ? undefined : this.emulators.find((e) => pathname === e.prefix || pathname.startsWith(`${e.prefix}/`));
+    const control = pathname.startsWith('/__sandbox/');
+    const emulator = control ? undefined : this.emulators.find((e) => pathname === e.prefix || pathname.startsWith(`${e.prefix}/`));
     const path = emulator ? pathname.slice(emulator.prefix.length) || '/' : pathname;
     const coreError = (status: number, message: string): SandboxResponse =>
       emulator?.errorBody ? emulator.errorBody(status, message) : { status, body: { error: `sandbox: ${message}` } };
 
-    const control = pathname.startsWith('/__sandbox/');
     const limit = control ? MAX_CONTROL_BODY_BYTES : MAX_BODY_BYTES;
     const read = await readBody(req, limit);
     if (read.kind === 'aborted') {
@@ -173,7 +173,8 @@ export class Sandbox {
       return;
     }
     if (read.kind === 'too-large') {
-      this.record(emulator?.name ?? '', method, path, 413, false);
+      // The journal holds vendor calls only, never control calls.
+      if (!control) this.record(emulator?.name ?? '', method, path, 413, false);
       send(res, coreError(413, `the request body is larger than ${limit} bytes`), true);
       return;
     }

@@ -99,6 +99,7 @@ describe('issue 6: the body limit (1 MiB)', () => {
     socket.write(`PUT /__sandbox/state HTTP/1.1\r\nHost: ${HOST_PORT(sandbox.baseUrl)}\r\nContent-Length: ${MAX_CONTROL_BODY_BYTES + 1}\r\n\r\n`);
     await closed;
     expect(parseRaw(received())).toMatchObject({ status: 413, body: { error: expect.stringMatching(/^sandbox: /) } });
+    expect(sandbox.journal).toEqual([]);
   });
 
   it('lets a state document larger than 1 MiB round-trip through the control surface', async () => {
