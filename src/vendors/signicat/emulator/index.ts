@@ -5,10 +5,10 @@
  * would answer to every malformed or unauthorised request.
  */
 import { randomBytes } from 'node:crypto';
-import { IdempotencyStore, type IdempotencyRecord } from '../../../sandbox/idempotency';
 import { Router } from '../../../sandbox/router';
-import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
-import { clone, jsonBody, randomHex, sentence } from '../../../sandbox/util';
+import { checkedCopy, StatefulEmulator } from '../../../sandbox/stateful';
+import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse } from '../../../sandbox/types';
+import { jsonBody, randomHex, sentence } from '../../../sandbox/util';
 import { apiError, base64url, CORE_CODES, formDecode, oauthError, present, TOKEN_HEADERS, validLifetime, validName, validPermission } from './shapes';
 import {
   assertState,
@@ -30,7 +30,7 @@ export const MAX_TOKENS = 10_000;
 export const MAX_ISSUED = 10_000;
 
 /** The Signicat emulator with its routes and state. */
-export class SignicatEmulator implements VendorEmulator {
+export class SignicatEmulator extends StatefulEmulator<SignicatState> {
   readonly name = 'signicat';
   readonly prefix = '/signicat';
   readonly router = new Router();
@@ -39,15 +39,9 @@ export class SignicatEmulator implements VendorEmulator {
    * document or over HTTP): in-process tests check that none of them leaks.
    */
   readonly issued: string[] = [];
-  /** Idempotency keys of the create routes (see src/sandbox/idempotency.ts). */
-  readonly idempotency: IdempotencyStore;
-  private state: SignicatState;
-  private readonly now: () => number;
 
   constructor(private readonly ctx: SandboxContext) {
-    this.now = () => ctx.clock.now();
-    this.state = seedState(this.now());
-    this.idempotency = new IdempotencyStore({ now: this.now, errorBody: (status, message) => this.errorBody(status, message) });
+    super({ now: () => ctx.clock.now(), seed: seedState, parse: checkedCopy(assertState) });
     const r = this.router;
     r.get('/auth/open/.well-known/openid-configuration', () => this.discovery());
     r.post('/auth/open/connect/token', (req) => this.token(req));
@@ -64,27 +58,9 @@ export class SignicatEmulator implements VendorEmulator {
     r.put('/management/api-clients/:clientId/permissions', (req) => this.withClient(req, (c) => this.putPermissions(req, c)));
   }
 
-  snapshot(): SignicatState {
-    return clone(this.state);
-  }
-
-  restore(doc: unknown): void {
-    assertState(doc);
-    this.state = clone(doc);
-  }
-
-  reset(): void {
-    this.state = seedState(this.now());
-    this.idempotency.clear();
-  }
-
   errorBody(status: number, message: string): SandboxResponse {
     const [code, title] = CORE_CODES[status] ?? ['error', 'Error.'];
     return apiError(status, code, title, sentence(message));
-  }
-
-  idempotencyKeys(): IdempotencyRecord[] {
-    return this.idempotency.list();
   }
 
   /** Direct access for tests: the client record, or undefined. */
