@@ -1,5 +1,6 @@
 /**
- * Forms-authentication cookie sessions (Silobreaker's `/v1/login` family):
+ * Forms-authentication cookie sessions (the `/v1/login` family of Silobreaker's API; the vendor's
+ * paths are in `src/vendors/silobreaker/auth-params.ts`):
  *
  * - `POST login {"Username","Password"}` answers `{"Status":"Success","CookieName":"<name>"}` with a
  *   `Set-Cookie: <name>=…`, or `{"Status":"Delay","NextLoginDelayInSeconds":n}`: no login may be tried
@@ -41,14 +42,6 @@ export interface CookieSessionPaths {
   readonly changePassword: string;
 }
 
-/** Silobreaker's paths. */
-export const DEFAULT_COOKIE_SESSION_PATHS: CookieSessionPaths = {
-  login: '/v1/login',
-  logout: '/v1/logout',
-  status: '/v1/loginstatus',
-  changePassword: '/v1/changepassword',
-};
-
 /** Options of {@link CookieSession}. */
 export interface CookieSessionOptions {
   /** API root, e.g. `https://api.silobreaker.com` (or `<sandbox>/silobreaker`). */
@@ -67,10 +60,10 @@ export interface CookieSessionOptions {
   readonly maxLoginWaitSeconds?: number;
   /** Login attempts per login (the first one plus retries after a delay). @default 2 */
   readonly maxLoginAttempts?: number;
-  /** @default DEFAULT_COOKIE_SESSION_PATHS */
-  readonly paths?: Partial<CookieSessionPaths>;
-  /** Vendor name for messages. @default 'silobreaker' */
-  readonly vendor?: string;
+  /** The vendor's session routes. */
+  readonly paths: CookieSessionPaths;
+  /** Vendor name for messages. */
+  readonly vendor: string;
   /** @default 30000 */
   readonly timeoutMs?: number;
 }
@@ -134,7 +127,7 @@ function statusOf(res: HttpResponse, vendor: string, what: string): string {
  * other answer is a coded error (the HTTP status decides the code; a 200 of another shape is
  * APIACCESS_BAD_RESPONSE).
  */
-export function processLoginResponse(res: HttpResponse, vendor = 'silobreaker', nowMs = Date.now()): LoginOutcome {
+export function processLoginResponse(res: HttpResponse, vendor: string, nowMs = Date.now()): LoginOutcome {
   if (res.status !== 200) throw httpError(vendor, res, `${vendor}: login failed`);
   const status = statusOf(res, vendor, 'login');
   const body = res.json<Record<string, unknown>>();
@@ -181,7 +174,14 @@ export class CookieSession {
     const maxAttempts = options.maxLoginAttempts ?? 2;
     assertArgument(Number.isInteger(maxAttempts) && maxAttempts >= 1, '"maxLoginAttempts"', 'must be a positive integer.');
     registerSecret(options.password);
-    this.vendor = options.vendor ?? 'silobreaker';
+    assertArgument(typeof options.vendor === 'string' && options.vendor.length > 0, '"vendor"', 'must be a non-empty string.');
+    const paths = options.paths;
+    assertArgument(
+      typeof paths === 'object' && paths !== null && [paths.login, paths.logout, paths.status, paths.changePassword].every((p) => typeof p === 'string'),
+      '"paths"',
+      'needs string "login", "logout", "status" and "changePassword" paths.',
+    );
+    this.vendor = options.vendor;
     this.http = new HttpClient({
       baseUrl: options.baseUrl,
       dispatcher: options.dispatcher ?? createDefaultDispatcher(),
@@ -189,7 +189,7 @@ export class CookieSession {
       timeoutMs: options.timeoutMs ?? 30_000,
     });
     this.clock = options.clock ?? systemClock;
-    this.paths = { ...DEFAULT_COOKIE_SESSION_PATHS, ...(options.paths ?? {}) };
+    this.paths = { login: paths.login, logout: paths.logout, status: paths.status, changePassword: paths.changePassword };
     this.maxLoginWaitMs = maxWait * 1000;
     this.maxLoginAttempts = maxAttempts;
     this.username = options.username;

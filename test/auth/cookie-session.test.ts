@@ -13,6 +13,7 @@ import {
 } from '../../src/core/errors';
 import { clearRegisteredSecrets, redact } from '../../src/core/redact';
 import type { Sandbox } from '../../src/sandbox/server';
+import { SILOBREAKER_SESSION_PATHS } from '../../src/vendors/silobreaker/auth-params';
 import type { SilobreakerState } from '../../src/vendors/silobreaker/emulator';
 import { SEED_USER, startSandbox, until } from '../vendors/silobreaker/_helpers';
 
@@ -36,13 +37,14 @@ describe('processLoginResponse / parseSetCookie', () => {
   it('reads Success with the cookie named by CookieName', () => {
     const out = processLoginResponse(
       answer(200, { CookieName: '.ASPXAUTH', Status: 'Success' }, { 'set-cookie': 'other=1; path=/, .ASPXAUTH=ABC123DEF; path=/; HttpOnly' }),
+      'silobreaker',
     );
     expect(out).toEqual({ kind: 'success', cookieName: '.ASPXAUTH', cookieValue: 'ABC123DEF' });
     expect(redact('cookie ABC123DEF')).toBe('cookie [REDACTED]');
   });
 
   it('reads Delay with its seconds', () => {
-    expect(processLoginResponse(answer(200, { Status: 'Delay', NextLoginDelayInSeconds: 10 }))).toEqual({ kind: 'delay', seconds: 10 });
+    expect(processLoginResponse(answer(200, { Status: 'Delay', NextLoginDelayInSeconds: 10 }), 'silobreaker')).toEqual({ kind: 'delay', seconds: 10 });
   });
 
   it.each([
@@ -54,7 +56,7 @@ describe('processLoginResponse / parseSetCookie', () => {
     ['HTTP 400', answer(400, { Status: 'Invalid request' }), APIACCESS_VENDOR_REJECTED],
     ['HTTP 500', answer(500, 'oops'), APIACCESS_HTTP_ERROR],
   ])('turns %s into a coded error', (_what, res, code) => {
-    expect(() => processLoginResponse(res)).toThrow(expect.objectContaining({ code }));
+    expect(() => processLoginResponse(res, 'silobreaker')).toThrow(expect.objectContaining({ code }));
   });
 
   it('splits joined Set-Cookie values without breaking on the comma of an Expires date, and sees removals', () => {
@@ -90,6 +92,8 @@ describe('CookieSession against the sandbox', () => {
       username: SEED_USER.username,
       password: SEED_USER.password,
       clock,
+      vendor: 'silobreaker',
+      paths: SILOBREAKER_SESSION_PATHS,
       ...over,
     });
 
