@@ -8,7 +8,7 @@
  */
 import { APIACCESS_INVALID_ARGUMENT, ApiAccessError, assertArgument } from '../core/errors';
 import { registerSecret } from '../core/redact';
-import { failRequest, normalizeHeaders, type Interceptor } from './dispatch-utils';
+import { createSetHeadersInterceptor, type Interceptor } from './dispatch-utils';
 
 /** The shape of a key: a fixed prefix followed by a fixed number of base-62 characters. */
 export interface BearerKeyFormat {
@@ -94,19 +94,10 @@ export function createBearerKeyInterceptor(options: BearerKeyInterceptorOptions)
     if (typeof apiKey === 'string') registerSecret(apiKey);
     assertBearerKey(apiKey, format);
   }
-  return (dispatch) =>
-    function bearerKeyInterceptor(opts, handler) {
-      let headers: ReturnType<typeof normalizeHeaders>;
-      try {
-        const current: unknown = typeof apiKey === 'function' ? apiKey() : apiKey;
-        if (typeof current === 'string') registerSecret(current);
-        assertBearerKey(current, format);
-        headers = normalizeHeaders(opts.headers);
-        headers.authorization = `Bearer ${current}`;
-      } catch (err) {
-        failRequest(handler, err);
-        return true;
-      }
-      return dispatch({ ...opts, headers }, handler);
-    };
+  return createSetHeadersInterceptor(() => {
+    const current: unknown = typeof apiKey === 'function' ? apiKey() : apiKey;
+    if (typeof current === 'string') registerSecret(current);
+    assertBearerKey(current, format);
+    return { authorization: `Bearer ${current}` };
+  });
 }
