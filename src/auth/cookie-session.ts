@@ -18,7 +18,7 @@
  */
 import type { IncomingHttpHeaders } from 'http';
 import type { Duplex } from 'stream';
-import type { Dispatcher } from 'undici';
+import { getSetCookies, Headers, type Cookie, type Dispatcher } from 'undici';
 
 import { systemClock, type IClock } from '../core/clock';
 import {
@@ -83,31 +83,28 @@ interface SetCookie {
   readonly expired: boolean;
 }
 
+/** Where a joined header value starts its next cookie: a comma followed by `name=` (not a date's day). */
+const NEXT_COOKIE = /,\s*(?=[^;,\s=]+=)/;
+
 /**
- * Parses Set-Cookie values (an array, or several joined with ", " as some clients do; the comma in
- * an Expires date is told apart by what follows it).
+ * Parses Set-Cookie values with undici's `getSetCookies`. They come as an array, or joined with
+ * ", " (HttpClient joins repeated headers), so a joined value is split first where a comma is
+ * followed by `name=` (the comma in an Expires date is followed by a day). A cookie counts as
+ * expired when its value is empty, its Max-Age is 0 or its Expires is not after `nowMs`. (undici
+ * 7.30 drops a negative Max-Age, which RFC 6265 reads as "expired"; ASP.NET forms authentication,
+ * Silobreaker's, removes its cookie with an empty value and a past Expires, which both count.)
  */
 export function parseSetCookie(header: string | readonly string[] | undefined, nowMs: number): SetCookie[] {
   if (header === undefined) return [];
-  const lines = (typeof header === 'string' ? [header] : header).flatMap((h) => h.split(/,\s*(?=[^;,\s=]+=)/));
-  const out: SetCookie[] = [];
-  for (const line of lines) {
-    const [pair, ...attrs] = line.split(';');
-    const eq = pair!.indexOf('=');
-    if (eq <= 0) continue;
-    const name = pair!.slice(0, eq).trim();
-    const value = pair!.slice(eq + 1).trim();
-    let expired = value === '';
-    for (const attr of attrs) {
-      const [k, ...v] = attr.split('=');
-      const key = k!.trim().toLowerCase();
-      const val = v.join('=').trim();
-      if (key === 'max-age' && /^-?\d+$/.test(val) && Number(val) <= 0) expired = true;
-      if (key === 'expires' && !Number.isNaN(Date.parse(val)) && Date.parse(val) <= nowMs) expired = true;
-    }
-    out.push({ name, value, expired });
-  }
-  return out;
+  const headers = new Headers();
+  for (const line of (typeof header === 'string' ? [header] : header).flatMap((h) => h.split(NEXT_COOKIE))) headers.append('set-cookie', line);
+  return getSetCookies(headers)
+    .filter((c): c is Cookie => c !== null && c.name !== '')
+    .map((c) => ({
+      name: c.name,
+      value: c.value,
+      expired: c.value === '' || c.maxAge === 0 || (c.expires !== undefined && Number(c.expires) <= nowMs),
+    }));
 }
 
 function statusOf(res: HttpResponse, vendor: string, what: string): string {

@@ -70,6 +70,16 @@ describe('processLoginResponse / parseSetCookie', () => {
   });
 });
 
+describe('parseSetCookie on undici', () => {
+  it('reads an array of values, keeps a cookie whose Expires cannot be parsed, and drops nameless ones', () => {
+    const now = Date.UTC(2026, 0, 1);
+    expect(parseSetCookie(['.ASPXAUTH=ABC; path=/; HttpOnly', 'b=2; Expires=someday', '=nameless'], now)).toEqual([
+      { name: '.ASPXAUTH', value: 'ABC', expired: false },
+      { name: 'b', value: '2', expired: false },
+    ]);
+  });
+});
+
 describe('CookieSession against the sandbox', () => {
   let sandbox: Sandbox;
   let clock: ManualClock;
