@@ -6,22 +6,12 @@ import { clearRegisteredSecrets, redact } from '../../src/core/redact';
 import { Sandbox } from '../../src/sandbox/server';
 import { THREATJAMMER_KEY_FORMAT } from '../../src/vendors/threatjammer/auth-params';
 import { createThreatJammerEmulator, SEED_API_KEY } from '../../src/vendors/threatjammer/emulator';
+import { thrown } from '../support/helpers';
 import { reply, ScriptedServer } from './_server';
 
 const GOOD = 'tja_Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4fGh7j';
 /** The check with Threat Jammer's key format. */
 const assertTja = (key: unknown): void => assertBearerKey(key, THREATJAMMER_KEY_FORMAT);
-
-/** Runs `fn`, expecting an ApiAccessError; returns it. */
-function thrown(fn: () => unknown): ApiAccessError {
-  try {
-    fn();
-  } catch (err) {
-    if (ApiAccessError.isApiAccessError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected an ApiAccessError');
-}
 
 /** The error must not contain the key (or any 8-character piece of it) in its message or enumerable fields. */
 function expectNoKey(err: ApiAccessError, key: string): void {

@@ -9,28 +9,18 @@ import {
   APIACCESS_INVALID_ARGUMENT,
   APIACCESS_LOGIN_DELAYED,
   APIACCESS_VENDOR_REJECTED,
-  ApiAccessError,
 } from '../../src/core/errors';
 import { clearRegisteredSecrets, redact } from '../../src/core/redact';
 import type { Sandbox } from '../../src/sandbox/server';
 import { SILOBREAKER_SESSION_PATHS } from '../../src/vendors/silobreaker/auth-params';
 import type { SilobreakerState } from '../../src/vendors/silobreaker/emulator';
 import { SEED_USER, startSandbox, until } from '../vendors/silobreaker/_helpers';
+import { rejection } from '../support/helpers';
 
 /** A canned answer for the process* functions. */
 function answer(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   return { status, headers, text, json: <T>() => JSON.parse(text) as T };
-}
-
-async function rejection(p: Promise<unknown>): Promise<ApiAccessError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(ApiAccessError.isApiAccessError(err)).toBe(true);
-    return err as ApiAccessError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('processLoginResponse / parseSetCookie', () => {

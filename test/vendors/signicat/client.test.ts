@@ -9,10 +9,11 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import { clearTokenCache } from '../../../src/auth/oauth2-client-credentials';
-import { APIACCESS_NOT_FOUND, APIACCESS_OAUTH_ERROR, APIACCESS_VENDOR_REJECTED, ApiAccessError } from '../../../src/core/errors';
+import { APIACCESS_NOT_FOUND, APIACCESS_OAUTH_ERROR, APIACCESS_VENDOR_REJECTED } from '../../../src/core/errors';
 import { Sandbox } from '../../../src/sandbox/server';
 import { SignicatClient, type SignicatClientConfig } from '../../../src/vendors/signicat/client';
 import { createSignicatEmulator, type SignicatEmulator } from '../../../src/vendors/signicat/emulator';
+import { rejection } from '../../support/helpers';
 
 const MANAGING_CLIENT_ID = 'sandbox-round-apple-123';
 const MANAGING_SECRET = 'fakeCl13n7S3Cr3T1234567890';
@@ -123,17 +124,6 @@ function calls(): string[] {
   return sandbox.calls('signicat').map((c) => `${c.method} ${c.path} ${c.status}${c.unmatched ? ' unmatched' : ''}`);
 }
 
-/** Runs `fn` and returns the ApiAccessError it throws (fails the test when it throws anything else or nothing). */
-async function failure(fn: () => Promise<unknown>): Promise<ApiAccessError> {
-  try {
-    await fn();
-  } catch (err) {
-    if (ApiAccessError.isApiAccessError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected an ApiAccessError');
-}
-
 async function injectFault(fault: Record<string, unknown>): Promise<void> {
   const res = await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
     method: 'POST',
@@ -226,7 +216,7 @@ describe('API client validation errors', () => {
     [1.5, /must be an integer number of seconds/],
   ])('create with accessTokenLifetime %p → APIACCESS_VENDOR_REJECTED on field accessTokenLifetime', async (lifetime, rule) => {
     const c = client();
-    const err = await failure(() => c.createApiClient({ name: 'bad lifetime', accessTokenLifetime: lifetime }));
+    const err = await rejection(() => c.createApiClient({ name: 'bad lifetime', accessTokenLifetime: lifetime }));
     expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
     expect(err.status).toBe(400);
     expect(err.field).toBe('accessTokenLifetime');
@@ -237,14 +227,14 @@ describe('API client validation errors', () => {
   it('update with a bad lifetime → APIACCESS_VENDOR_REJECTED on accessTokenLifetime, and nothing changes', async () => {
     const c = client();
     const { id } = await c.createApiClient({ name: 'keep', accessTokenLifetime: 120 });
-    const err = await failure(() => c.updateApiClient(id, { accessTokenLifetime: 7200 }));
+    const err = await rejection(() => c.updateApiClient(id, { accessTokenLifetime: 7200 }));
     expect(err).toMatchObject({ code: APIACCESS_VENDOR_REJECTED, field: 'accessTokenLifetime' });
     expect(err.message).toMatch(/between 1 and 3600 seconds/);
     expect((await c.getApiClient(id))?.accessTokenLifetime).toBe(120);
   });
 
   it('an empty name → APIACCESS_VENDOR_REJECTED on field name', async () => {
-    const err = await failure(() => client().createApiClient({ name: ' ' }));
+    const err = await rejection(() => client().createApiClient({ name: ' ' }));
     expect(err).toMatchObject({ code: APIACCESS_VENDOR_REJECTED, field: 'name' });
   });
 
@@ -257,7 +247,7 @@ describe('API client validation errors', () => {
     const c = client();
     const { id } = await c.createApiClient({ name: 'perms' });
     await c.setPermissions(id, ['sessions:read']);
-    const err = await failure(() => c.setPermissions(id, ['authentication:read', bad]));
+    const err = await rejection(() => c.setPermissions(id, ['authentication:read', bad]));
     expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
     expect(err.field).toBe('permissions');
     expect(err.message).toMatch(rule);
@@ -265,7 +255,7 @@ describe('API client validation errors', () => {
   });
 
   it('update of an unknown client is APIACCESS_NOT_FOUND', async () => {
-    const err = await failure(() => client().updateApiClient('sandbox-no-such-000', { name: 'x' }));
+    const err = await rejection(() => client().updateApiClient('sandbox-no-such-000', { name: 'x' }));
     expect(err.code).toBe(APIACCESS_NOT_FOUND);
   });
 });
@@ -305,7 +295,7 @@ describe('client secrets', () => {
   });
 
   it('createSecret for an unknown client → APIACCESS_NOT_FOUND on field client_id', async () => {
-    const err = await failure(() => client().createSecret('sandbox-no-such-000', 'x'));
+    const err = await rejection(() => client().createSecret('sandbox-no-such-000', 'x'));
     expect(err.code).toBe(APIACCESS_NOT_FOUND);
     expect(err.field).toBe('client_id');
     expect(err.status).toBe(404);
@@ -313,7 +303,7 @@ describe('client secrets', () => {
   });
 
   it('listSecrets for an unknown client → APIACCESS_NOT_FOUND on field client_id', async () => {
-    const err = await failure(() => client().listSecrets('sandbox-no-such-000'));
+    const err = await rejection(() => client().listSecrets('sandbox-no-such-000'));
     expect(err).toMatchObject({ code: APIACCESS_NOT_FOUND, field: 'client_id' });
   });
 });
@@ -351,7 +341,7 @@ describe('the managing client login', () => {
     'a wrong managing secret (%s) → APIACCESS_OAUTH_ERROR with no secret in message or JSON',
     async (authMethod) => {
       const wrong = 'wrongS3cr3tValue-0000000000';
-      const err = await failure(() => client({ authMethod, clientSecret: wrong }).listApiClients());
+      const err = await rejection(() => client({ authMethod, clientSecret: wrong }).listApiClients());
       expect(err.code).toBe(APIACCESS_OAUTH_ERROR);
       for (const text of [err.message, JSON.stringify(err), JSON.stringify(err.body ?? null), String(err.stack)]) {
         expect(text).not.toContain(wrong);
