@@ -17,7 +17,7 @@ import { createLogger } from '../../../src/core/log';
 import { redact } from '../../../src/core/redact';
 import type { Sandbox } from '../../../src/sandbox/server';
 import { SigSciClient, type SigSciClientConfig } from '../../../src/vendors/sigsci/client';
-import { processCorp, processCreatedToken, processTokenList } from '../../../src/vendors/sigsci/client';
+import { processCorp, processCreatedToken, processTokenList } from '../../../src/vendors/sigsci/responses';
 import { SEED_CORP, SEED_OWNER_TOKEN_ID, SEED_OWNER_TOKEN_NAME } from '../../../src/vendors/sigsci/emulator';
 import { DAY_MS, giveUserToken, OWNER, setCallerIp, startSandbox, USER } from './_sandbox';
 import { expectNoSecret, rejection } from '../../support/helpers';
