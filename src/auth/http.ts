@@ -64,6 +64,11 @@ export interface HttpRequest {
    * POST that searches. Left out, the method decides (GET, HEAD, PUT, DELETE, OPTIONS are safe).
    */
   readonly idempotent?: boolean;
+  /**
+   * Sent as `Idempotency-Key`: the vendor answers a repeat of this request with the first answer
+   * instead of acting twice, so the request is also marked safe to retry.
+   */
+  readonly idempotencyKey?: string;
 }
 
 /** The raw answer, whatever its status. */
@@ -191,7 +196,12 @@ export class HttpClient {
       body = JSON.stringify(req.body);
       headers['content-type'] ??= 'application/json';
     }
-    if (req.idempotent !== undefined) headers[IDEMPOTENT_HEADER] = String(req.idempotent);
+    if (req.idempotencyKey !== undefined) {
+      assertArgument(/^[\x21-\x7e]{1,255}$/.test(req.idempotencyKey), '"idempotencyKey"', 'must be 1-255 visible ASCII characters.');
+      headers['idempotency-key'] = req.idempotencyKey;
+    }
+    const idempotent = req.idempotent ?? (req.idempotencyKey !== undefined ? true : undefined);
+    if (idempotent !== undefined) headers[IDEMPOTENT_HEADER] = String(idempotent);
 
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;

@@ -3,11 +3,15 @@
  * (defaults, unknown computed values, replacement, consistency of results) so that handlers only
  * talk to vendors. It knows nothing about gRPC or msgpack.
  */
+import { createHash } from 'node:crypto';
+import { systemClock, type IClock } from '../../core/clock';
 import { Diagnostics, type PathStep } from '../../core/diagnostics';
 import { APIACCESS_CONFIG_MISSING, ApiAccessError } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { registerSecret } from '../../core/redact';
 import { containsUnknown, ctyEqual, isUnknown, UNKNOWN, type CtyValue } from './cty';
+import { CreateJournal, type CreateEntry } from './create-journal';
+import { createOnce } from './create-once';
 import type { VendorProvider, VendorSettings } from './provider';
 import type { ObjectValue, ResourceContext, ResourceHandler } from './resource';
 import type { AttributeSchema, ResourceSchema } from './schema';
@@ -40,6 +44,14 @@ export interface PlanResult {
   readonly diagnostics: Diagnostics;
 }
 
+/** Optional parts of {@link ProviderEngine}. */
+export interface EngineOptions {
+  /** Where creates are recorded before they are sent; @default an in-memory journal (no crash safety). */
+  readonly journal?: CreateJournal;
+  /** Clock for waits between create attempts. @default the system clock */
+  readonly clock?: IClock;
+}
+
 /** Drives resource handlers with Terraform's semantics. One per provider process. */
 export class ProviderEngine {
   private readonly resources = new Map<string, Registered>();
@@ -47,12 +59,17 @@ export class ProviderEngine {
   private settings = new Map<string, VendorSettings>();
   private stopController = new AbortController();
   readonly providerSchema: ResourceSchema;
+  readonly journal: CreateJournal;
+  private readonly clock: IClock;
 
   constructor(
     private readonly vendors: readonly VendorProvider[],
     private readonly logger: Logger,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    options: EngineOptions = {},
   ) {
+    this.journal = options.journal ?? new CreateJournal(null);
+    this.clock = options.clock ?? systemClock;
     const attributes: Record<string, AttributeSchema> = {
       [SANDBOX_URL_SETTING]: {
         type: 'string',
@@ -95,6 +112,11 @@ export class ProviderEngine {
     this.stopController.abort(new Error('Terraform asked the provider to stop.'));
   }
 
+  /** Terraform ended this provider process normally (Shutdown): it received every answer given. */
+  shutdown(): void {
+    this.journal.deliverOwn();
+  }
+
   validateProviderConfig(config: ObjectValue): Diagnostics {
     return runValidators(this.providerSchema, config, new Diagnostics());
   }
@@ -127,6 +149,7 @@ export class ProviderEngine {
       }
       this.settings.set(vendor.name, resolved);
     }
+    for (const entry of this.journal.unplaced()) diags.warning('Credential Created Outside State', unplacedDetail(entry));
     return diags;
   }
 
@@ -154,6 +177,7 @@ export class ProviderEngine {
     const r = this.lookup(typeName, diags);
     if (!r || proposed === null || config === null) return { planned: null, requiresReplace: [], diagnostics: diags };
     const schema = r.handler.schema;
+    if (prior !== null && typeof prior.id === 'string') this.journal.settle(typeName, prior.id);
     runValidators(schema, config, diags);
     if (!diags.hasErrors) r.handler.validateConfig?.({ config }, diags);
     if (diags.hasErrors) return { planned: null, requiresReplace: [], diagnostics: diags };
@@ -181,6 +205,17 @@ export class ProviderEngine {
       }
     }
     r.handler.modifyPlan?.({ prior, planned, config }, diags);
+    if (prior === null && !containsUnknown(configurable(schema, planned))) {
+      const fp = fingerprint(typeName, schema, planned);
+      const waiting = this.journal.all().find((x) => x.fingerprint === fp && this.journal.adoptable(x));
+      if (waiting) {
+        diags.warning(
+          'Interrupted Create Will Be Taken Over',
+          `An earlier run was interrupted while creating ${typeName} ${waiting.what} (sent ${new Date(waiting.at).toISOString()}). ` +
+            'This apply sends that create again under the same idempotency key, so the object that run made is adopted instead of a second one being created.',
+        );
+      }
+    }
     return { planned, requiresReplace, diagnostics: diags };
   }
 
@@ -188,7 +223,9 @@ export class ProviderEngine {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r) return { value: prior, diagnostics: diags };
-    const ctx = this.context(r, diags);
+    if (prior !== null && typeof prior.id === 'string') this.journal.settle(typeName, prior.id);
+    const made: string[] = [];
+    const ctx = this.context(r, diags, planned ?? prior ?? {}, made);
     if (!ctx) return { value: prior, diagnostics: diags };
     if (planned === null) {
       if (prior === null) return { value: null, diagnostics: diags };
@@ -206,6 +243,15 @@ export class ProviderEngine {
       state = creating ? await r.handler.create({ planned }, ctx) : await r.handler.update({ prior, planned }, ctx);
     } catch (err) {
       reportError(diags, creating ? 'Create Failed' : 'Update Failed', `${creating ? 'Creating' : 'Updating'} ${typeName} failed`, err);
+      for (const key of made) {
+        // The vendor made the object, but no state carries it: report it until an apply adopts it.
+        this.journal.orphaned(key);
+        diags.warning(
+          'Created Object Not In State',
+          `${typeName} was created at ${r.vendor.name} before a later step failed, so it is not in Terraform state. ` +
+            'The next apply with the same configuration takes it over (same idempotency key); until then terraform plan lists it.',
+        );
+      }
       return { value: prior, diagnostics: diags };
     }
     const complete = this.complete(r.handler.schema, state);
@@ -227,6 +273,7 @@ export class ProviderEngine {
     try {
       const next = await r.handler.read({ state }, ctx);
       if (next === null) return { value: null, diagnostics: diags };
+      if (typeof state.id === 'string') this.journal.settle(typeName, state.id);
       const complete = this.complete(r.handler.schema, next);
       if (containsUnknown(complete)) throw new Error(`read of ${typeName} returned an unknown value`);
       return { value: complete, diagnostics: diags };
@@ -260,7 +307,7 @@ export class ProviderEngine {
     return r;
   }
 
-  private context(r: Registered, diags: Diagnostics): ResourceContext<unknown> | undefined {
+  private context(r: Registered, diags: Diagnostics, planned: ObjectValue = {}, made: string[] = []): ResourceContext<unknown> | undefined {
     let client = this.clients.get(r.vendor.name);
     if (client === undefined) {
       const settings = this.settings.get(r.vendor.name) ?? {};
@@ -280,7 +327,26 @@ export class ProviderEngine {
       }
       this.clients.set(r.vendor.name, client);
     }
-    return { client, diagnostics: diags, logger: this.logger, signal: this.signal };
+    const typeName = r.handler.typeName;
+    const identity = { vendor: r.vendor.name, type: typeName, fingerprint: fingerprint(typeName, r.handler.schema, planned) };
+    const env = { clock: this.clock, logger: this.logger, signal: this.signal };
+    return {
+      client,
+      diagnostics: diags,
+      logger: this.logger,
+      signal: this.signal,
+      createOnce: async (what, send, idOf, options) => {
+        const out = await createOnce(this.journal, identity, { what, keyed: options?.keyed }, send, idOf, env);
+        made.push(out.key);
+        if (out.adopted) {
+          diags.warning(
+            'Interrupted Create Taken Over',
+            `An earlier run was interrupted while creating ${typeName} ${what}; this apply sent that create again under the same idempotency key and adopted the object it made.`,
+          );
+        }
+        return out.created;
+      },
+    };
   }
 
   /** Adds attributes the handler left out (as null) and drops unknown keys. */
@@ -313,6 +379,42 @@ export class ProviderEngine {
       }
     }
   }
+}
+
+/** The configurable attributes of a planned object (what identifies "the same create"). */
+function configurable(schema: ResourceSchema, planned: ObjectValue): ObjectValue {
+  const out: ObjectValue = {};
+  for (const [name, a] of Object.entries(schema.attributes)) if (a.optional || a.required) out[name] = planned[name] ?? null;
+  return out;
+}
+
+/** Hash of the type and its configurable attributes, keys and set elements in a stable order. */
+export function fingerprint(typeName: string, schema: ResourceSchema, planned: ObjectValue): string {
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canonical).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+      );
+    return typeof v === 'bigint' ? String(v) : v;
+  };
+  return createHash('sha256')
+    .update(`${typeName}\n${JSON.stringify(canonical(configurable(schema, planned)))}`)
+    .digest('hex');
+}
+
+function unplacedDetail(x: CreateEntry): string {
+  const object = x.id !== undefined ? `${x.type} "${x.id}"` : `${x.type} ${x.what}`;
+  const answer = x.id !== undefined ? `The vendor created it (ID ${x.id})` : 'The create was sent but its answer never arrived, so it may exist';
+  return (
+    `${x.vendor}: ${object} (${x.what}, sent ${new Date(x.at).toISOString()}) was created by a run that was interrupted before Terraform recorded it. ` +
+    `${answer}, and it is in no Terraform state the provider has seen. ` +
+    (x.keyed
+      ? 'An apply whose configuration still declares it takes it over under the same idempotency key; if none does, delete it at the vendor or import it.'
+      : `${x.vendor} gives no way to recognise it, so the provider will not guess: look for it at the vendor, then import it or delete it.`)
+  );
 }
 
 /** Replaces unknown attribute values with null (a result returned alongside errors). */

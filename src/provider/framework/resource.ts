@@ -19,6 +19,15 @@ export interface ResourceContext<C> {
   readonly logger: Logger;
   /** Aborted when Terraform asks the provider to stop. */
   readonly signal: AbortSignal;
+  /**
+   * Sends a create identified by this call, never by name or time (see create-once.ts): `send`
+   * gets the idempotency key to pass as `Idempotency-Key`, and is called again with the same key
+   * when an answer is lost; an interrupted run's create of the same configuration is taken over
+   * (the vendor replays its answer). `idOf` returns the Terraform `id` the new state will have.
+   * Set `keyed: false` for an object type whose vendor has no idempotency key: a lost answer then
+   * fails loudly instead of being sent again.
+   */
+  createOnce<T>(what: string, send: (idempotencyKey: string) => Promise<T>, idOf: (created: T) => string, options?: { readonly keyed?: boolean }): Promise<T>;
 }
 
 /** The requests, in plain objects. */

@@ -126,6 +126,7 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
   server.addService(services.controller, {
     Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
       logger.debug('shutdown requested');
+      engine.shutdown();
       callback(null, {});
       // Let the reply go out, then stop; force it if a stream hangs on.
       const force = setTimeout(() => {

@@ -362,92 +362,85 @@ describe('the managing client login', () => {
   );
 });
 
-describe('retry-safe creates: a lost answer never leaves a duplicate', () => {
-  it('API client: the connection is reset before the request arrives → created exactly once', async () => {
+describe('issue 6: creates are identified by their idempotency key, never by name', () => {
+  const keyOf = (i: number): string | undefined => sent.filter((x) => x.method === 'POST' && !x.path.includes('/token'))[i]?.headers['idempotency-key'];
+
+  it('API client: the connection is reset before the request arrives → sent again under the same key, created exactly once', async () => {
     const c = client();
     await c.listApiClients(); // the token first, so the fault hits the create
     sandbox.journal.length = 0;
+    sent.length = 0;
     await injectFault({ status: 'reset', count: 1 });
 
-    const created = await client({ lostAnswerGraceMs: 600 }).createApiClient({ name: 'retry-safe' });
-    const named = (await c.listApiClients()).filter((x) => x.name === 'retry-safe');
-    expect(named.map((x) => x.id)).toEqual([created.id]);
-    // The reset create never arrived; after looking for it during the grace period, it was sent once more.
+    const created = await c.createApiClient({ name: 'retry-safe' }, undefined, 'key-reset-1');
+    expect(
+      emulator
+        .snapshot()
+        .clients.filter((x) => x.name === 'retry-safe')
+        .map((x) => x.id),
+    ).toEqual([created.id]);
     expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS} 0`, `POST ${CLIENTS} 201`]);
-    expect(calls()[1]).toBe(`GET ${CLIENTS} 200`);
+    expect([keyOf(0), keyOf(1)]).toEqual(['key-reset-1', 'key-reset-1']);
+    // Nothing was looked up by name.
+    expect(calls().filter((x) => x.startsWith('GET '))).toEqual([]);
   });
 
-  it('API client: the create happens but its answer is lost → the client finds it and does not create again', async () => {
+  it('API client: the create happens but its answer is lost → the repeat under the same key gets the first answer replayed', async () => {
     const c = client();
-    dropNextAnswer = (opts) => opts.method === 'POST' && opts.path.split('?')[0]!.endsWith(CLIENTS);
-
-    const created = await c.createApiClient({ name: 'answer lost' });
-    const named = (await c.listApiClients()).filter((x) => x.name === 'answer lost');
-    expect(named.map((x) => x.id)).toEqual([created.id]);
-    expect(created.name).toBe('answer lost');
-    // Found by name on the first lookup: no second create.
-    expect(calls().slice(0, 3)).toEqual([TOKEN, `POST ${CLIENTS} 201`, `GET ${CLIENTS} 200`]);
-    expect(calls().filter((x) => x.startsWith('POST ') && x !== TOKEN)).toEqual([`POST ${CLIENTS} 201`]);
-  });
-
-  it('API client: the answer is late (latency fault beyond timeoutMs) → still one client once the sandbox has settled', async () => {
-    const c = client({ timeoutMs: 200 });
     await c.listApiClients();
     sandbox.journal.length = 0;
-    // Latency is applied before the route runs, so the late create lands after the client gave up.
-    await injectFault({ latencyMs: 500, count: 1 });
+    dropNextAnswer = (opts) => opts.method === 'POST' && opts.path.split('?')[0]!.endsWith(CLIENTS);
 
-    const created = await c.createApiClient({ name: 'late answer' });
-    // The client gave up at 200 ms and kept looking during the grace period; the late create
-    // landed at 500 ms and was found, so it was never sent twice.
-    expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS} 201`]);
-    const named = emulator.snapshot().clients.filter((x) => x.name === 'late answer');
-    expect(named.map((x) => x.id)).toEqual([created.id]);
+    const created = await c.createApiClient({ name: 'answer lost' }, undefined, 'key-lost-1');
+    expect(
+      emulator
+        .snapshot()
+        .clients.filter((x) => x.name === 'answer lost')
+        .map((x) => x.id),
+    ).toEqual([created.id]);
+    expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS} 201`, `POST ${CLIENTS} 201`]);
   });
 
-  it('secret: the connection is reset before the request arrives → exactly one secret with that name', async () => {
+  it('API client: a pre-existing client with the same name is never adopted or deleted', async () => {
     const c = client();
-    const { id } = await c.createApiClient({ name: 'secret reset' });
+    const other = await c.createApiClient({ name: 'worker' }, undefined, 'another-team');
     sandbox.journal.length = 0;
-    await injectFault({ status: 'reset', count: 1 });
+    dropNextAnswer = (opts) => opts.method === 'POST' && opts.path.split('?')[0]!.endsWith(CLIENTS);
 
-    const created = await client({ lostAnswerGraceMs: 600 }).createSecret(id, 'rot-1');
-    expect(created.secret).toMatch(/^[A-Za-z0-9]{48}$/);
-    expect((await c.listSecrets(id)).filter((s) => s.name === 'rot-1').map((s) => s.id)).toEqual([created.id]);
-    expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS}/${id}/secrets 0`, `POST ${CLIENTS}/${id}/secrets 201`]);
+    const mine = await c.createApiClient({ name: 'worker' }, undefined, 'key-worker-1');
+    expect(mine.id).not.toBe(other.id);
+    expect(
+      emulator
+        .snapshot()
+        .clients.filter((x) => x.name === 'worker')
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([other.id, mine.id].sort());
     expect(calls().filter((x) => x.startsWith('DELETE '))).toEqual([]);
   });
 
-  it('secret: the create happens but its answer is lost → the orphan is deleted and only the returned secret remains', async () => {
+  it('API client: without a key a create whose connection was reset is not sent again (POST is not retried)', async () => {
     const c = client();
-    const { id } = await c.createApiClient({ name: 'secret lost' });
+    await c.listApiClients();
+    sandbox.journal.length = 0;
+    await injectFault({ status: 'reset', count: 1 });
+
+    await expect(c.createApiClient({ name: 'no key' })).rejects.toMatchObject({ code: 'APIACCESS_NETWORK_ERROR' });
+    expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS} 0`]);
+  });
+
+  it('secret: the answer is lost → the replay under the same key carries the same once-visible value; one secret exists', async () => {
+    const c = client();
+    const { id } = await c.createApiClient({ name: 'secret lost' }, undefined, 'key-secret-parent');
     sandbox.journal.length = 0;
     dropNextAnswer = (opts) => opts.method === 'POST' && opts.path.split('?')[0]!.endsWith('/secrets');
 
-    const created = await c.createSecret(id, 'rot-2');
-    expect((await c.listSecrets(id)).filter((s) => s.name === 'rot-2').map((s) => s.id)).toEqual([created.id]);
-    const calledPaths = calls();
-    expect(calledPaths.slice(0, 4)).toEqual([
-      `POST ${CLIENTS}/${id}/secrets 201`,
-      `GET ${CLIENTS}/${id}/secrets 200`,
-      expect.stringMatching(new RegExp(`^DELETE ${CLIENTS}/${id}/secrets/[0-9a-f]{32} 204$`)),
-      `POST ${CLIENTS}/${id}/secrets 201`,
-    ]);
-    expect(calledPaths[2]).not.toContain(created.id);
-    expect(calledPaths.slice(4).every((x) => x === `GET ${CLIENTS}/${id}/secrets 200`)).toBe(true);
-  });
-
-  it('secret: the answer is late (latency fault beyond timeoutMs) → no orphan secret once the sandbox has settled', async () => {
-    const c = client({ timeoutMs: 200 });
-    const { id } = await c.createApiClient({ name: 'secret late' });
-    sandbox.journal.length = 0;
-    await injectFault({ latencyMs: 500, count: 1 });
-
-    const created = await c.createSecret(id, 'rot-3');
-    // The late secret was found during the grace period and deleted (nobody has its value); one new one was made.
+    const created = await c.createSecret(id, null, undefined, 'key-secret-1');
+    expect(created.secret).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect((emulator.client(id)?.secrets ?? []).map((s) => s.id)).toEqual([created.id]);
     expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS}/${id}/secrets 201`, `POST ${CLIENTS}/${id}/secrets 201`]);
-    expect(calls().filter((x) => x.startsWith('DELETE '))).toHaveLength(1);
-    const secrets = emulator.client(id)?.secrets.filter((s) => s.name === 'rot-3') ?? [];
-    expect(secrets.map((s) => s.id)).toEqual([created.id]);
+    expect(calls().filter((x) => x.startsWith('DELETE '))).toEqual([]);
+    // The replayed value is the one the sandbox issued: it works at the token endpoint.
+    await expect(client({ clientId: id, clientSecret: created.secret }).tokens.getToken()).resolves.toEqual(expect.any(String));
   });
 });

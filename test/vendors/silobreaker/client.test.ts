@@ -135,7 +135,7 @@ describe('SilobreakerClient', () => {
       expect(calls()).toHaveLength(before);
     });
 
-    it('is safe to retry when the create never arrived (socket reset): one key, created once', async () => {
+    it('issue 6: a create that never arrived (socket reset) is sent again under the same key: one key, created once', async () => {
       // Inject the reset exactly in front of the create, through the sandbox's control surface.
       let armed = true;
       const faultBeforeCreate =
@@ -157,7 +157,7 @@ describe('SilobreakerClient', () => {
           return dispatch(opts, handler);
         };
       const c = client({ dispatcher: agent.compose(faultBeforeCreate) });
-      const created = await c.createApiKey({ Description: 'reset once' });
+      const created = await c.createApiKey({ Description: 'reset once' }, undefined, 'silo-key-1');
       const matching = emulator()
         .snapshot()
         .apiKeys.filter((k) => k.Description === 'reset once');
@@ -166,17 +166,19 @@ describe('SilobreakerClient', () => {
       expect(calls().filter((x) => x.startsWith('DELETE'))).toEqual([]);
     });
 
-    it('is safe to retry when the create happened but its answer was lost: the orphan is deleted, one usable key remains', async () => {
-      emulator().holdNextCreateAnswer(1_500);
-      const c = client({ timeoutMs: 300 });
-      const created = await c.createApiKey({ Description: 'answer lost' });
+    it('issue 6: the create happened but its answer came too late → a repeat under the same key replays it, nothing is deleted', async () => {
+      emulator().holdNextCreateAnswer(1_000);
+      const err = await rejection(client({ timeoutMs: 300 }).createApiKey({ Description: 'answer lost' }, undefined, 'silo-key-2'));
+      expect(err.code).toBe('APIACCESS_TIMEOUT');
+      await new Promise((r) => setTimeout(r, 1_200));
+      const created = await client().createApiKey({ Description: 'answer lost' }, undefined, 'silo-key-2');
       const matching = emulator()
         .snapshot()
         .apiKeys.filter((k) => k.Description === 'answer lost');
       expect(matching).toHaveLength(1);
       expect(matching[0]!.ApiKey).toBe(created.ApiKey);
       expect(matching[0]!.SharedKey).toBe(created.SharedKey);
-      expect(calls().filter((x) => x.startsWith('DELETE /v1/apikeys/'))).toHaveLength(1);
+      expect(calls().filter((x) => x.startsWith('DELETE /v1/apikeys/'))).toHaveLength(0);
     });
 
     it('needs a cookie session for key management (APIACCESS_CONFIG_MISSING)', async () => {

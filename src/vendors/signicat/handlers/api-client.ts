@@ -53,8 +53,13 @@ export class ApiClientHandler implements ResourceHandler<SignicatClient> {
 
   async create(req: { planned: ObjectValue }, ctx: ResourceContext<SignicatClient>): Promise<ObjectValue> {
     const p = req.planned;
-    const created = await ctx.client
-      .createApiClient({ name: p.name as string, accessTokenLifetime: Number(p.access_token_lifetime) }, ctx.signal)
+    const input = { name: p.name as string, accessTokenLifetime: Number(p.access_token_lifetime) };
+    const created = await ctx
+      .createOnce(
+        `"${input.name}"`,
+        (key) => ctx.client.createApiClient(input, ctx.signal, key),
+        (c) => c.id,
+      )
       .catch(withAttribute);
     const permissions = strings(p.permissions);
     if (permissions.length === 0) return toState(created);
