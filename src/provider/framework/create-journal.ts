@@ -116,12 +116,16 @@ export class CreateJournal {
   private readonly entries = new Map<string, CreateEntry>();
   private lines = 0;
 
+  private readonly now: () => number;
+  private readonly alive: (p: ProcessId) => boolean;
+
   constructor(
     readonly path: string | null,
-    private readonly now: () => number = Date.now,
-    private readonly alive: (p: ProcessId) => boolean = processAlive,
+    options: { readonly now?: () => number; readonly alive?: (p: ProcessId) => boolean; readonly self?: ProcessId } = {},
   ) {
-    this.self = { pid: process.pid, start: processStart(process.pid) };
+    this.now = options.now ?? Date.now;
+    this.alive = options.alive ?? processAlive;
+    this.self = options.self ?? { pid: process.pid, start: processStart(process.pid) };
     if (path) this.load();
   }
 
