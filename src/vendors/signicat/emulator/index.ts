@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { IdempotencyStore, type IdempotencyRecord } from '../../../sandbox/idempotency';
 import { Router } from '../../../sandbox/router';
 import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
-import { clone, jsonBody, randomHex } from '../../../sandbox/util';
+import { clone, jsonBody, randomHex, sentence } from '../../../sandbox/util';
 import { apiError, base64url, CORE_CODES, formDecode, oauthError, present, TOKEN_HEADERS, validLifetime, validName, validPermission } from './shapes';
 import {
   assertState,
@@ -80,7 +80,7 @@ export class SignicatEmulator implements VendorEmulator {
 
   errorBody(status: number, message: string): SandboxResponse {
     const [code, title] = CORE_CODES[status] ?? ['error', 'Error.'];
-    return apiError(status, code, title, message);
+    return apiError(status, code, title, sentence(message));
   }
 
   idempotencyKeys(): IdempotencyRecord[] {
