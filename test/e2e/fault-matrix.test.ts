@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SEED_CLIENT_ID } from '../../src/vendors/signicat/emulator/state';
 import { expectExit, plainStack, startHarness, type Harness } from './_harness';
 

@@ -260,7 +260,7 @@ describe('createOnce', () => {
     ).catch((e: ApiAccessError) => e);
     expect(sends).toBe(1);
     expect(err).toMatchObject({ code: APIACCESS_CREATE_UNCONFIRMED });
-    expect(err.message).toContain('apiaccess_signicat_api_client "worker"');
+    expect((err as ApiAccessError).message).toContain('apiaccess_signicat_api_client "worker"');
     alive.delete(A.pid);
     expect(
       journal(B)
