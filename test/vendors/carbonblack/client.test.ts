@@ -259,7 +259,11 @@ describe('documented failures → coded errors without secrets', () => {
 describe('issue 6: creates identified by their idempotency key, never by name', () => {
   it('re-sends a create that never reached the vendor (socket reset) under the same key, leaving exactly one key', async () => {
     expect(await control(sandbox, 'POST', 'faults', { vendor: 'carbonblack', status: 'reset', count: 1 })).toBe(201);
-    const created = await client().createApiKey({ name: 'reset-once', access_level_type: 'API' }, undefined, 'cb-key-1');
+    const created = await client(SEED_KEY_ADMIN_KEY, { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } }).createApiKey(
+      { name: 'reset-once', access_level_type: 'API' },
+      undefined,
+      'cb-key-1',
+    );
     expect(
       emulator()
         .snapshot()
@@ -291,7 +295,7 @@ describe('issue 6: creates identified by their idempotency key, never by name', 
           onResponseError: (c, e) => handler.onResponseError?.(c, e),
         });
       };
-    const cb = client(SEED_KEY_ADMIN_KEY, { dispatcher: agent.compose(loseFirstPostAnswer) });
+    const cb = client(SEED_KEY_ADMIN_KEY, { dispatcher: agent.compose(loseFirstPostAnswer), retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } });
 
     // WHEN the create is made
     const created = await cb.createApiKey({ name: 'lost-answer', access_level_type: 'SIEM' }, undefined, 'cb-key-2');

@@ -3,7 +3,6 @@ import type { HttpResponse } from '../../../src/auth/http';
 import type { ManualClock } from '../../../src/core/clock';
 import {
   APIACCESS_BAD_RESPONSE,
-  APIACCESS_CONFLICT,
   APIACCESS_FORBIDDEN,
   APIACCESS_INVALID_ARGUMENT,
   APIACCESS_NETWORK_ERROR,
@@ -87,7 +86,6 @@ describe('SigSciClient: personal API access tokens', () => {
     await c.deleteToken(created.id);
     expect(await c.findTokenByName('ci deploy')).toBeUndefined();
     expect(calls()).toEqual([
-      'GET /api/v0/user/apitokens 200',
       'POST /api/v0/user/apitokens 200',
       `GET /api/v0/user/apitokens/${created.id} 200`,
       'GET /api/v0/user/apitokens 200',
@@ -110,14 +108,13 @@ describe('SigSciClient: personal API access tokens', () => {
     expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
     expect(err.status).toBe(400);
     expect(err.message).toMatch(/sigsci answered HTTP 400: Invalid token name/);
-    expect(calls()).toEqual(['GET /api/v0/user/apitokens 200', 'POST /api/v0/user/apitokens 400']);
+    expect(calls()).toEqual(['POST /api/v0/user/apitokens 400']);
   });
 
-  it('answers APIACCESS_CONFLICT without sending a create when the name is taken', async () => {
+  it("issue 6: a name already taken is the vendor's refusal (no look-up by name first)", async () => {
     const err = await failure(() => client().createToken(SEED_OWNER_TOKEN_NAME));
-    expect(err.code).toBe(APIACCESS_CONFLICT);
-    expect(err.field).toBe('name');
-    expect(calls()).toEqual(['GET /api/v0/user/apitokens 200']);
+    expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
+    expect(calls()).toEqual(['POST /api/v0/user/apitokens 400']);
   });
 
   it('maps the 6th token to APIACCESS_VENDOR_REJECTED', async () => {
@@ -309,7 +306,7 @@ describe('SigSciClient: authentication failures', () => {
     const logger = createLogger({ write: (line) => void lines.push(line), level: 'trace' });
     await failure(() => client({ user: OWNER.user, token: 'feedface-0000-4000-8000-logged-token' }, { logger }).listTokens());
     const created = await client(OWNER, { logger }).createToken('logged');
-    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
     for (const secret of ['feedface-0000-4000-8000-logged-token', OWNER.token, created.token]) expect(lines.join('')).not.toContain(secret);
   });
 

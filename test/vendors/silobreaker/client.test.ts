@@ -3,7 +3,6 @@ import { Agent, type Dispatcher } from 'undici';
 import type { ManualClock } from '../../../src/core/clock';
 import {
   APIACCESS_CONFIG_MISSING,
-  APIACCESS_CONFLICT,
   APIACCESS_INVALID_ARGUMENT,
   APIACCESS_LOGIN_DELAYED,
   APIACCESS_UNAUTHORIZED,
@@ -118,11 +117,14 @@ describe('SilobreakerClient', () => {
       expect(sandbox.calls('silobreaker').filter((x) => x.path === '/v1/login')).toHaveLength(1);
     });
 
-    it('refuses a second key with the same Description (APIACCESS_CONFLICT) without sending a create', async () => {
-      const err = await rejection(client().createApiKey({ Description: 'Documentation example key' }));
-      expect(err.code).toBe(APIACCESS_CONFLICT);
-      expect(err.field).toBe('Description');
-      expect(calls().filter((x) => x.startsWith('POST /v1/apikeys'))).toEqual([]);
+    it('issue 6: neither refuses nor adopts by Description (the vendor allows two keys with one Description)', async () => {
+      const created = await client().createApiKey({ Description: 'Documentation example key' });
+      const same = emulator()
+        .snapshot()
+        .apiKeys.filter((k) => k.Description === 'Documentation example key');
+      expect(same).toHaveLength(2);
+      expect(same.map((k) => k.ApiKey)).toContain(created.ApiKey);
+      expect(calls().filter((x) => x.startsWith('POST /v1/apikeys'))).toEqual(['POST /v1/apikeys 200']);
     });
 
     it('maps a Description the vendor refuses to APIACCESS_VENDOR_REJECTED, and an empty one to APIACCESS_INVALID_ARGUMENT before sending', async () => {
@@ -156,7 +158,8 @@ describe('SilobreakerClient', () => {
           }
           return dispatch(opts, handler);
         };
-      const c = client({ dispatcher: agent.compose(faultBeforeCreate) });
+      // The real clock: the retry layer waits its backoff before sending again.
+      const c = client({ dispatcher: agent.compose(faultBeforeCreate), clock: undefined });
       const created = await c.createApiKey({ Description: 'reset once' }, undefined, 'silo-key-1');
       const matching = emulator()
         .snapshot()
