@@ -20,8 +20,9 @@
  * below the working directory terraform runs the provider in, so it is per stack folder.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { withFileLock } from '../../core/file-lock';
 
 /** Environment variable that overrides where the journal lives. */
 export const CREATE_JOURNAL_ENV = 'APIACCESS_CREATE_JOURNAL';
@@ -34,7 +35,6 @@ export const ADOPT_WITHIN_MS = VENDOR_KEY_RETENTION_MS - 3600_000;
 /** Entries are kept (and warned about) this long, then dropped at compaction. */
 const KEEP_MS = 7 * 24 * 3600_000;
 const COMPACT_AFTER_LINES = 400;
-const LOCK_TIMEOUT_MS = 5_000;
 
 /** A process, told apart from a later one with the same PID by its start time. */
 export interface ProcessId {
@@ -313,49 +313,9 @@ export class CreateJournal {
     for (const [key, x] of this.entries) if (!keep.includes(x)) this.entries.delete(key);
   }
 
-  /** Runs `fn` holding the journal's lock file; a lock left by a dead process is broken. */
+  /** Runs `fn` holding the journal's lock file (in-memory journals need none). */
   private locked<T>(fn: () => T): T {
-    if (!this.path) return fn();
-    const lock = `${this.path}.lock`;
-    mkdirSync(dirname(lock), { recursive: true });
-    const deadline = Date.now() + LOCK_TIMEOUT_MS;
-    for (;;) {
-      try {
-        const fd = openSync(lock, 'wx', 0o600);
-        writeSync(fd, JSON.stringify(this.self));
-        closeSync(fd);
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        if (this.staleLock(lock) || Date.now() > deadline) {
-          try {
-            unlinkSync(lock);
-          } catch {
-            // Someone else broke it first.
-          }
-          continue;
-        }
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-      }
-    }
-    try {
-      return fn();
-    } finally {
-      try {
-        unlinkSync(lock);
-      } catch {
-        // Already gone.
-      }
-    }
-  }
-
-  private staleLock(lock: string): boolean {
-    try {
-      const owner = JSON.parse(readFileSync(lock, 'utf8')) as ProcessId;
-      return typeof owner.pid === 'number' && !this.alive(owner);
-    } catch {
-      return false;
-    }
+    return this.path ? withFileLock(this.path, fn) : fn();
   }
 }
 
