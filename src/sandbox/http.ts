@@ -6,8 +6,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxResponse } from './types';
 
-/** The largest request body the sandbox accepts: 1 MiB. Larger bodies get 413 and the connection is closed. */
+/** The largest request body a vendor route accepts: 1 MiB. Larger bodies get 413 and the connection is closed. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * The largest body the control surface (`/__sandbox/*`) accepts: 16 MiB, so that a state document
+ * at every emulator's memory bounds still round-trips through `PUT /__sandbox/state`.
+ */
+export const MAX_CONTROL_BODY_BYTES = 16 * 1024 * 1024;
 
 /** The outcome of reading a request body. */
 export type BodyRead =
@@ -35,6 +40,7 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       req.off('end', onEnd);
       req.off('close', onClose);
       req.off('aborted', onClose);
+      req.off('error', onClose);
       resolve(out);
     };
     const onData = (chunk: Buffer): void => {

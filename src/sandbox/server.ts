@@ -5,7 +5,7 @@
  *
  * Hardened edges: a request body is read up to {@link MAX_BODY_BYTES} (1 MiB; more → 413 in the
  * vendor's error shape and the connection is closed, a larger `Content-Length` is refused before
- * the body is read); a client that disconnects mid-body is dropped without an answer and the server
+ * the body is read; the control surface allows {@link MAX_CONTROL_BODY_BYTES}, 16 MiB, for state documents); a client that disconnects mid-body is dropped without an answer and the server
  * keeps serving; nothing a request does can reject unhandled. A request whose body arrived in full
  * is processed (and its answer stored for idempotency) even when the client has gone since. URLs a
  * route sees are built on the sandbox's own base URL, never the `Host` header. The journal keeps the
@@ -17,11 +17,11 @@ import type { IClock } from '../core/clock';
 import { OffsetClock } from './clock';
 import { controlRoute } from './control';
 import { type Fault, planFaults } from './faults';
-import { MAX_BODY_BYTES, readBody, send } from './http';
+import { MAX_BODY_BYTES, MAX_CONTROL_BODY_BYTES, readBody, send } from './http';
 import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse, VendorEmulator } from './types';
 
 export type { Fault } from './faults';
-export { MAX_BODY_BYTES } from './http';
+export { MAX_BODY_BYTES, MAX_CONTROL_BODY_BYTES } from './http';
 
 /** The most journal entries kept; older ones are dropped. */
 export const MAX_JOURNAL_ENTRIES = 10_000;
@@ -84,7 +84,9 @@ export class Sandbox {
       sandbox.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
     const { address, port } = sandbox.server.address() as AddressInfo;
-    sandbox.url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+    // A wildcard listen address is not a URL anyone can call: name the loopback address instead.
+    const reachable = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+    sandbox.url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
     return sandbox;
   }
 
@@ -158,23 +160,26 @@ export class Sandbox {
     const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     const method = (req.method ?? 'GET').toUpperCase();
-    const emulator = pathname.startsWith('/__sandbox/') ? undefined : this.emulators.find((e) => pathname === e.prefix || pathname.startsWith(`${e.prefix}/`));
+    const control = pathname.startsWith('/__sandbox/');
+    const emulator = control ? undefined : this.emulators.find((e) => pathname === e.prefix || pathname.startsWith(`${e.prefix}/`));
     const path = emulator ? pathname.slice(emulator.prefix.length) || '/' : pathname;
     const coreError = (status: number, message: string): SandboxResponse =>
       emulator?.errorBody ? emulator.errorBody(status, message) : { status, body: { error: `sandbox: ${message}` } };
 
-    const read = await readBody(req);
+    const limit = control ? MAX_CONTROL_BODY_BYTES : MAX_BODY_BYTES;
+    const read = await readBody(req, limit);
     if (read.kind === 'aborted') {
       res.destroy();
       return;
     }
     if (read.kind === 'too-large') {
-      this.record(emulator?.name ?? '', method, path, 413, false);
-      send(res, coreError(413, `the request body is larger than ${MAX_BODY_BYTES} bytes`), true);
+      // The journal holds vendor calls only, never control calls.
+      if (!control) this.record(emulator?.name ?? '', method, path, 413, false);
+      send(res, coreError(413, `the request body is larger than ${limit} bytes`), true);
       return;
     }
     const rawBody = read.body;
-    if (pathname.startsWith('/__sandbox/')) {
+    if (control) {
       send(res, controlRoute(this, method, pathname, rawBody));
       return;
     }

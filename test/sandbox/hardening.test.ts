@@ -4,7 +4,7 @@
  * from the Host header, and the journal bound.
  */
 import { request } from 'node:http';
-import { MAX_JOURNAL_ENTRIES, MAX_BODY_BYTES } from '../../src/sandbox/server';
+import { MAX_BODY_BYTES, MAX_CONTROL_BODY_BYTES, MAX_JOURNAL_ENTRIES } from '../../src/sandbox/server';
 import { call, closeAll, parseRaw, rawSocket, startShaped } from './_fake';
 
 afterEach(closeAll);
@@ -93,12 +93,22 @@ describe('issue 6: the body limit (1 MiB)', () => {
     expect(fake.routeCalls).toBe(0);
   });
 
-  it('answers 413 with {"error"} on the control surface', async () => {
+  it('answers 413 with {"error"} on the control surface above its own 16 MiB limit', async () => {
     const { sandbox } = await startShaped();
     const { socket, received, closed } = await rawSocket(sandbox);
-    socket.write(`PUT /__sandbox/state HTTP/1.1\r\nHost: ${HOST_PORT(sandbox.baseUrl)}\r\nContent-Length: ${MAX_BODY_BYTES + 1}\r\n\r\n`);
+    socket.write(`PUT /__sandbox/state HTTP/1.1\r\nHost: ${HOST_PORT(sandbox.baseUrl)}\r\nContent-Length: ${MAX_CONTROL_BODY_BYTES + 1}\r\n\r\n`);
     await closed;
     expect(parseRaw(received())).toMatchObject({ status: 413, body: { error: expect.stringMatching(/^sandbox: /) } });
+    expect(sandbox.journal).toEqual([]);
+  });
+
+  it('lets a state document larger than 1 MiB round-trip through the control surface', async () => {
+    const { sandbox, fake } = await startShaped();
+    const doc = { fake: { created: Array.from({ length: 30_000 }, (_, i) => `item-${i}-${'x'.repeat(40)}`) } };
+    expect(JSON.stringify(doc).length).toBeGreaterThan(MAX_BODY_BYTES);
+    const res = await call(sandbox, 'PUT', '/__sandbox/state', { body: JSON.stringify(doc) });
+    expect(res.status).toBe(200);
+    expect(fake.created).toHaveLength(30_000);
   });
 
   it('accepts a body of exactly 1 MiB', async () => {
@@ -244,5 +254,13 @@ describe('issue 6: the journal is bounded', () => {
     expect(sandbox.journal).toHaveLength(MAX_JOURNAL_ENTRIES);
     expect(sandbox.journal[0]!.path).toBe('/n/6');
     expect(sandbox.journal.at(-1)!.path).toBe('/now');
+  });
+});
+
+describe('the base URL', () => {
+  it('names the loopback address when the sandbox listens on the IPv4 wildcard', async () => {
+    const { sandbox } = await startShaped({ host: '0.0.0.0' });
+    expect(sandbox.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await call(sandbox, 'GET', '/fake/items/1')).body).toEqual({ id: '1', url: `${sandbox.baseUrl}/fake/items/1` });
   });
 });

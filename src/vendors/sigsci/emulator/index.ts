@@ -22,8 +22,13 @@ export {
   type SigSciState,
 } from './state';
 
+/** The `sigsci` emulator, with its idempotency store (tests hold and inspect it). */
+export interface SigSciEmulator extends VendorEmulator {
+  readonly idempotency: IdempotencyStore;
+}
+
 /** Builds the `sigsci` emulator (prefix `/sigsci`). */
-export const createSigSciEmulator: EmulatorFactory = (ctx): VendorEmulator => {
+export const createSigSciEmulator: EmulatorFactory = (ctx): SigSciEmulator => {
   let state: SigSciState = seedState(ctx.clock.now());
   // The core's own errors and the idempotency store answer in the API's `{"message": ...}` shape.
   const errorBody = (status: number, message: string) => fail(status, sentence(message));
@@ -33,6 +38,7 @@ export const createSigSciEmulator: EmulatorFactory = (ctx): VendorEmulator => {
     prefix: '/sigsci',
     router: buildRoutes(() => state, ctx.clock, idempotency),
     errorBody,
+    idempotency,
     idempotencyKeys: () => idempotency.list(),
     snapshot: () => clone(state),
     restore: (doc: unknown) => {
