@@ -7,23 +7,16 @@
  * raw; JSON-escaped (`\"`, `\\`, `\n`, `\/` or `/`, `\u00xx` in either case); percent-encoded with
  * upper- or lower-case hex (encodeURIComponent, RFC 3986 strict, and form encoding with `+` for a
  * space); base64 and base64url, padded or not, also when the secret sits inside a larger base64
- * string such as an HTTP Basic credential. The forms are compiled into one regular expression per
- * secret when it is registered, so `redact` costs one scan of the text when nothing matches.
+ * string such as an HTTP Basic credential. At registration each secret gets a few literals that
+ * every one of its forms contains (its longest alphanumeric run, its base64 slices); `redact` only
+ * looks for those (`includes`, fast) and runs the secret's full expression, compiled on first
+ * use, when one of them occurs.
  */
 
 /** Secrets shorter than this are not registered: masking them would mask ordinary words. */
 export const MIN_SECRET_LENGTH = 6;
 /** What a secret is replaced with. */
 export const REDACTED = '[REDACTED]';
-
-interface Entry {
-  readonly pattern: string;
-  readonly regex: RegExp;
-}
-
-const entries = new Map<string, Entry>();
-/** All secrets' patterns in one alternation: a single scan tells whether any secret occurs at all. */
-let anySecret: RegExp | null = null;
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
@@ -82,41 +75,58 @@ const toBase64Url = (b64: string): string => b64.replace(/\+/g, '-').replace(/\/
  * character carries 6 bits, so at offset k the first character wholly inside the secret is number
  * ceil(8k/6), and the last is the one before floor(8(k+n)/6): the characters before and after mix
  * the secret's first or last bits with the neighbouring bytes, so they depend on the surrounding
- * text and may stay visible (they give away at most 4 bits of the secret each).
+ * text and may stay visible (they give away at most 4 bits of the secret each). Every base64 form
+ * contains one of the three `stable` slices.
  */
-function base64Forms(bytes: Buffer): string[] {
-  const forms: string[] = [];
-  const full = bytes.toString('base64');
-  forms.push(full, full.replace(/=+$/, ''));
+function base64Forms(bytes: Buffer): { full: string[]; stable: string[] } {
+  const whole = bytes.toString('base64');
+  const full = [whole, whole.replace(/=+$/, '')];
+  const stable: string[] = [];
   for (let k = 0; k < 3; k++) {
     const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
-    const stable = encoded.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6));
-    if (stable.length >= MIN_SECRET_LENGTH) forms.push(stable);
+    stable.push(encoded.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6)));
   }
-  return [...forms, ...forms.map(toBase64Url)];
+  return { full: [...full, ...full.map(toBase64Url)], stable: [...stable, ...stable.map(toBase64Url)] };
+}
+
+/** One registered secret: cheap literal checks first, the full expression only when one hits. */
+interface Entry {
+  /** The longest run of letters and digits: every textual form contains it literally ('' when none). */
+  readonly anchor: string;
+  /** Base64 slices: every base64 form contains one of them. */
+  readonly needles: readonly string[];
+  /** Source of the expression that matches every form (see {@link secretPattern}). */
+  readonly pattern: string;
+  /** Compiled on the first text that passes the literal checks. */
+  regex?: RegExp;
+}
+
+const entries = new Map<string, Entry>();
+
+/** The byte strings whose base64 is masked: the secret and each URL/form/JSON encoding of it. */
+function encodedVariants(secret: string): Set<string> {
+  return new Set([secret, encodeURIComponent(secret), strictPercent(secret), formEncoded(secret), formEncodedAll(secret), JSON.stringify(secret).slice(1, -1)]);
 }
 
 /** The regular expression source that matches `secret` in every form it is masked in. */
 export function secretPattern(secret: string): string {
   const textual = [...secret].map(codePointPattern).join('');
-  const variants = new Set([
-    secret,
-    encodeURIComponent(secret),
-    strictPercent(secret),
-    formEncoded(secret),
-    formEncodedAll(secret),
-    JSON.stringify(secret).slice(1, -1),
-  ]);
   const literals = new Set<string>();
-  for (const v of variants) for (const f of base64Forms(Buffer.from(v, 'utf8'))) literals.add(f);
+  for (const v of encodedVariants(secret)) {
+    const { full, stable } = base64Forms(Buffer.from(v, 'utf8'));
+    for (const f of [...full, ...stable]) literals.add(f);
+  }
   // Longest first: at one position the alternation takes the first branch that matches.
   const b64 = [...literals].sort((a, b) => b.length - a.length).map(escapeRegex);
   return [textual, ...b64].join('|');
 }
 
-function rebuild(): void {
-  const patterns = [...entries.values()].map((e) => e.pattern);
-  anySecret = patterns.length > 0 ? new RegExp(patterns.join('|')) : null;
+function entryFor(secret: string): Entry {
+  const needles = new Set<string>();
+  for (const v of encodedVariants(secret)) for (const n of base64Forms(Buffer.from(v, 'utf8')).stable) needles.add(n);
+  const runs = secret.match(/[A-Za-z0-9]+/g) ?? [];
+  const anchor = runs.reduce((a, b) => (b.length > a.length ? b : a), '');
+  return { anchor, needles: [...needles], pattern: secretPattern(secret) };
 }
 
 /**
@@ -126,35 +136,33 @@ function rebuild(): void {
  */
 export function registerSecret(value: string | undefined | null): void {
   if (typeof value !== 'string') return;
-  let changed = false;
   for (const v of new Set([value, value.trim()])) {
-    if (v.length < MIN_SECRET_LENGTH || entries.has(v)) continue;
-    const pattern = secretPattern(v);
-    entries.set(v, { pattern, regex: new RegExp(pattern, 'g') });
-    changed = true;
+    if (v.length >= MIN_SECRET_LENGTH && !entries.has(v)) entries.set(v, entryFor(v));
   }
-  if (changed) rebuild();
 }
 
 /** Forgets all registered secrets (tests only). */
 export function clearRegisteredSecrets(): void {
   entries.clear();
-  anySecret = null;
+}
+
+/** Whether `text` may contain `e` in some form: its anchor or one of its base64 slices occurs. */
+function mayContain(e: Entry, text: string): boolean {
+  if (text.includes(e.anchor)) return true; // '' (no anchor) is always included
+  for (const n of e.needles) if (text.includes(n)) return true;
+  return false;
 }
 
 /** Masks each span of `text` that any registered secret covers (overlapping secrets are masked as one). */
 function maskSecrets(text: string): string {
   const spans: [number, number][] = [];
-  for (const { regex } of entries.values()) {
+  for (const e of entries.values()) {
+    if (!mayContain(e, text)) continue;
+    const regex = (e.regex ??= new RegExp(e.pattern, 'g'));
     regex.lastIndex = 0;
-    for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-      if (m[0].length === 0) {
-        regex.lastIndex += 1;
-        continue;
-      }
-      spans.push([m.index, m.index + m[0].length]);
-    }
+    for (let m = regex.exec(text); m !== null; m = regex.exec(text)) spans.push([m.index, m.index + m[0].length]);
   }
+  if (spans.length === 0) return text;
   spans.sort((a, b) => a[0] - b[0]);
   let out = '';
   let at = 0;
@@ -172,7 +180,7 @@ const SENSITIVE_KEYS =
 
 /** Masks every registered secret (in each of its forms) inside `text`, and credentials in well-known shapes. */
 export function redact(text: string): string {
-  let out = anySecret !== null && anySecret.test(text) ? maskSecrets(text) : text;
+  let out = entries.size > 0 ? maskSecrets(text) : text;
   // Bearer/Basic credentials and well-known query parameters, even when not registered.
   out = out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`);
   out = out.replace(/([?&](?:apiKey|digest|client_secret|access_token)=)[^&\s"']+/gi, `$1${REDACTED}`);

@@ -99,9 +99,10 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
   const { engine, logger } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   if (!options.debug) {
-    const problem = checkLaunch(env);
-    if (problem) {
-      process.stderr.write(`${redact(problem)}\n`);
+    const found = checkLaunch(env);
+    if (found) {
+      const problem = redact(found);
+      process.stderr.write(`${problem}\n`);
       exit(1);
       throw new Error(problem);
     }
