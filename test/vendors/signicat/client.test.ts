@@ -9,7 +9,7 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import { clearTokenCache } from '../../../src/auth/oauth2-client-credentials';
-import { APIACCESS_NOT_FOUND, APIACCESS_OAUTH_ERROR, APIACCESS_VENDOR_REJECTED, ApiAccessError } from '../../../src/core/errors';
+import { APIACCESS_NOT_FOUND, APIACCESS_UNAUTHORIZED, APIACCESS_VENDOR_REJECTED, ApiAccessError } from '../../../src/core/errors';
 import { Sandbox } from '../../../src/sandbox/server';
 import { SignicatClient, type SignicatClientConfig } from '../../../src/vendors/signicat/client';
 import { createSignicatEmulator, type SignicatEmulator } from '../../../src/vendors/signicat/emulator';
@@ -348,11 +348,13 @@ describe('the managing client login', () => {
   });
 
   it.each(['client_secret_basic', 'client_secret_post'] as const)(
-    'a wrong managing secret (%s) → APIACCESS_OAUTH_ERROR with no secret in message or JSON',
+    'issue 6: a wrong managing secret (%s) → APIACCESS_UNAUTHORIZED naming client_secret, with no secret in message or JSON',
     async (authMethod) => {
       const wrong = 'wrongS3cr3tValue-0000000000';
       const err = await failure(() => client({ authMethod, clientSecret: wrong }).listApiClients());
-      expect(err.code).toBe(APIACCESS_OAUTH_ERROR);
+      expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
+      expect(err.field).toBe('client_secret');
+      expect(err.message).not.toMatch(/WWW-Authenticate|challenge/i);
       for (const text of [err.message, JSON.stringify(err), JSON.stringify(err.body ?? null), String(err.stack)]) {
         expect(text).not.toContain(wrong);
         expect(text).not.toContain(MANAGING_SECRET);
