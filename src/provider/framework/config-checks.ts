@@ -9,10 +9,10 @@ import { isUnknown } from './cty';
 import type { ObjectValue } from './resource';
 import type { AttributeSchema, ResourceSchema } from './schema';
 
-/** What an attribute allows, from its description, as the end of a sentence. */
+/** What an attribute allows, from its description, as a sentence after the first (or nothing). */
 function allowed(a: AttributeSchema): string {
-  const text = a.description.trim().replace(/[.\s]+$/, '');
-  return text === '' ? '' : ` (${text})`;
+  const text = a.description.trim();
+  return text === '' ? '' : ` ${/[.!?]$/.test(text) ? text : `${text}.`}`;
 }
 
 /** Adds an error diagnostic for every generic violation in `config`. */
@@ -27,16 +27,12 @@ export function checkConfigShape(schema: ResourceSchema, config: ObjectValue, di
       continue;
     }
     if (v === null) {
-      if (a.required) diags.error('Missing Required Attribute', `${name} is required and must not be null; set it to a value${allowed(a)}.`, [name]);
+      if (a.required) diags.error('Missing Required Attribute', `${name} is required and must not be null; set it to a value.${allowed(a)}`, [name]);
       continue;
     }
     const kind = Array.isArray(a.type) ? a.type[0] : undefined;
     if ((kind === 'list' || kind === 'set') && Array.isArray(v) && v.some((el) => el === null)) {
-      diags.error(
-        'Null Entry In Attribute',
-        `${name} contains a null entry; every entry must be a value${allowed(a)}. Remove the null or replace it with a value.`,
-        [name],
-      );
+      diags.error('Null Entry In Attribute', `${name} contains a null entry; remove it or replace it with a value.${allowed(a)}`, [name]);
     }
   }
   return diags;
