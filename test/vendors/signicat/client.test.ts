@@ -9,6 +9,7 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import { clearTokenCache } from '../../../src/auth/oauth2-client-credentials';
+import { reply, ScriptedServer } from '../../auth/_server';
 import { APIACCESS_NOT_FOUND, APIACCESS_UNAUTHORIZED, APIACCESS_VENDOR_REJECTED, ApiAccessError } from '../../../src/core/errors';
 import { Sandbox } from '../../../src/sandbox/server';
 import { SignicatClient, type SignicatClientConfig } from '../../../src/vendors/signicat/client';
@@ -216,6 +217,32 @@ describe('API clients: create, get, update, set permissions, delete', () => {
   it('percent-encodes ids as one path segment', async () => {
     expect(await client().getApiClient('../secrets?x=1')).toBeNull();
     expect(sent.at(-1)?.path).toMatch(/^\/signicat\/management\/api-clients\/\.\.%2Fsecrets%3Fx%3D1\?/);
+  });
+});
+
+describe('issue 6: the permission catalogue', () => {
+  it('getPermissionCatalogue lists every <product>:<action> the account offers, read-only', async () => {
+    const catalogue = await client().getPermissionCatalogue();
+    expect(catalogue).toEqual(expect.arrayContaining(['api-clients:manage', 'authentication:read', 'authentication:write', 'sessions:read']));
+    expect(catalogue).not.toContain('authentication:delete');
+    expect(calls()).toEqual(['POST /auth/open/connect/token 200', 'GET /management/permissions 200']);
+  });
+
+  it('getPermissionCatalogue is null when the vendor serves no catalogue (404), so callers skip the check', async () => {
+    const server = await ScriptedServer.start([
+      reply(200, { access_token: 'scripted-token-0001', token_type: 'Bearer', expires_in: 600 }),
+      reply(404, { title: 'Not found.' }),
+    ]);
+    try {
+      expect(await client({ baseUrl: server.url, dispatcher: undefined }).getPermissionCatalogue()).toBeNull();
+      expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'POST /auth/open/connect/token',
+        `GET /management/permissions?signicat-accountId=${ACCOUNT_ID}`,
+      ]);
+      server.assertDone();
+    } finally {
+      await server.close();
+    }
   });
 });
 
