@@ -13,10 +13,15 @@ import { SANDBOX_URL_ENV, settingEnvName } from './settings';
 /** How long one vendor's credential check may take at ConfigureProvider. */
 export const VERIFY_TIMEOUT_MS = 15_000;
 
-/** The unprefixed setting `err` says to check, when `err` is `vendor` refusing its credentials. */
+/**
+ * The unprefixed setting to check when `err` is `vendor` refusing its credentials
+ * (APIACCESS_UNAUTHORIZED): the one `field` names, or, when it names none of the vendor's
+ * settings, the vendor's last declared credential (usually the secret).
+ */
 export function refusedSetting(vendor: VendorProvider, err: unknown): string | undefined {
-  if (!ApiAccessError.isApiAccessError(err) || err.code !== APIACCESS_UNAUTHORIZED || !err.field) return undefined;
-  return Object.hasOwn(vendor.settings, err.field) ? err.field : undefined;
+  if (!ApiAccessError.isApiAccessError(err) || err.code !== APIACCESS_UNAUTHORIZED) return undefined;
+  if (err.field && Object.hasOwn(vendor.settings, err.field)) return err.field;
+  return vendor.credentials.at(-1);
 }
 
 /** Where a setting's value came from, in words, for the detail. */

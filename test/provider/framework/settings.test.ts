@@ -4,7 +4,7 @@
  * a refusal is one diagnostic naming the provider setting to check.
  */
 import type { Diagnostics } from '../../../src/core/diagnostics';
-import { APIACCESS_CONFIG_MISSING, ApiAccessError } from '../../../src/core/errors';
+import { APIACCESS_CONFIG_MISSING, APIACCESS_UNAUTHORIZED, ApiAccessError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/log';
 import { clearRegisteredSecrets } from '../../../src/core/redact';
 import { UNKNOWN } from '../../../src/provider/framework/cty';
@@ -172,5 +172,17 @@ describe('issue 6: credentials are checked where they are configured', () => {
     s.handler.fail = { op: 'create', error: refusedTokenError() };
     const res = await createWidget(s.engine);
     expect(res.diagnostics.items).toEqual([{ severity: 'error', summary: 'Invalid Provider Credentials', detail: expect.stringContaining('fake_token') }]);
+  });
+});
+
+describe('issue 6: a refusal without a field', () => {
+  it("names the vendor's last credential setting", async () => {
+    const s = setup();
+    await s.engine.configure(providerConfig(s.engine, { fake_token: TOKEN }));
+    s.handler.fail = { op: 'create', error: new ApiAccessError(APIACCESS_UNAUTHORIZED, 'fake answered HTTP 401.', { status: 401 }) };
+    const res = await createWidget(s.engine);
+    expect(res.diagnostics.items).toEqual([
+      { severity: 'error', summary: 'Invalid Provider Credentials', detail: expect.stringContaining('Check the provider setting fake_token') },
+    ]);
   });
 });
