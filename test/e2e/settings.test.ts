@@ -134,6 +134,25 @@ describe('issue 6: credentials are checked where they are configured', () => {
   });
 });
 
+describe('issue 6: credentials from the environment', () => {
+  it('a wrong secret in APIACCESS_SIGNICAT_CLIENT_SECRET fails terraform plan naming the setting and the variable', async () => {
+    Object.assign(h.env, {
+      APIACCESS_SIGNICAT_BASE_URL: `${h.sandbox.baseUrl}/signicat`,
+      APIACCESS_SIGNICAT_CLIENT_ID: SEED_CLIENT_ID,
+      APIACCESS_SIGNICAT_CLIENT_SECRET: 'wrongS3cr3tValue-1111111111',
+      APIACCESS_SIGNICAT_ACCOUNT_ID: SEED_ACCOUNT_ID,
+    });
+    const dir = await stack('env-wrong-secret', [{}], { [CLIENT]: { ci: { name: 'ci' } } });
+    const plan = await h.tf(dir, 'plan', '-input=false');
+    expect(plan.code).toBe(1);
+    const out = oneLine(plan);
+    expect(out).toContain('Invalid Provider Credentials');
+    expect(out).toContain('Check the provider setting signicat_client_secret (set from APIACCESS_SIGNICAT_CLIENT_SECRET)');
+    expect(out).not.toContain('wrongS3cr3tValue-1111111111');
+    expect(h.sandbox.calls('signicat').map((c) => `${c.method} ${c.path}`)).toEqual(['POST /auth/open/connect/token']);
+  });
+});
+
 describe('issue 6: plan-time rejection of what the vendor would reject', () => {
   it('an explicit null name fails the plan on name, with no management call', async () => {
     const dir = await stack('null-name', [{}], { [CLIENT]: { ci: { name: null } } });
