@@ -178,6 +178,16 @@ describe('issue 6: plan-time rejection of what the vendor would reject', () => {
     expect(managementCalls()).toEqual([]);
   });
 
+  it('a value on a computed-only attribute (account_id) fails the plan on it, with no management call', async () => {
+    const dir = await stack('read-only', [{}], { [CLIENT]: { ci: { name: 'ci', account_id: 'a-spge-other' } } });
+    const plan = await h.tf(dir, 'plan', '-input=false');
+    expect(plan.code).toBe(1);
+    const out = oneLine(plan);
+    expect(out).toContain('Read-Only Attribute Configured');
+    expect(out).toMatch(/\d+: "account_id": "a-spge-other" account_id is set by the vendor and cannot be configured; remove it from the configuration\./);
+    expect(managementCalls()).toEqual([]);
+  });
+
   it('a permission missing from the catalogue fails the plan listing allowed ones, with no management call', async () => {
     const dir = await stack('unknown-permission', [{}], { [CLIENT]: { ci: { name: 'ci', permissions: ['authentication:read', 'authentication:delete'] } } });
     const plan = await h.tf(dir, 'plan', '-input=false');
