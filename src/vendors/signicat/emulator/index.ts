@@ -80,11 +80,6 @@ function validLifetime(v: unknown): string | undefined {
   return undefined;
 }
 
-/** The permission catalogue as `GET /management/permissions` serves it (PROPOSED). */
-function catalogue(): { product: string; actions: string[] }[] {
-  return Object.entries(PERMISSION_CATALOG).map(([product, actions]) => ({ product, actions: [...actions] }));
-}
-
 function validPermission(v: unknown): string | undefined {
   if (typeof v !== 'string') return 'must be a string';
   const m = /^([a-z][a-z0-9-]*):([a-z][a-z0-9-]*)$/.exec(v);
@@ -121,7 +116,9 @@ export class SignicatEmulator implements VendorEmulator {
     r.post('/management/api-clients/:clientId/secrets', (req) => this.withClient(req, (c) => this.addSecret(req, c)));
     r.delete('/management/api-clients/:clientId/secrets/:secretId', (req) => this.withClient(req, (c) => this.deleteSecret(req, c)));
     r.put('/management/api-clients/:clientId/permissions', (req) => this.withClient(req, (c) => this.putPermissions(req, c)));
-    r.get('/management/permissions', (req) => this.managed(req, () => ({ status: 200, body: { data: catalogue() } })));
+    // PROPOSED: the permission catalogue, one entry per product.
+    const catalogue = Object.entries(PERMISSION_CATALOG).map(([product, actions]) => ({ product, actions: [...actions] }));
+    r.get('/management/permissions', (req) => this.managed(req, () => ({ status: 200, body: { data: catalogue } })));
   }
 
   snapshot(): SignicatState {
