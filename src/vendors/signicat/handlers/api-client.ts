@@ -85,7 +85,7 @@ export class ApiClientHandler implements ResourceHandler<SignicatClient> {
       allowed = await catalogueOf(ctx);
     } catch (err) {
       if (ApiAccessError.isApiAccessError(err) && err.code === APIACCESS_UNAUTHORIZED) throw err;
-      ctx.logger.debug('signicat: permission catalogue not available; permissions are checked at apply', {
+      ctx.logger.debug('signicat: permission catalogue not available; Signicat checks the permissions when they are set', {
         error: err instanceof Error ? err.message : String(err),
       });
       return;
