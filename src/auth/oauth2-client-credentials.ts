@@ -161,26 +161,27 @@ const REFUSED: Readonly<Record<string, 'clientId' | 'clientSecret'>> = { invalid
 
 /**
  * Maps what oauth4webapi throws for a token answer to one coded error: a refusal of the client's
- * credentials (an `invalid_client` / `unauthorized_client` body, or a 401 with a WWW-Authenticate
- * challenge) is APIACCESS_UNAUTHORIZED with `field` = the setting to check; anything else is
+ * credentials (an `invalid_client` / `unauthorized_client` body, any 401, or a 401 with a
+ * WWW-Authenticate challenge) is APIACCESS_UNAUTHORIZED with `field` = the setting to check; anything else is
  * APIACCESS_OAUTH_ERROR. Messages never carry the secret or the library's prose.
  */
 function tokenError(c: OAuth2ClientCredentialsConfig, err: unknown): ApiAccessError {
   const fields = { clientId: c.credentialFields?.clientId ?? 'client_id', clientSecret: c.credentialFields?.clientSecret ?? 'client_secret' };
   if (err instanceof oauth.ResponseBodyError) {
-    const said = `${err.error}${err.error_description ? `: ${redact(err.error_description)}` : ''}`;
-    const refused = REFUSED[err.error];
+    const said = redact(`${err.error}${err.error_description ? `: ${err.error_description}` : ''}`);
+    // RFC 6749 §5.2: a 401 from the token endpoint is a failed client authentication, whatever the code says.
+    const refused = REFUSED[err.error] ?? (err.status === 401 ? 'clientSecret' : undefined);
     if (refused) {
-      return new ApiAccessError(APIACCESS_UNAUTHORIZED, `The token endpoint refused the credentials of client "${c.clientId}" (${said}).`, {
+      return new ApiAccessError(APIACCESS_UNAUTHORIZED, `The token endpoint refused client "${c.clientId}" (${said}).`, {
         status: err.status,
-        body: { error: err.error },
+        body: { error: redact(err.error) },
         field: fields[refused],
         cause: err,
       });
     }
     return new ApiAccessError(APIACCESS_OAUTH_ERROR, `The token endpoint refused the token request of client "${c.clientId}" (${said}).`, {
       status: err.status,
-      body: { error: err.error },
+      body: { error: redact(err.error) },
       cause: err,
     });
   }
@@ -189,7 +190,7 @@ function tokenError(c: OAuth2ClientCredentialsConfig, err: unknown): ApiAccessEr
     if (err.status === 401) {
       return new ApiAccessError(
         APIACCESS_UNAUTHORIZED,
-        `The token endpoint refused the credentials of client "${c.clientId}" (HTTP 401${challenged ? `, ${challenged}` : ''}).`,
+        `The token endpoint refused client "${c.clientId}" (HTTP 401${challenged ? `, ${redact(challenged)}` : ''}).`,
         { status: err.status, field: fields[REFUSED[challenged ?? ''] ?? 'clientSecret'], cause: err },
       );
     }
