@@ -201,8 +201,13 @@ describe('issue 6: a vendor echoing the credentials back, through the real provi
       signicat_client_secret: SECRET,
       signicat_account_id: 'a-spge-echo0001',
     });
-    const configured = await unary(clients.provider, 'ConfigureProvider', { terraform_version: '1.11.4', config: dv(providerType, config) });
-    expect(configured.diagnostics).toEqual([]);
+    // The explicit credentials are checked at ConfigureProvider: the token endpoint refuses, quoting what it got.
+    const refused = await unary(clients.provider, 'ConfigureProvider', { terraform_version: '1.11.4', config: dv(providerType, config) });
+    const configureDiagnostics = refused.diagnostics as { severity: string; summary: string; detail: string }[];
+    expect(configureDiagnostics).toHaveLength(1);
+    expect(configureDiagnostics[0]).toMatchObject({ severity: 'ERROR', summary: 'Invalid Provider Credentials' });
+    expect(configureDiagnostics[0]!.detail).toMatch(/token endpoint refused client "echo-managing-client"/);
+    expect(configureDiagnostics[0]!.detail).toContain('[REDACTED]');
 
     const read = async (id: string): Promise<{ severity: string; summary: string; detail: string }[]> => {
       const res = await unary(clients!.provider, 'ReadResource', {
@@ -213,9 +218,11 @@ describe('issue 6: a vendor echoing the credentials back, through the real provi
       return res.diagnostics as { severity: string; summary: string; detail: string }[];
     };
 
-    // WHEN the token endpoint refuses, quoting what it got, and then the API answers three ways
-    const diagnostics = [...(await read('json'))];
+    // WHEN the token endpoint grants a token (the next configuration checks again), and the API answers three ways
     vendor.tokenMode = 'grant';
+    const granted = await unary(clients.provider, 'ConfigureProvider', { terraform_version: '1.11.4', config: dv(providerType, config) });
+    expect(granted.diagnostics).toEqual([]);
+    const diagnostics: { severity: string; summary: string; detail: string }[] = [];
     for (const id of ['json', 'text', 'cut']) diagnostics.push(...(await read(id)));
     await unary(clients.controller, 'Shutdown', {}).catch(() => undefined);
     await p.closed;
@@ -224,16 +231,15 @@ describe('issue 6: a vendor echoing the credentials back, through the real provi
     expect(vendor.received!.secret).toBe(SECRET);
     expect(vendor.received!.authorization).toMatch(/^Basic [A-Za-z0-9+/]+=*$/);
     expect(vendor.calls.filter((c) => c.startsWith('GET'))).toHaveLength(3);
-    expect(diagnostics).toHaveLength(4);
+    expect(diagnostics).toHaveLength(3);
     for (const d of diagnostics) {
       expect(d).toMatchObject({ severity: 'ERROR', summary: 'Read Failed' });
       expect(d.detail).toContain('[REDACTED]');
     }
-    expect(diagnostics[0]!.detail).toMatch(/token endpoint refused client "echo-managing-client"/);
-    expect(diagnostics[2]!.detail).toMatch(/HTTP 403/);
+    expect(diagnostics[1]!.detail).toMatch(/HTTP 403/);
 
     // …but no form of the secret is in what left the process
-    const out = `${diagnostics.map((d) => `${d.summary}\n${d.detail}`).join('\n')}\n${p.stderr}`;
+    const out = `${[...configureDiagnostics, ...diagnostics].map((d) => `${d.summary}\n${d.detail}`).join('\n')}\n${p.stderr}`;
     expect(p.stderr).toContain('"@level":"trace"');
     for (const f of forbidden(vendor.received!)) {
       expect(f.length).toBeGreaterThanOrEqual(6);

@@ -34,6 +34,12 @@ export interface SignicatClientConfig {
   readonly timeoutMs?: number;
 }
 
+/** One product of the permission catalogue (PROPOSED `GET /management/permissions`). */
+interface PermissionProduct {
+  readonly product: string;
+  readonly actions: readonly string[];
+}
+
 /** Signicat API-client management. */
 export class SignicatClient {
   readonly tokens: OAuth2TokenSource;
@@ -98,6 +104,21 @@ export class SignicatClient {
     const res = await this.http.request({ method: 'GET', path: '/management/api-clients', query: this.account, signal });
     if (res.status !== 200) this.fail(res, 'Listing API clients failed');
     return this.parse<{ data: ApiClient[] }>(res, 'Listing API clients', (v) => Array.isArray((v as { data?: unknown })?.data)).data;
+  }
+
+  /**
+   * The permission catalogue: every `<product>:<action>` the account may grant (PROPOSED route).
+   * Null when Signicat does not serve one (404), so callers can skip the check.
+   */
+  async getPermissionCatalogue(signal?: AbortSignal): Promise<string[] | null> {
+    const res = await this.http.request({ method: 'GET', path: '/management/permissions', query: this.account, signal });
+    if (res.status === 404) return null;
+    if (res.status !== 200) this.fail(res, 'Reading the permission catalogue failed');
+    const body = this.parse<{ data: PermissionProduct[] }>(res, 'Reading the permission catalogue', (v) => {
+      const data = (v as { data?: unknown })?.data;
+      return Array.isArray(data) && data.every((p: PermissionProduct) => typeof p?.product === 'string' && Array.isArray(p.actions));
+    });
+    return body.data.flatMap((p) => p.actions.map((action) => `${p.product}:${action}`));
   }
 
   /** The client, or null when it does not exist. */

@@ -9,7 +9,8 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import { clearTokenCache } from '../../../src/auth/oauth2-client-credentials';
-import { APIACCESS_NOT_FOUND, APIACCESS_OAUTH_ERROR, APIACCESS_VENDOR_REJECTED, ApiAccessError } from '../../../src/core/errors';
+import { reply, ScriptedServer } from '../../auth/_server';
+import { APIACCESS_NOT_FOUND, APIACCESS_UNAUTHORIZED, APIACCESS_VENDOR_REJECTED, ApiAccessError } from '../../../src/core/errors';
 import { Sandbox } from '../../../src/sandbox/server';
 import { SignicatClient, type SignicatClientConfig } from '../../../src/vendors/signicat/client';
 import { createSignicatEmulator, type SignicatEmulator } from '../../../src/vendors/signicat/emulator';
@@ -219,6 +220,32 @@ describe('API clients: create, get, update, set permissions, delete', () => {
   });
 });
 
+describe('issue 6: the permission catalogue', () => {
+  it('getPermissionCatalogue lists every <product>:<action> the account offers, read-only', async () => {
+    const catalogue = await client().getPermissionCatalogue();
+    expect(catalogue).toEqual(expect.arrayContaining(['api-clients:manage', 'authentication:read', 'authentication:write', 'sessions:read']));
+    expect(catalogue).not.toContain('authentication:delete');
+    expect(calls()).toEqual(['POST /auth/open/connect/token 200', 'GET /management/permissions 200']);
+  });
+
+  it('getPermissionCatalogue is null when the vendor serves no catalogue (404), so callers skip the check', async () => {
+    const server = await ScriptedServer.start([
+      reply(200, { access_token: 'scripted-token-0001', token_type: 'Bearer', expires_in: 600 }),
+      reply(404, { title: 'Not found.' }),
+    ]);
+    try {
+      expect(await client({ baseUrl: server.url, dispatcher: undefined }).getPermissionCatalogue()).toBeNull();
+      expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'POST /auth/open/connect/token',
+        `GET /management/permissions?signicat-accountId=${ACCOUNT_ID}`,
+      ]);
+      server.assertDone();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('API client validation errors', () => {
   it.each([
     [0, /between 1 and 3600 seconds/],
@@ -348,11 +375,13 @@ describe('the managing client login', () => {
   });
 
   it.each(['client_secret_basic', 'client_secret_post'] as const)(
-    'a wrong managing secret (%s) → APIACCESS_OAUTH_ERROR with no secret in message or JSON',
+    'issue 6: a wrong managing secret (%s) → APIACCESS_UNAUTHORIZED naming client_secret, with no secret in message or JSON',
     async (authMethod) => {
       const wrong = 'wrongS3cr3tValue-0000000000';
       const err = await failure(() => client({ authMethod, clientSecret: wrong }).listApiClients());
-      expect(err.code).toBe(APIACCESS_OAUTH_ERROR);
+      expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
+      expect(err.field).toBe('client_secret');
+      expect(err.message).not.toMatch(/WWW-Authenticate|challenge/i);
       for (const text of [err.message, JSON.stringify(err), JSON.stringify(err.body ?? null), String(err.stack)]) {
         expect(text).not.toContain(wrong);
         expect(text).not.toContain(MANAGING_SECRET);
