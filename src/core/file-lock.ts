@@ -11,16 +11,35 @@ import { dirname } from 'node:path';
 const LOCK_TIMEOUT_MS = 5_000;
 const SPIN = new Int32Array(new SharedArrayBuffer(4));
 
-function ownerAlive(lock: string): boolean {
+/**
+ * True while process `pid` runs. A zombie (exited, not yet reaped: after terraform is killed its
+ * providers are reparented, and not every init reaps promptly) counts as ended, though signal 0
+ * still reaches it.
+ */
+export function isProcessRunning(pid: number): boolean {
   try {
-    const { pid } = JSON.parse(readFileSync(lock, 'utf8')) as { pid?: unknown };
-    if (typeof pid !== 'number') return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    // No /proc entry (or no /proc at all): ask the kernel.
+  }
+  try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    // Unreadable (being written) counts as alive; ESRCH means the owner is gone.
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function ownerAlive(lock: string): boolean {
+  let pid: unknown;
+  try {
+    pid = (JSON.parse(readFileSync(lock, 'utf8')) as { pid?: unknown }).pid;
+  } catch {
+    return true; // being written
+  }
+  return typeof pid !== 'number' || isProcessRunning(pid);
 }
 
 /** Runs `fn` while holding `<path>.lock`. */

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { isProcessRunning } from '../../src/core/file-lock';
 import { SEED_CLIENT_ID } from '../../src/vendors/signicat/emulator/state';
 import { expectExit, plainStack, startHarness, type Harness } from './_harness';
 
@@ -117,15 +118,6 @@ function isProvider(pid: number): boolean {
     return false;
   }
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function until(what: string, test: () => boolean, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -243,7 +235,7 @@ describe('issue 6: fault matrix (real terraform, sandbox faults)', () => {
     expect(providers.length).toBeGreaterThan(0);
     apply.child.kill('SIGKILL');
     await apply.done;
-    await until('the orphaned provider to exit', () => providers.every((pid) => !alive(pid)), 2_000);
+    await until('the orphaned provider to exit', () => providers.every((pid) => !isProcessRunning(pid)), 2_000);
     await new Promise((r) => setTimeout(r, 700));
     await clearFaults();
     const before = vendorClients().map((c) => c.id);

@@ -22,7 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { withFileLock } from '../../core/file-lock';
+import { isProcessRunning, withFileLock } from '../../core/file-lock';
 
 /** Environment variable that overrides where the journal lives. */
 export const CREATE_JOURNAL_ENV = 'APIACCESS_CREATE_JOURNAL';
@@ -93,14 +93,9 @@ export function processStart(pid: number): number {
   }
 }
 
-/** True when the process is still the one that wrote the entry. */
+/** True when the process is still the one that wrote the entry (a zombie counts as ended). */
 export function processAlive(p: ProcessId): boolean {
-  try {
-    process.kill(p.pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return p.start === 0 || processStart(p.pid) === p.start;
+  return isProcessRunning(p.pid) && (p.start === 0 || processStart(p.pid) === p.start);
 }
 
 /** What {@link CreateJournal.begin} decided. */
