@@ -23,7 +23,7 @@ import {
   type ApiAccessErrorCode,
 } from '../core/errors';
 import { silentLogger, type Logger } from '../core/log';
-import { redact, redactValue } from '../core/redact';
+import { REDACTED, redact, redactValue } from '../core/redact';
 import { IDEMPOTENT_HEADER, parseRetryAfter } from './retry';
 
 /** Methods the vendor clients use. */
@@ -64,6 +64,11 @@ export interface HttpRequest {
    * POST that searches. Left out, the method decides (GET, HEAD, PUT, DELETE, OPTIONS are safe).
    */
   readonly idempotent?: boolean;
+  /**
+   * Sent as `Idempotency-Key`: the vendor answers a repeat of this request with the first answer
+   * instead of acting twice, so the request is also marked safe to retry.
+   */
+  readonly idempotencyKey?: string;
 }
 
 /** The raw answer, whatever its status. */
@@ -191,7 +196,12 @@ export class HttpClient {
       body = JSON.stringify(req.body);
       headers['content-type'] ??= 'application/json';
     }
-    if (req.idempotent !== undefined) headers[IDEMPOTENT_HEADER] = String(req.idempotent);
+    if (req.idempotencyKey !== undefined) {
+      assertArgument(/^[\x21-\x7e]{1,255}$/.test(req.idempotencyKey), '"idempotencyKey"', 'must be 1-255 visible ASCII characters.');
+      headers['idempotency-key'] = req.idempotencyKey;
+    }
+    const idempotent = req.idempotent ?? (req.idempotencyKey !== undefined ? true : undefined);
+    if (idempotent !== undefined) headers[IDEMPOTENT_HEADER] = String(idempotent);
 
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
@@ -272,9 +282,17 @@ function vendorText(body: unknown, depth = 0): string | undefined {
   return parts.length > 0 ? parts.join(': ') : undefined;
 }
 
+/**
+ * Vendor text on one line, at most MAX_VENDOR_TEXT characters. It is redacted *before* it is
+ * folded and cut: a secret containing white space, or cut in half, would no longer be recognised.
+ * A mask that straddles the cut is kept whole.
+ */
 function clip(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > MAX_VENDOR_TEXT ? `${oneLine.slice(0, MAX_VENDOR_TEXT)}…` : oneLine;
+  const oneLine = redact(text).replace(/\s+/g, ' ').trim();
+  if (oneLine.length <= MAX_VENDOR_TEXT) return oneLine;
+  const mask = oneLine.lastIndexOf(REDACTED, MAX_VENDOR_TEXT - 1);
+  const end = mask >= 0 && mask + REDACTED.length > MAX_VENDOR_TEXT ? mask + REDACTED.length : MAX_VENDOR_TEXT;
+  return `${oneLine.slice(0, end)}…`;
 }
 
 /**

@@ -8,7 +8,7 @@ import * as oauth from 'oauth4webapi';
 import { type Dispatcher, fetch as undiciFetch } from 'undici';
 import { type IClock, systemClock } from '../core/clock';
 import { createHash } from 'node:crypto';
-import { APIACCESS_ABORTED, APIACCESS_OAUTH_ERROR, APIACCESS_NETWORK_ERROR, ApiAccessError } from '../core/errors';
+import { APIACCESS_ABORTED, APIACCESS_NETWORK_ERROR, APIACCESS_OAUTH_ERROR, APIACCESS_UNAUTHORIZED, ApiAccessError } from '../core/errors';
 import { redact, registerSecret } from '../core/redact';
 import { failRequest, isReplayable, normalizeHeaders, signalOf } from './dispatch-utils';
 
@@ -32,6 +32,11 @@ export interface OAuth2ClientCredentialsConfig {
   readonly renewBeforeMs?: number;
   /** Time limit of one token request. @default 30_000 */
   readonly timeoutMs?: number;
+  /**
+   * Names put in `field` of an APIACCESS_UNAUTHORIZED error, so the caller can say which setting
+   * to check. @default { clientId: 'client_id', clientSecret: 'client_secret' }
+   */
+  readonly credentialFields?: { readonly clientId: string; readonly clientSecret: string };
 }
 
 /** Resolves like `promise`, or rejects with APIACCESS_ABORTED as soon as `signal` aborts. */
@@ -136,16 +141,7 @@ export class OAuth2TokenSource {
     try {
       result = await oauth.processClientCredentialsResponse(as, client, response);
     } catch (err) {
-      if (err instanceof oauth.ResponseBodyError) {
-        throw new ApiAccessError(
-          APIACCESS_OAUTH_ERROR,
-          `The token endpoint refused client "${c.clientId}": ${err.error}${err.error_description ? ` (${redact(err.error_description)})` : ''}. Check the client ID and secret of the managing API client.`,
-          { status: err.status, body: { error: err.error }, cause: err },
-        );
-      }
-      throw new ApiAccessError(APIACCESS_OAUTH_ERROR, `The token endpoint answered unexpectedly: ${redact(String((err as Error)?.message ?? err))}`, {
-        cause: err,
-      });
+      throw tokenError(c, err);
     }
     registerSecret(result.access_token);
     const now = this.clock.now();
@@ -158,6 +154,54 @@ export class OAuth2TokenSource {
     cache.set(this.key, token);
     return token;
   }
+}
+
+/** OAuth error codes that mean "these client credentials are wrong", and the setting to check. */
+const REFUSED: Readonly<Record<string, 'clientId' | 'clientSecret'>> = { invalid_client: 'clientSecret', unauthorized_client: 'clientId' };
+
+/**
+ * Maps what oauth4webapi throws for a token answer to one coded error: a refusal of the client's
+ * credentials (an `invalid_client` / `unauthorized_client` body, any 401, or a 401 with a
+ * WWW-Authenticate challenge) is APIACCESS_UNAUTHORIZED with `field` = the setting to check; anything else is
+ * APIACCESS_OAUTH_ERROR. Messages never carry the secret or the library's prose.
+ */
+function tokenError(c: OAuth2ClientCredentialsConfig, err: unknown): ApiAccessError {
+  const fields = { clientId: c.credentialFields?.clientId ?? 'client_id', clientSecret: c.credentialFields?.clientSecret ?? 'client_secret' };
+  if (err instanceof oauth.ResponseBodyError) {
+    const said = redact(`${err.error}${err.error_description ? `: ${err.error_description}` : ''}`);
+    // RFC 6749 §5.2: a 401 from the token endpoint is a failed client authentication, whatever the code says.
+    const refused = REFUSED[err.error] ?? (err.status === 401 ? 'clientSecret' : undefined);
+    if (refused) {
+      return new ApiAccessError(APIACCESS_UNAUTHORIZED, `The token endpoint refused client "${c.clientId}" (${said}).`, {
+        status: err.status,
+        body: { error: redact(err.error) },
+        field: fields[refused],
+        cause: err,
+      });
+    }
+    return new ApiAccessError(APIACCESS_OAUTH_ERROR, `The token endpoint refused the token request of client "${c.clientId}" (${said}).`, {
+      status: err.status,
+      body: { error: redact(err.error) },
+      cause: err,
+    });
+  }
+  if (err instanceof oauth.WWWAuthenticateChallengeError) {
+    const challenged = err.cause.map((ch) => ch.parameters.error).find((e): e is string => typeof e === 'string');
+    if (err.status === 401) {
+      return new ApiAccessError(
+        APIACCESS_UNAUTHORIZED,
+        `The token endpoint refused client "${c.clientId}" (HTTP 401${challenged ? `, ${redact(challenged)}` : ''}).`,
+        { status: err.status, field: fields[REFUSED[challenged ?? ''] ?? 'clientSecret'], cause: err },
+      );
+    }
+    return new ApiAccessError(APIACCESS_OAUTH_ERROR, `The token endpoint answered HTTP ${err.status}${challenged ? ` (${challenged})` : ''}.`, {
+      status: err.status,
+      cause: err,
+    });
+  }
+  return new ApiAccessError(APIACCESS_OAUTH_ERROR, `The token endpoint answered unexpectedly: ${redact(String((err as Error)?.message ?? err))}`, {
+    cause: err,
+  });
 }
 
 type DispatchFn = Dispatcher['dispatch'];

@@ -4,6 +4,7 @@
  * plugin protocol 6. `--debug` starts it by hand and prints a TF_REATTACH_PROVIDERS line.
  */
 import { createLogger, type LogLevel } from '../core/log';
+import { CreateJournal, locateCreateJournal } from '../provider/framework/create-journal';
 import { ProviderEngine } from '../provider/framework/engine';
 import { serveProvider } from '../provider/protocol/serve';
 import { vendorProviders } from '../vendors/registry';
@@ -13,7 +14,19 @@ const wanted = (process.env.TF_LOG_PROVIDER ?? process.env.TF_LOG ?? '').toLower
 const level: LogLevel = (LEVELS as readonly string[]).includes(wanted) ? (wanted as LogLevel) : wanted === 'json' ? 'trace' : 'info';
 const logger = createLogger({ name: 'provider.terraform-provider-apiaccess', level });
 
-const engine = new ProviderEngine(vendorProviders(), logger);
+// Terraform gone (pipes closed): nobody reads stdout/stderr any more; the parent watch exits.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+// A crash must not print a raw stack (which may quote a secret): log it redacted, then exit.
+const crash = (what: string) => (err: unknown) => {
+  logger.error(what, { error: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+};
+process.on('uncaughtException', crash('provider crashed'));
+process.on('unhandledRejection', crash('provider crashed on an unhandled rejection'));
+
+// Creates are written down (with their idempotency key) below terraform's working directory before
+// they are sent, so an interrupted apply's creates are taken over by the next one.
+const engine = new ProviderEngine(vendorProviders(), logger, process.env, { journal: new CreateJournal(locateCreateJournal(process.env, process.cwd())) });
 serveProvider({ engine, logger, debug: process.argv.includes('--debug'), address: 'apiaccess.local/apiaccess/apiaccess' }).catch((err: unknown) => {
   logger.error('provider failed to start', { error: err instanceof Error ? err.message : String(err) });
   process.exit(1);

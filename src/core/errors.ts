@@ -22,6 +22,8 @@ export const APIACCESS_ABORTED = 'APIACCESS_ABORTED';
 export const APIACCESS_LOGIN_DELAYED = 'APIACCESS_LOGIN_DELAYED';
 export const APIACCESS_PROTOCOL_ERROR = 'APIACCESS_PROTOCOL_ERROR';
 export const APIACCESS_INTERNAL = 'APIACCESS_INTERNAL';
+/** A create was sent but no answer confirmed it; the create journal keeps its key. */
+export const APIACCESS_CREATE_UNCONFIRMED = 'APIACCESS_CREATE_UNCONFIRMED';
 
 export type ApiAccessErrorCode =
   | typeof APIACCESS_INVALID_ARGUMENT
@@ -40,7 +42,8 @@ export type ApiAccessErrorCode =
   | typeof APIACCESS_ABORTED
   | typeof APIACCESS_LOGIN_DELAYED
   | typeof APIACCESS_PROTOCOL_ERROR
-  | typeof APIACCESS_INTERNAL;
+  | typeof APIACCESS_INTERNAL
+  | typeof APIACCESS_CREATE_UNCONFIRMED;
 
 const BRAND = Symbol.for('apiaccess.ApiAccessError');
 

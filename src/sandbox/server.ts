@@ -175,6 +175,9 @@ export class Sandbox {
     if (read.kind === 'too-large') {
       // The journal holds vendor calls only, never control calls.
       if (!control) this.record(emulator?.name ?? '', method, path, 413, false);
+      // A body that grew past the limit mid-stream: discard the rest (bounded in time) before answering,
+      // so closing the connection does not reset it with unread bytes and lose the 413 on the way.
+      if (req.headers['content-length'] === undefined || Number(req.headers['content-length']) <= limit) await drain(req, DRAIN_MS);
       send(res, coreError(413, `the request body is larger than ${limit} bytes`), true);
       return;
     }
@@ -235,4 +238,25 @@ export class Sandbox {
 
 function normaliseIp(ip: string): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+/** How long an over-limit body is read and dropped before the 413 goes out. */
+const DRAIN_MS = 2_000;
+
+/** Reads and drops the rest of `req` until it ends, closes, or `ms` pass. */
+function drain(req: IncomingMessage, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      req.off('end', done);
+      req.off('close', done);
+      req.off('error', done);
+      resolve();
+    }
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
+    req.resume();
+  });
 }

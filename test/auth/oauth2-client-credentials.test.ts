@@ -16,7 +16,8 @@ import { normalizeHeaders, type HeaderRecord } from '../../src/auth/dispatch-uti
 import { HttpClient } from '../../src/auth/http';
 import { clearTokenCache, createOAuth2ClientCredentialsInterceptor, OAuth2TokenSource, type ClientAuthMethod } from '../../src/auth/oauth2-client-credentials';
 import { ManualClock } from '../../src/core/clock';
-import { APIACCESS_ABORTED, APIACCESS_OAUTH_ERROR, ApiAccessError } from '../../src/core/errors';
+import { reply, ScriptedServer, type Step } from './_server';
+import { APIACCESS_ABORTED, APIACCESS_OAUTH_ERROR, APIACCESS_UNAUTHORIZED, ApiAccessError } from '../../src/core/errors';
 import type { Sandbox } from '../../src/sandbox/server';
 import {
   api,
@@ -172,7 +173,7 @@ describe('OAuth2TokenSource', () => {
   });
 
   it.each(['client_secret_post', 'client_secret_basic'] as const)(
-    'rejects a wrong secret (%s) with APIACCESS_OAUTH_ERROR and never shows the secret',
+    'issue 6: rejects a wrong secret (%s) with APIACCESS_UNAUTHORIZED naming client_secret, no library prose, never the secret',
     async (authMethod) => {
       const secret = 'WrongS3cretThatMustNeverLeak0123456789abcdef';
       const src = source({ secret, authMethod });
@@ -182,7 +183,9 @@ describe('OAuth2TokenSource', () => {
       );
       expect(ApiAccessError.isApiAccessError(err)).toBe(true);
       const e = err as ApiAccessError;
-      expect(e.code).toBe(APIACCESS_OAUTH_ERROR);
+      expect(e.code).toBe(APIACCESS_UNAUTHORIZED);
+      expect(e.field).toBe('client_secret');
+      expect(e.message).not.toMatch(/WWW-Authenticate|challenge/i);
       for (const text of [e.message, JSON.stringify(e), String(e), inspect(e, { depth: 5 }), e.stack ?? '']) {
         expect(text).not.toContain(secret);
         expect(text).not.toContain(encodeURIComponent(secret));
@@ -200,7 +203,7 @@ describe('OAuth2TokenSource', () => {
     });
     // THEN it must authenticate itself, and fail
     await expect(wrong.getToken()).rejects.toMatchObject({
-      code: APIACCESS_OAUTH_ERROR,
+      code: APIACCESS_UNAUTHORIZED,
     });
     expect(tokenCalls(sandbox).map((c) => c.status)).toEqual([200, 400]);
   });
@@ -245,10 +248,10 @@ describe('OAuth2TokenSource', () => {
       secret: 'WrongS3cretThatMustNeverLeak0123456789abcdef',
     });
     await expect(src.getToken()).rejects.toMatchObject({
-      code: APIACCESS_OAUTH_ERROR,
+      code: APIACCESS_UNAUTHORIZED,
     });
     await expect(src.getToken()).rejects.toMatchObject({
-      code: APIACCESS_OAUTH_ERROR,
+      code: APIACCESS_UNAUTHORIZED,
     });
     expect(tokenCalls(sandbox)).toHaveLength(2);
   });
@@ -372,14 +375,14 @@ describe('createOAuth2ClientCredentialsInterceptor', () => {
     expect(journal()).toEqual(['POST /management/api-clients 401']);
   });
 
-  it('fails the request with APIACCESS_OAUTH_ERROR when no token can be had, without calling the API', async () => {
+  it('fails the request with APIACCESS_UNAUTHORIZED when the token endpoint refuses the secret, without calling the API', async () => {
     const secret = 'WrongS3cretThatMustNeverLeak0123456789abcdef';
     const client = clientFor(source({ secret }));
     const err = await client.request(list).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(err).toMatchObject({ code: APIACCESS_OAUTH_ERROR });
+    expect(err).toMatchObject({ code: APIACCESS_UNAUTHORIZED, field: 'client_secret' });
     expect(String(err)).not.toContain(secret);
     expect(journal()).toEqual([`POST ${TOKEN_PATH} 400`]);
   });
@@ -466,5 +469,59 @@ describe('third-party clients against the sandbox token endpoint', () => {
     await expect(
       oidc.discovery(new URL(`${issuerOf(sandbox)}/`), SEED_CLIENT_ID, SEED_CLIENT_SECRET, undefined, { execute: [oidc.allowInsecureRequests] }),
     ).rejects.toMatchObject({ code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
+  });
+});
+
+describe('issue 6: token endpoint refusals map to one code naming the setting to check', () => {
+  const SECRET = 'S3cretThatMustNeverLeak0123456789abcdef';
+
+  async function refusal(step: Step): Promise<{ err: ApiAccessError; server: ScriptedServer }> {
+    const server = await ScriptedServer.start([step]);
+    closers.push(() => server.close());
+    const src = new OAuth2TokenSource({
+      issuer: server.url,
+      tokenEndpoint: `${server.url}/token`,
+      clientId: 'managing-client',
+      clientSecret: SECRET,
+      scope: 'api',
+      credentialFields: { clientId: 'key_id', clientSecret: 'key_secret' },
+    });
+    const err = await src.getToken().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(ApiAccessError.isApiAccessError(err)).toBe(true);
+    for (const text of [(err as Error).message, JSON.stringify(err), inspect(err, { depth: 5 })]) expect(text).not.toContain(SECRET);
+    server.assertDone();
+    return { err: err as ApiAccessError, server };
+  }
+
+  it('a 401 with a WWW-Authenticate challenge → APIACCESS_UNAUTHORIZED on the secret, without the library prose', async () => {
+    const { err } = await refusal(reply(401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic realm="token", error="invalid_client"' }));
+    expect(err).toMatchObject({ code: APIACCESS_UNAUTHORIZED, field: 'key_secret', status: 401 });
+    expect(err.message).not.toMatch(/WWW-Authenticate|challenge/i);
+    expect(err.message).toContain('invalid_client');
+  });
+
+  it('an invalid_client body → APIACCESS_UNAUTHORIZED on the secret', async () => {
+    const { err } = await refusal(reply(400, { error: 'invalid_client', error_description: 'Unknown client or wrong secret.' }));
+    expect(err).toMatchObject({ code: APIACCESS_UNAUTHORIZED, field: 'key_secret', status: 400 });
+  });
+
+  it('an unauthorized_client body → APIACCESS_UNAUTHORIZED on the client ID', async () => {
+    const { err } = await refusal(reply(400, { error: 'unauthorized_client' }));
+    expect(err).toMatchObject({ code: APIACCESS_UNAUTHORIZED, field: 'key_id' });
+  });
+
+  it('other OAuth errors (invalid_scope, a non-401 challenge, a bad answer) stay APIACCESS_OAUTH_ERROR without a field', async () => {
+    for (const step of [
+      reply(400, { error: 'invalid_scope' }),
+      reply(403, { error: 'access_denied' }, { 'www-authenticate': 'Bearer error="insufficient_scope"' }),
+      reply(200, 'not json', { 'content-type': 'text/plain' }),
+    ]) {
+      const { err } = await refusal(step);
+      expect(err.code).toBe(APIACCESS_OAUTH_ERROR);
+      expect(err.field).toBeUndefined();
+    }
   });
 });

@@ -19,8 +19,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(prefix: string): Promise<Harness> {
-  const sandbox = await Sandbox.start({ emulators: vendorEmulators() });
+export async function startHarness(prefix: string, options: { readonly random?: () => number } = {}): Promise<Harness> {
+  const sandbox = await Sandbox.start({ emulators: vendorEmulators(), ...options });
   const work = mkdtempSync(join(tmpdir(), `apiaccess-${prefix}-`));
   const h: Harness = {
     sandbox,

@@ -2,7 +2,7 @@
  * A small vendor for framework and wire tests: one resource type (`apiaccess_fake_widget`) kept in
  * an in-memory store, a handler that records every call, and hooks to make it misbehave.
  */
-import { APIACCESS_CONFIG_MISSING, ApiAccessError } from '../../src/core/errors';
+import { APIACCESS_CONFIG_MISSING, APIACCESS_UNAUTHORIZED, ApiAccessError } from '../../src/core/errors';
 import { isUnknown, type CtyValue } from '../../src/provider/framework/cty';
 import type { VendorProvider, VendorSettings } from '../../src/provider/framework/provider';
 import type {
@@ -148,6 +148,15 @@ export interface FakeVendor {
   readonly clientSettings: VendorSettings[];
   /** Sandbox URLs sandboxSettings was asked about. */
   readonly sandboxUrls: string[];
+  /** Tokens verifyCredentials was asked to check, in order. */
+  readonly verified: (string | null)[];
+  /** Tokens the fake vendor refuses (verifyCredentials and every handler call then fail). */
+  readonly refusedTokens: Set<string>;
+}
+
+/** What the fake vendor throws for a refused token: APIACCESS_UNAUTHORIZED naming the setting. */
+export function refusedTokenError(): ApiAccessError {
+  return new ApiAccessError(APIACCESS_UNAUTHORIZED, 'The fake API refused the token (HTTP 401).', { status: 401, field: 'token' });
 }
 
 /** The `fake` vendor: settings endpoint, token (sensitive, needed) and project; sandbox seeds endpoint and token. */
@@ -155,8 +164,12 @@ export function makeFakeVendor(): FakeVendor {
   const handler = new FakeWidgetHandler();
   const clientSettings: VendorSettings[] = [];
   const sandboxUrls: string[] = [];
+  const verified: (string | null)[] = [];
+  const refusedTokens = new Set<string>();
   const vendor: VendorProvider<FakeClient> = {
     name: 'fake',
+    credentials: ['token'],
+    endpoint: 'endpoint',
     settings: {
       endpoint: { type: 'string', optional: true, description: 'Fake API host.' },
       token: { type: 'string', optional: true, sensitive: true, description: 'Token of the managing account.' },
@@ -171,9 +184,13 @@ export function makeFakeVendor(): FakeVendor {
       if (!settings.token) throw new ApiAccessError(APIACCESS_CONFIG_MISSING, 'fake_token is not set', { field: 'token' });
       return { settings };
     },
+    verifyCredentials: async (client) => {
+      verified.push(client.settings.token);
+      if (client.settings.token && refusedTokens.has(client.settings.token)) throw refusedTokenError();
+    },
     resources: [handler],
   };
-  return { vendor, handler, clientSettings, sandboxUrls };
+  return { vendor, handler, clientSettings, sandboxUrls, verified, refusedTokens };
 }
 
 /** A configuration object: every attribute null except those given. */

@@ -3,24 +3,35 @@
  * (defaults, unknown computed values, replacement, consistency of results) so that handlers only
  * talk to vendors. It knows nothing about gRPC or msgpack.
  */
+import { createHash } from 'node:crypto';
+import { systemClock, type IClock } from '../../core/clock';
 import { Diagnostics, type PathStep } from '../../core/diagnostics';
 import { APIACCESS_CONFIG_MISSING, ApiAccessError } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { registerSecret } from '../../core/redact';
+import { checkConfigShape } from './config-checks';
+import { credentialDiagnostic, refusedSetting, VERIFY_TIMEOUT_MS, verifyVendorCredentials } from './credentials';
 import { containsUnknown, ctyEqual, isUnknown, UNKNOWN, type CtyValue } from './cty';
-import type { VendorProvider, VendorSettings } from './provider';
+import { CreateJournal, type CreateEntry } from './create-journal';
+import { createOnce } from './create-once';
+import type { VendorProvider } from './provider';
 import type { ObjectValue, ResourceContext, ResourceHandler } from './resource';
 import type { AttributeSchema, ResourceSchema } from './schema';
 import { assertValidSchema } from './schema';
+import { resolveSettings, SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName, type ResolvedVendor } from './settings';
+import { upgradeStoredState, type StateCodec, type StoredState } from './state-upgrade';
 
-/** Provider-level setting that points every vendor at the vendor sandbox. */
-export const SANDBOX_URL_SETTING = 'sandbox_url';
-/** Environment fallback of {@link SANDBOX_URL_SETTING}. */
-export const SANDBOX_URL_ENV = 'APIACCESS_SANDBOX_URL';
+export { SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName } from './settings';
+export type { StateCodec, StoredState } from './state-upgrade';
 
-/** Environment variable that backs a vendor setting, e.g. APIACCESS_SIGNICAT_CLIENT_ID. */
-export function settingEnvName(vendor: string, setting: string): string {
-  return `APIACCESS_${vendor}_${setting}`.toUpperCase();
+/** Options of {@link ProviderEngine}. */
+export interface EngineOptions {
+  /** Time limit of one vendor's credential check. @default VERIFY_TIMEOUT_MS */
+  readonly verifyTimeoutMs?: number;
+  /** Where creates are recorded before they are sent; @default an in-memory journal (no crash safety). */
+  readonly journal?: CreateJournal;
+  /** Clock for waits between create attempts. @default the system clock */
+  readonly clock?: IClock;
 }
 
 interface Registered {
@@ -44,20 +55,27 @@ export interface PlanResult {
 export class ProviderEngine {
   private readonly resources = new Map<string, Registered>();
   private readonly clients = new Map<string, unknown>();
-  private settings = new Map<string, VendorSettings>();
+  private settings = new Map<string, ResolvedVendor>();
+  /** One credential check per vendor and configuration (explicit ones start at configure). */
+  private verified = new Map<string, Promise<Diagnostics>>();
   private stopController = new AbortController();
   readonly providerSchema: ResourceSchema;
+  readonly journal: CreateJournal;
+  private readonly clock: IClock;
 
   constructor(
     private readonly vendors: readonly VendorProvider[],
     private readonly logger: Logger,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly options: EngineOptions = {},
   ) {
+    this.journal = options.journal ?? new CreateJournal(null);
+    this.clock = options.clock ?? systemClock;
     const attributes: Record<string, AttributeSchema> = {
       [SANDBOX_URL_SETTING]: {
         type: 'string',
         optional: true,
-        description: `Base URL of the apiaccess vendor sandbox; every vendor then uses it with the sandbox's seeded managing credentials. Falls back to ${SANDBOX_URL_ENV}.`,
+        description: `Base URL of the apiaccess vendor sandbox; every vendor whose credentials are not set explicitly then uses it with the sandbox's seeded managing credentials. Falls back to ${SANDBOX_URL_ENV}; an empty string turns the sandbox off.`,
       },
     };
     for (const vendor of vendors) {
@@ -95,14 +113,24 @@ export class ProviderEngine {
     this.stopController.abort(new Error('Terraform asked the provider to stop.'));
   }
 
-  validateProviderConfig(config: ObjectValue): Diagnostics {
-    return runValidators(this.providerSchema, config, new Diagnostics());
+  /** Terraform ended this provider process normally (Shutdown): it received every answer given. */
+  shutdown(): void {
+    this.journal.deliverOwn();
   }
 
-  /** Resolves every vendor's settings: configuration, then environment, then sandbox seed. */
-  configure(config: ObjectValue): Diagnostics {
+  /** Attribute checks, and settings that would mix explicit values with the sandbox's, where known. */
+  validateProviderConfig(config: ObjectValue): Diagnostics {
+    const diags = runValidators(this.providerSchema, config, new Diagnostics());
+    return diags.append(resolveSettings(this.vendors, config, this.env).diagnostics);
+  }
+
+  /**
+   * Resolves every vendor's settings (configuration, then environment, then sandbox seed for
+   * vendors without explicit credentials) and checks, in parallel, the credentials of every vendor
+   * that has explicit ones, so that a wrong secret fails `terraform plan` here.
+   */
+  async configure(config: ObjectValue): Promise<Diagnostics> {
     const diags = new Diagnostics();
-    const str = (v: CtyValue | undefined): string | null => (typeof v === 'string' && v !== '' ? v : null);
     for (const [name, value] of Object.entries(config)) {
       if (isUnknown(value)) {
         diags.error(
@@ -112,22 +140,100 @@ export class ProviderEngine {
         );
       }
     }
-    const sandboxUrl = str(config[SANDBOX_URL_SETTING]) ?? str(this.env[SANDBOX_URL_ENV]);
     // A reattached provider is configured more than once: start from the new settings.
-    this.settings = new Map();
     this.clients.clear();
+    this.verified = new Map();
     if (this.stopController.signal.aborted) this.stopController = new AbortController();
+    const resolution = resolveSettings(this.vendors, config, this.env);
+    this.settings = resolution.vendors;
+    diags.append(resolution.diagnostics);
     for (const vendor of this.vendors) {
-      const fromSandbox = sandboxUrl ? vendor.sandboxSettings(sandboxUrl.replace(/\/+$/, '')) : {};
-      const resolved: Record<string, string | null> = {};
-      for (const [setting, schema] of Object.entries(vendor.settings)) {
-        const value = str(config[`${vendor.name}_${setting}`]) ?? str(this.env[settingEnvName(vendor.name, setting)]) ?? fromSandbox[setting] ?? null;
-        if (schema.sensitive) registerSecret(value);
-        resolved[setting] = value;
-      }
-      this.settings.set(vendor.name, resolved);
+      const resolved = this.settings.get(vendor.name);
+      for (const [setting, schema] of Object.entries(vendor.settings)) if (schema.sensitive) registerSecret(resolved?.settings[setting] ?? null);
     }
+    for (const entry of this.journal.unplaced()) diags.warning('Credential Created Outside State', unplacedDetail(entry));
+    if (diags.hasErrors) return diags;
+    const checks = this.vendors
+      .filter((vendor) => this.settings.get(vendor.name)?.explicit)
+      .map((vendor) => {
+        const client = this.explicitClient(vendor, diags);
+        return client === undefined ? undefined : this.verify(vendor, client, true);
+      });
+    for (const result of await Promise.all(checks)) if (result) diags.append(result);
     return diags;
+  }
+
+  /** Builds the client of a vendor with explicit credentials at configure; a missing setting is reported there. */
+  private explicitClient(vendor: VendorProvider, diags: Diagnostics): unknown {
+    try {
+      const client = vendor.createClient(this.settings.get(vendor.name)?.settings ?? {}, this.logger);
+      this.clients.set(vendor.name, client);
+      return client;
+    } catch (err) {
+      if (ApiAccessError.isApiAccessError(err) && err.code === APIACCESS_CONFIG_MISSING && err.field) {
+        const attr = `${vendor.name}_${err.field}`;
+        diags.error(
+          'Missing Provider Setting',
+          `The ${vendor.name} credentials are set explicitly, so the provider also needs "${attr}". Set it in the provider block, or export ${settingEnvName(vendor.name, err.field)}.`,
+          [attr],
+        );
+      } else {
+        reportError(diags, 'Provider Configuration Invalid', `The ${vendor.name} settings are not usable`, err);
+      }
+      return undefined;
+    }
+  }
+
+  /** The (cached) credential check of `vendor`. */
+  private verify(vendor: VendorProvider, client: unknown, atConfigure: boolean): Promise<Diagnostics> {
+    let check = this.verified.get(vendor.name);
+    if (!check) {
+      const timeoutMs = this.options.verifyTimeoutMs ?? VERIFY_TIMEOUT_MS;
+      check = verifyVendorCredentials(vendor, client, this.settings.get(vendor.name), this.signal, timeoutMs, atConfigure);
+      this.verified.set(vendor.name, check);
+    }
+    return check;
+  }
+
+  /** The handler context after the vendor's credentials were checked once (sandbox ones: on first use). */
+  private async ready(r: Registered, diags: Diagnostics, planned?: ObjectValue, made?: string[]): Promise<ResourceContext<unknown> | undefined> {
+    const ctx = this.context(r, diags, planned, made);
+    if (!ctx) return undefined;
+    const checked = await this.verify(r.vendor, ctx.client, false);
+    if (!checked.hasErrors) return ctx;
+    diags.append(checked);
+    return undefined;
+  }
+
+  /** Like {@link reportError}, but a vendor refusing its credentials names the provider setting to check. */
+  private report(r: Registered, diags: Diagnostics, summary: string, what: string, err: unknown): void {
+    const setting = refusedSetting(r.vendor, err);
+    if (setting) credentialDiagnostic(diags, r.vendor, setting, err as ApiAccessError, this.settings.get(r.vendor.name), false);
+    else reportError(diags, summary, what, err);
+  }
+
+  /**
+   * PlanResourceChange's vendor half: the handler's `checkPlan` with the configured client, after
+   * {@link planResourceChange} found nothing wrong. No vendor changes.
+   */
+  async checkPlannedChange(typeName: string, prior: ObjectValue | null, planned: ObjectValue | null): Promise<Diagnostics> {
+    const diags = new Diagnostics();
+    const r = this.lookup(typeName, diags);
+    if (!r?.handler.checkPlan || planned === null) return diags;
+    const ctx = await this.ready(r, diags);
+    if (ctx) await this.runCheckPlan(r, prior, planned, ctx);
+    return diags;
+  }
+
+  /** Runs `checkPlan`; false when it reported an error (then nothing may change at the vendor). */
+  private async runCheckPlan(r: Registered, prior: ObjectValue | null, planned: ObjectValue, ctx: ResourceContext<unknown>): Promise<boolean> {
+    if (!r.handler.checkPlan) return true;
+    try {
+      await r.handler.checkPlan({ prior, planned }, ctx);
+    } catch (err) {
+      this.report(r, ctx.diagnostics, 'Plan Check Failed', `Checking the planned ${r.handler.typeName} with ${r.vendor.name} failed`, err);
+    }
+    return !ctx.diagnostics.hasErrors;
   }
 
   validateResourceConfig(typeName: string, config: ObjectValue): Diagnostics {
@@ -139,14 +245,12 @@ export class ProviderEngine {
     return diags;
   }
 
-  /** Brings a stored state into the current schema shape: unknown attributes dropped, missing ones null. */
-  upgradeResourceState(typeName: string, state: { [k: string]: unknown }): EngineResult<ObjectValue | null> {
+  /** UpgradeResourceState: the stored state in the current schema shape, by its stored version (see state-upgrade.ts). */
+  upgradeResourceState(typeName: string, stored: StoredState, codec: StateCodec): EngineResult<ObjectValue | null> {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r) return { value: null, diagnostics: diags };
-    const out: ObjectValue = {};
-    for (const name of Object.keys(r.handler.schema.attributes)) out[name] = (state[name] ?? null) as CtyValue;
-    return { value: out, diagnostics: diags };
+    return upgradeStoredState(r.handler, stored, codec, (state) => this.complete(r.handler.schema, state));
   }
 
   planResourceChange(typeName: string, prior: ObjectValue | null, proposed: ObjectValue | null, config: ObjectValue | null): PlanResult {
@@ -154,6 +258,7 @@ export class ProviderEngine {
     const r = this.lookup(typeName, diags);
     if (!r || proposed === null || config === null) return { planned: null, requiresReplace: [], diagnostics: diags };
     const schema = r.handler.schema;
+    if (prior !== null && typeof prior.id === 'string') this.journal.settle(typeName, prior.id);
     runValidators(schema, config, diags);
     if (!diags.hasErrors) r.handler.validateConfig?.({ config }, diags);
     if (diags.hasErrors) return { planned: null, requiresReplace: [], diagnostics: diags };
@@ -181,6 +286,17 @@ export class ProviderEngine {
       }
     }
     r.handler.modifyPlan?.({ prior, planned, config }, diags);
+    if (prior === null && !containsUnknown(configurable(schema, planned))) {
+      const fp = fingerprint(typeName, schema, planned);
+      const waiting = this.journal.all().find((x) => x.fingerprint === fp && this.journal.adoptable(x));
+      if (waiting) {
+        diags.warning(
+          'Interrupted Create Will Be Taken Over',
+          `An earlier run was interrupted while creating ${typeName} ${waiting.what} (sent ${new Date(waiting.at).toISOString()}). ` +
+            'This apply sends that create again under the same idempotency key, so the object that run made is adopted instead of a second one being created.',
+        );
+      }
+    }
     return { planned, requiresReplace, diagnostics: diags };
   }
 
@@ -188,7 +304,9 @@ export class ProviderEngine {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r) return { value: prior, diagnostics: diags };
-    const ctx = this.context(r, diags);
+    if (prior !== null && typeof prior.id === 'string') this.journal.settle(typeName, prior.id);
+    const made: string[] = [];
+    const ctx = await this.ready(r, diags, planned ?? prior ?? {}, made);
     if (!ctx) return { value: prior, diagnostics: diags };
     if (planned === null) {
       if (prior === null) return { value: null, diagnostics: diags };
@@ -196,16 +314,26 @@ export class ProviderEngine {
         await r.handler.delete({ state: prior }, ctx);
         return { value: null, diagnostics: diags };
       } catch (err) {
-        reportError(diags, 'Delete Failed', `Deleting ${typeName} "${String(prior.id)}" failed`, err);
+        this.report(r, diags, 'Delete Failed', `Deleting ${typeName} "${String(prior.id)}" failed`, err);
         return { value: prior, diagnostics: diags };
       }
     }
     const creating = prior === null;
+    if (!(await this.runCheckPlan(r, prior, planned, ctx))) return { value: prior, diagnostics: diags };
     let state: ObjectValue;
     try {
       state = creating ? await r.handler.create({ planned }, ctx) : await r.handler.update({ prior, planned }, ctx);
     } catch (err) {
-      reportError(diags, creating ? 'Create Failed' : 'Update Failed', `${creating ? 'Creating' : 'Updating'} ${typeName} failed`, err);
+      this.report(r, diags, creating ? 'Create Failed' : 'Update Failed', `${creating ? 'Creating' : 'Updating'} ${typeName} failed`, err);
+      for (const key of made) {
+        // The vendor made the object, but no state carries it: report it until an apply adopts it.
+        this.journal.orphaned(key);
+        diags.warning(
+          'Created Object Not In State',
+          `${typeName} was created at ${r.vendor.name} before a later step failed, so it is not in Terraform state. ` +
+            'The next apply with the same configuration takes it over (same idempotency key); until then terraform plan lists it.',
+        );
+      }
       return { value: prior, diagnostics: diags };
     }
     const complete = this.complete(r.handler.schema, state);
@@ -222,16 +350,17 @@ export class ProviderEngine {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r) return { value: state, diagnostics: diags };
-    const ctx = this.context(r, diags);
+    const ctx = await this.ready(r, diags);
     if (!ctx) return { value: state, diagnostics: diags };
     try {
       const next = await r.handler.read({ state }, ctx);
       if (next === null) return { value: null, diagnostics: diags };
+      if (typeof state.id === 'string') this.journal.settle(typeName, state.id);
       const complete = this.complete(r.handler.schema, next);
       if (containsUnknown(complete)) throw new Error(`read of ${typeName} returned an unknown value`);
       return { value: complete, diagnostics: diags };
     } catch (err) {
-      reportError(diags, 'Read Failed', `Reading ${typeName} "${String(state.id)}" failed`, err);
+      this.report(r, diags, 'Read Failed', `Reading ${typeName} "${String(state.id)}" failed`, err);
       return { value: state, diagnostics: diags };
     }
   }
@@ -244,12 +373,12 @@ export class ProviderEngine {
       diags.error('Import Not Supported', `${typeName} cannot be imported.`);
       return { value: null, diagnostics: diags };
     }
-    const ctx = this.context(r, diags);
+    const ctx = await this.ready(r, diags);
     if (!ctx) return { value: null, diagnostics: diags };
     try {
       return { value: this.complete(r.handler.schema, await r.handler.importState({ id }, ctx)), diagnostics: diags };
     } catch (err) {
-      reportError(diags, 'Import Failed', `Importing ${typeName} "${id}" failed`, err);
+      this.report(r, diags, 'Import Failed', `Importing ${typeName} "${id}" failed`, err);
       return { value: null, diagnostics: diags };
     }
   }
@@ -260,10 +389,10 @@ export class ProviderEngine {
     return r;
   }
 
-  private context(r: Registered, diags: Diagnostics): ResourceContext<unknown> | undefined {
+  private context(r: Registered, diags: Diagnostics, planned: ObjectValue = {}, made: string[] = []): ResourceContext<unknown> | undefined {
     let client = this.clients.get(r.vendor.name);
     if (client === undefined) {
-      const settings = this.settings.get(r.vendor.name) ?? {};
+      const settings = this.settings.get(r.vendor.name)?.settings ?? {};
       try {
         client = r.vendor.createClient(settings, this.logger);
       } catch (err) {
@@ -271,7 +400,7 @@ export class ProviderEngine {
           const attr = `${r.vendor.name}_${err.field}`;
           diags.error(
             'Missing Provider Setting',
-            `${r.handler.typeName} needs the provider setting "${attr}". Set it in the provider block, or export ${settingEnvName(r.vendor.name, err.field)}, or point the provider at the vendor sandbox with ${SANDBOX_URL_ENV}.`,
+            `${r.handler.typeName} needs the provider setting "${attr}". Set it in the provider block, or export ${settingEnvName(r.vendor.name, err.field)}, or (with no ${r.vendor.name} credentials set) point the provider at the vendor sandbox with ${SANDBOX_URL_ENV}.`,
           );
         } else {
           reportError(diags, 'Provider Configuration Invalid', `The ${r.vendor.name} settings are not usable`, err);
@@ -280,7 +409,26 @@ export class ProviderEngine {
       }
       this.clients.set(r.vendor.name, client);
     }
-    return { client, diagnostics: diags, logger: this.logger, signal: this.signal };
+    const typeName = r.handler.typeName;
+    const identity = { vendor: r.vendor.name, type: typeName, fingerprint: fingerprint(typeName, r.handler.schema, planned) };
+    const env = { clock: this.clock, logger: this.logger, signal: this.signal };
+    return {
+      client,
+      diagnostics: diags,
+      logger: this.logger,
+      signal: this.signal,
+      createOnce: async (what, send, idOf, options) => {
+        const out = await createOnce(this.journal, identity, { what, keyed: options?.keyed }, send, idOf, env);
+        made.push(out.key);
+        if (out.adopted) {
+          diags.warning(
+            'Interrupted Create Taken Over',
+            `An earlier run was interrupted while creating ${typeName} ${what}; this apply sent that create again under the same idempotency key and adopted the object it made.`,
+          );
+        }
+        return out.created;
+      },
+    };
   }
 
   /** Adds attributes the handler left out (as null) and drops unknown keys. */
@@ -315,6 +463,42 @@ export class ProviderEngine {
   }
 }
 
+/** The configurable attributes of a planned object (what identifies "the same create"). */
+function configurable(schema: ResourceSchema, planned: ObjectValue): ObjectValue {
+  const out: ObjectValue = {};
+  for (const [name, a] of Object.entries(schema.attributes)) if (a.optional || a.required) out[name] = planned[name] ?? null;
+  return out;
+}
+
+/** Hash of the type and its configurable attributes, keys and set elements in a stable order. */
+export function fingerprint(typeName: string, schema: ResourceSchema, planned: ObjectValue): string {
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canonical).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+      );
+    return typeof v === 'bigint' ? String(v) : v;
+  };
+  return createHash('sha256')
+    .update(`${typeName}\n${JSON.stringify(canonical(configurable(schema, planned)))}`)
+    .digest('hex');
+}
+
+function unplacedDetail(x: CreateEntry): string {
+  const object = x.id !== undefined ? `${x.type} "${x.id}"` : `${x.type} ${x.what}`;
+  const answer = x.id !== undefined ? `The vendor created it (ID ${x.id})` : 'The create was sent but its answer never arrived, so it may exist';
+  return (
+    `${x.vendor}: ${object} (${x.what}, sent ${new Date(x.at).toISOString()}) was created by a run that was interrupted before Terraform recorded it. ` +
+    `${answer}, and it is in no Terraform state the provider has seen. ` +
+    (x.keyed
+      ? 'An apply whose configuration still declares it takes it over under the same idempotency key; if none does, delete it at the vendor or import it.'
+      : `${x.vendor} gives no way to recognise it, so the provider will not guess: look for it at the vendor, then import it or delete it.`)
+  );
+}
+
 /** Replaces unknown attribute values with null (a result returned alongside errors). */
 function withoutUnknowns(state: ObjectValue): ObjectValue {
   const out: ObjectValue = {};
@@ -326,8 +510,12 @@ function sameValue(a: AttributeSchema, x: CtyValue, y: CtyValue): boolean {
   return ctyEqual(a.type, x, y);
 }
 
-/** Runs the schema's attribute validators over every known, non-null value. */
+/**
+ * Runs the generic checks (null for a required attribute, null entries, values on computed-only
+ * attributes), then the schema's attribute validators over every known, non-null value.
+ */
 export function runValidators(schema: ResourceSchema, config: ObjectValue, diags: Diagnostics): Diagnostics {
+  checkConfigShape(schema, config, diags);
   for (const [name, a] of Object.entries(schema.attributes)) {
     const v = config[name] ?? null;
     if (v === null || isUnknown(v) || !a.validators) continue;

@@ -19,6 +19,15 @@ export interface ResourceContext<C> {
   readonly logger: Logger;
   /** Aborted when Terraform asks the provider to stop. */
   readonly signal: AbortSignal;
+  /**
+   * Sends a create identified by this call, never by name or time (see create-once.ts): `send`
+   * gets the idempotency key to pass as `Idempotency-Key`, and is called again with the same key
+   * when an answer is lost; an interrupted run's create of the same configuration is taken over
+   * (the vendor replays its answer). `idOf` returns the Terraform `id` the new state will have.
+   * Set `keyed: false` for an object type whose vendor has no idempotency key: a lost answer then
+   * fails loudly instead of being sent again.
+   */
+  createOnce<T>(what: string, send: (idempotencyKey: string) => Promise<T>, idOf: (created: T) => string, options?: { readonly keyed?: boolean }): Promise<T>;
 }
 
 /** The requests, in plain objects. */
@@ -32,6 +41,20 @@ export interface ModifyPlanRequest {
   /** The engine's plan: config values, defaults, computed attributes unknown or kept. Edit in place. */
   readonly planned: ObjectValue;
   readonly config: ObjectValue;
+}
+export interface CheckPlanRequest {
+  /** null at create. */
+  readonly prior: ObjectValue | null;
+  /** At plan: the planned values (configured ones may be unknown). At apply: wholly known but computed attributes. */
+  readonly planned: ObjectValue;
+}
+export interface UpgradeStateRequest {
+  /** The schema version the state was written with (older than the current one). */
+  readonly fromVersion: number;
+  /** The stored state as Terraform keeps it (JSON text). */
+  readonly rawJson: string;
+  /** `rawJson` parsed without a type and without losing precision (big numbers as BigNumber). */
+  readonly state: ObjectValue;
 }
 export interface CreateRequest {
   /** Pre-filled from the plan; computed attributes are unknown. */
@@ -63,6 +86,18 @@ export interface ResourceHandler<C = unknown> {
   validateConfig?(req: ValidateConfigRequest, diags: Diagnostics): void;
   /** Adjusts the engine's plan (e.g. mark more computed values unknown). No vendor calls. */
   modifyPlan?(req: ModifyPlanRequest, diags: Diagnostics): void;
+  /**
+   * Checks with the vendor what it would reject, before anything changes (e.g. values against a
+   * catalogue the vendor serves); reports errors through `ctx.diagnostics` on the attribute. Runs
+   * at plan with the configured client (skip unknown values) and again at apply before create or
+   * update, when every configured value is known. Reads only; never changes anything.
+   */
+  checkPlan?(req: CheckPlanRequest, ctx: ResourceContext<C>): Promise<void>;
+  /**
+   * Turns a state stored with an older schema version into the current shape (attributes the
+   * result lacks become null, extra ones are dropped). Without it, an older state is an error.
+   */
+  upgradeState?(req: UpgradeStateRequest): ObjectValue;
   /** Creates the object and returns the whole new state (no unknowns). */
   create(req: CreateRequest, ctx: ResourceContext<C>): Promise<ObjectValue>;
   /** Returns what the vendor holds now, or null when the object is gone. */

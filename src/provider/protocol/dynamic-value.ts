@@ -55,15 +55,35 @@ export function encodeMsgpack(type: CtyType, value: CtyValue): Uint8Array {
 }
 
 /** Decodes go-cty JSON (text or UTF-8 bytes) of `type`. JSON cannot carry unknown values. */
-export function decodeJson(type: CtyType, json: string | Uint8Array): CtyValue {
+export function decodeJson(type: CtyType, json: string | Uint8Array, options: JsonDecodeOptions = {}): CtyValue {
+  return fromJson(type, readJson(json), '', options.dropUndefinedAttributes === true);
+}
+
+/** Options of {@link decodeJson}. */
+export interface JsonDecodeOptions {
+  /**
+   * Drop object attributes the type does not declare instead of failing (stored state of the
+   * current schema version that still holds an attribute removed without a version bump).
+   */
+  readonly dropUndefinedAttributes?: boolean;
+}
+
+/**
+ * Parses JSON without a type and without losing precision: numbers that a JS number cannot hold
+ * exactly become BigNumber, objects plain objects (any key, "__proto__" included, is just a key).
+ * For state upgraders, which read a stored state of an older schema.
+ */
+export function parseJsonLossless(json: string | Uint8Array): CtyValue {
+  return losslessJson(readJson(json), '');
+}
+
+function readJson(json: string | Uint8Array): JsonRaw {
   const text = typeof json === 'string' ? json : utf8.decode(json);
-  let raw: JsonRaw;
   try {
-    raw = new JsonReader(text).parse();
+    return new JsonReader(text).parse();
   } catch (err) {
     throw new Error(`invalid JSON DynamicValue: ${(err as Error).message}`);
   }
-  return fromJson(type, raw, '');
 }
 
 /** Encodes a value of `type` as go-cty JSON. Throws on unknown values, which JSON cannot carry. */
@@ -657,7 +677,7 @@ function describeJson(raw: JsonRaw): string {
  * string also accepts number and bool tokens, a number accepts a numeric string, a bool accepts
  * "true"/"false", and an object's absent attributes are null (old stored state lacks new ones).
  */
-function fromJson(type: CtyType, raw: JsonRaw, path: string): CtyValue {
+function fromJson(type: CtyType, raw: JsonRaw, path: string, dropUndefined = false): CtyValue {
   if (raw === null) return null;
   const wrong = (what: string): never => {
     throw new CtyPathError(path, `${what} is required, got ${describeJson(raw)}`);
@@ -691,7 +711,7 @@ function fromJson(type: CtyType, raw: JsonRaw, path: string): CtyValue {
         } catch (err) {
           throw new CtyPathError(path, `bad dynamic value type: ${(err as Error).message}`);
         }
-        return { type: concrete, value: fromJson(concrete, raw.get('value') as JsonRaw, path) };
+        return { type: concrete, value: fromJson(concrete, raw.get('value') as JsonRaw, path, dropUndefined) };
       }
     }
   }
@@ -700,20 +720,20 @@ function fromJson(type: CtyType, raw: JsonRaw, path: string): CtyValue {
     case 'set': {
       if (!Array.isArray(raw)) return wrong(type[0]);
       const et = type[1];
-      const items = raw.map((e, i) => fromJson(et, e, `${path}[${i}]`));
+      const items = raw.map((e, i) => fromJson(et, e, `${path}[${i}]`, dropUndefined));
       return type[0] === 'set' ? dedupeSet(et, items) : items;
     }
     case 'tuple': {
       const ets = type[1];
       if (!Array.isArray(raw)) return wrong(`tuple of ${ets.length}`);
       if (raw.length !== ets.length) throw new CtyPathError(path, `a tuple of length ${ets.length} is required, got ${raw.length} elements`);
-      return ets.map((et, i) => fromJson(et, raw[i], `${path}[${i}]`));
+      return ets.map((et, i) => fromJson(et, raw[i], `${path}[${i}]`, dropUndefined));
     }
     case 'map': {
       if (!(raw instanceof Map)) return wrong(ctyTypeName(type));
       const et = type[1];
       const out: { [key: string]: CtyValue } = {};
-      for (const [k, v] of raw) setOwn(out, k, fromJson(et, v, `${path}[${JSON.stringify(k)}]`));
+      for (const [k, v] of raw) setOwn(out, k, fromJson(et, v, `${path}[${JSON.stringify(k)}]`, dropUndefined));
       return out;
     }
     case 'object': {
@@ -721,8 +741,11 @@ function fromJson(type: CtyType, raw: JsonRaw, path: string): CtyValue {
       const attrs = type[1];
       const out: { [key: string]: CtyValue } = {};
       for (const [k, v] of raw) {
-        if (!hasOwn(attrs, k)) throw new CtyPathError(path + formatKeyStep(k), 'unsupported attribute');
-        setOwn(out, k, fromJson(attrs[k], v, path + formatKeyStep(k)));
+        if (!hasOwn(attrs, k)) {
+          if (dropUndefined) continue;
+          throw new CtyPathError(path + formatKeyStep(k), 'unsupported attribute');
+        }
+        setOwn(out, k, fromJson(attrs[k], v, path + formatKeyStep(k), dropUndefined));
       }
       for (const k of Object.keys(attrs)) if (!hasOwn(out, k)) setOwn(out, k, null);
       return out;
@@ -738,6 +761,22 @@ function plainJson(raw: JsonRaw): unknown {
   if (raw instanceof Map) {
     const out: { [key: string]: unknown } = {};
     for (const [k, v] of raw) setOwn(out, k, plainJson(v));
+    return out;
+  }
+  return raw;
+}
+
+/** A JSON tree as cty-model data without a type: numbers as number or BigNumber, exactly. */
+function losslessJson(raw: JsonRaw, path: string): CtyValue {
+  if (raw instanceof JsonNumber) {
+    const n = numberFromText(raw.text);
+    if (n === undefined) throw new CtyPathError(path, `bad number ${raw.text}`);
+    return n;
+  }
+  if (Array.isArray(raw)) return raw.map((e, i) => losslessJson(e, `${path}[${i}]`));
+  if (raw instanceof Map) {
+    const out: { [key: string]: CtyValue } = {};
+    for (const [k, v] of raw) setOwn(out, k, losslessJson(v, path + formatKeyStep(k)));
     return out;
   }
   return raw;

@@ -4,10 +4,10 @@
  */
 import type { Logger } from '../../core/log';
 import type { CtyType, CtyValue } from '../framework/cty';
-import type { ProviderEngine } from '../framework/engine';
+import type { ProviderEngine, StateCodec } from '../framework/engine';
 import type { ObjectValue } from '../framework/resource';
 import { impliedType } from '../framework/schema';
-import { decodeDynamicValue, decodeJson, encodeDynamicValue } from './dynamic-value';
+import { decodeDynamicValue, decodeJson, encodeDynamicValue, parseJsonLossless } from './dynamic-value';
 import { decodeErrorDiagnostic, diagnosticsToProto, pathToProto, schemaToProto } from './wire';
 
 type DV = { msgpack?: Uint8Array | null; json?: Uint8Array | null } | null | undefined;
@@ -61,11 +61,11 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
       }
     },
 
-    ConfigureProvider: (req) => {
+    ConfigureProvider: async (req) => {
       try {
         logger.debug('configure provider', { terraform_version: req.terraform_version });
         const config = asObject(decodeDynamicValue(providerType, req.config as DV)) ?? {};
-        return { diagnostics: diagnosticsToProto(engine.configure(config)) };
+        return { diagnostics: diagnosticsToProto(await engine.configure(config)) };
       } catch (err) {
         return { diagnostics: decodeErrorDiagnostic('the provider configuration', err) };
       }
@@ -96,11 +96,24 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
       const type = typeOf(typeName);
       if (!type) return { diagnostics: unknownType(typeName) };
       try {
-        const raw = (req.raw_state as { json?: Uint8Array } | undefined)?.json;
-        const stored = raw && raw.length > 0 ? (JSON.parse(Buffer.from(raw).toString('utf8')) as Record<string, unknown>) : {};
-        const { value, diagnostics } = engine.upgradeResourceState(typeName, stored);
-        const state = value === null ? null : decodeJson(type, JSON.stringify(value));
-        return { upgraded_state: encode(type, state), diagnostics: diagnosticsToProto(diagnostics) };
+        const raw = req.raw_state as { json?: Uint8Array | null; flatmap?: Record<string, string> | null } | undefined;
+        const stored = {
+          version: Number(req.version ?? 0),
+          json: raw?.json && raw.json.length > 0 ? Buffer.from(raw.json).toString('utf8') : null,
+          flatmap: Object.keys(raw?.flatmap ?? {}).length > 0,
+        };
+        // The JSON is read losslessly (numbers beyond 2^53 keep every digit), never with JSON.parse.
+        const codec: StateCodec = {
+          decodeCurrent: (json) => asObject(decodeJson(type, json, { dropUndefinedAttributes: true })),
+          parse: (json) => {
+            const v = parseJsonLossless(json);
+            if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('the stored state is not a JSON object');
+            return v as ObjectValue;
+          },
+        };
+        const { value, diagnostics } = engine.upgradeResourceState(typeName, stored, codec);
+        if (diagnostics.hasErrors) return { diagnostics: diagnosticsToProto(diagnostics) };
+        return { upgraded_state: encode(type, value), diagnostics: diagnosticsToProto(diagnostics) };
       } catch (err) {
         return { diagnostics: decodeErrorDiagnostic(`the stored state of ${typeName}`, err) };
       }
@@ -121,7 +134,7 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
       return { new_state: encode(type, value), diagnostics: diagnosticsToProto(diagnostics), private: req.private };
     },
 
-    PlanResourceChange: (req) => {
+    PlanResourceChange: async (req) => {
       const typeName = String(req.type_name);
       const type = typeOf(typeName);
       if (!type) return { diagnostics: unknownType(typeName) };
@@ -130,6 +143,7 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
         const proposed = asObject(decodeDynamicValue(type, req.proposed_new_state as DV));
         const config = asObject(decodeDynamicValue(type, req.config as DV));
         const { planned, requiresReplace, diagnostics } = engine.planResourceChange(typeName, prior, proposed, config);
+        if (!diagnostics.hasErrors) diagnostics.append(await engine.checkPlannedChange(typeName, prior, planned));
         if (diagnostics.hasErrors) return { diagnostics: diagnosticsToProto(diagnostics) };
         return {
           planned_state: encode(type, planned),

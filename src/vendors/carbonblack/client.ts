@@ -9,9 +9,9 @@
  * sense of the answer with one of the exported `process…` functions, which check the status, the
  * vendor's `success` flag and the shape, and turn anything else into a coded ApiAccessError.
  *
- * Creates are safe to retry: when the answer to a create is lost (network error, timeout), the
- * client looks the key up by name before sending again. A key made by the lost call has its
- * secret only in that lost answer, so the client regenerates it and returns the new secret.
+ * Creates carry the caller's idempotency key (`Idempotency-Key`, see the README): the vendor answers
+ * a repeat with the first answer (secret included), so the retry layer may send a create again after
+ * a lost answer. The client never looks a key up by name to guess what a create made.
  */
 import { composeDispatcher, createDefaultDispatcher } from '../../auth/compose';
 import { HttpClient, httpError, path, type HttpResponse } from '../../auth/http';
@@ -19,15 +19,7 @@ import { createRateLimitInterceptor, defaultLimiterRegistry, type LimiterRegistr
 import { createRetryInterceptor, type RetryOptions } from '../../auth/retry';
 import { assertXAuthTokenPart, createXAuthTokenInterceptor } from '../../auth/x-auth-token';
 import { type IClock, systemClock } from '../../core/clock';
-import {
-  APIACCESS_BAD_RESPONSE,
-  APIACCESS_CONFLICT,
-  APIACCESS_NETWORK_ERROR,
-  APIACCESS_TIMEOUT,
-  APIACCESS_VENDOR_REJECTED,
-  ApiAccessError,
-  assertArgument,
-} from '../../core/errors';
+import { APIACCESS_BAD_RESPONSE, APIACCESS_VENDOR_REJECTED, ApiAccessError, assertArgument } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { registerSecret } from '../../core/redact';
 import { ACCESS_LEVEL_TYPES, type ApiKey, type ApiKeyWithSecret, type CreateApiKeyInput, type UpdateApiKeyInput } from './types';
@@ -49,8 +41,6 @@ export const CARBONBLACK_RATE_SAFETY_MARGIN_MS = 1000;
  * its timer before the interceptors run): one full window plus 30 seconds.
  */
 export const CARBONBLACK_DEFAULT_TIMEOUT_MS = CARBONBLACK_RATE_WINDOW_MS + 30_000;
-/** How far before the start of a create a key found after a lost answer may have been made and still count as ours. */
-export const CREATE_LOOKUP_SKEW_MS = 5 * 60 * 1000;
 
 /** An undici Dispatcher, named through src/auth (vendor clients do not import undici). */
 export type CarbonBlackDispatcher = Parameters<typeof composeDispatcher>[0];
@@ -224,10 +214,6 @@ function checkKeyFields(input: UpdateApiKeyInput, required: boolean): void {
     assertArgument(isStringArray(input.allowed_ip_addresses), 'allowed_ip_addresses', 'must be an array of strings.');
 }
 
-function lostAnswer(err: unknown): boolean {
-  return ApiAccessError.isApiAccessError(err) && (err.code === APIACCESS_NETWORK_ERROR || err.code === APIACCESS_TIMEOUT);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The client.
 // ---------------------------------------------------------------------------------------------
@@ -304,37 +290,13 @@ export class CarbonBlackClient {
   }
 
   /**
-   * Creates a key and returns it with its secret (shown once). Safe to retry: see the file comment.
-   * A name already in use is APIACCESS_CONFLICT.
+   * Creates a key and returns it with its secret (shown once; a repeat under the same
+   * `idempotencyKey` replays it). A name already in use is APIACCESS_CONFLICT.
    */
-  async createApiKey(input: CreateApiKeyInput, signal?: AbortSignal): Promise<ApiKeyWithSecret> {
+  async createApiKey(input: CreateApiKeyInput, signal?: AbortSignal, idempotencyKey?: string): Promise<ApiKeyWithSecret> {
     checkKeyFields(input, true);
-    const started = this.clock.now();
-    const send = async (): Promise<ApiKeyWithSecret> => {
-      const res = await this.http.request({ method: 'POST', path: this.keysPath(), body: input, signal });
-      return processApiKeyWithSecretResponse(res, `Creating Carbon Black API key "${input.name}" failed`, [201]);
-    };
-    try {
-      return await send();
-    } catch (err) {
-      if (!lostAnswer(err)) throw err;
-    }
-    // The answer was lost: the key may or may not exist now. Look before sending again.
-    const found = await this.findApiKeyByName(input.name, signal);
-    if (found === undefined) return send();
-    const ours = found.access_level_type === input.access_level_type && Date.parse(found.create_time) >= started - CREATE_LOOKUP_SKEW_MS;
-    if (!ours) {
-      throw new ApiAccessError(
-        APIACCESS_CONFLICT,
-        `Creating Carbon Black API key "${input.name}" failed: a key with this name already exists (API ID ${found.api_id}).`,
-        {
-          status: 409,
-          field: 'name',
-        },
-      );
-    }
-    // Ours, but its secret was only in the lost answer: issue a new one.
-    return this.regenerateApiKey(found.api_id, signal);
+    const res = await this.http.request({ method: 'POST', path: this.keysPath(), body: input, signal, idempotencyKey });
+    return processApiKeyWithSecretResponse(res, `Creating Carbon Black API key "${input.name}" failed`, [201]);
   }
 
   /** Changes name, description, access level or IP allow-list; fields left out stay as they are. */

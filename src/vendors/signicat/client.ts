@@ -1,15 +1,16 @@
 /**
  * Typed client for Signicat's API-client management routes. Authenticates as the managing API
  * client through the shared OAuth 2.0 module; every request passes the shared retry policy.
- * Creates are safe to retry: when the answer to a create is lost, the client looks the object up
- * by name before sending it again, so a lost response never leaves a duplicate behind.
+ * Creates carry the caller's idempotency key (`Idempotency-Key`, see the README): the vendor answers a
+ * repeat with the first answer, so the retry layer may send them again after a lost answer. The
+ * client never looks an object up by name to guess what a create made.
  */
 import { composeDispatcher, createDefaultDispatcher, type Dispatcher } from '../../auth/compose';
 import { HttpClient, httpError, path, type HttpResponse } from '../../auth/http';
 import { createOAuth2ClientCredentialsInterceptor, OAuth2TokenSource, type ClientAuthMethod } from '../../auth/oauth2-client-credentials';
 import { createRetryInterceptor } from '../../auth/retry';
 import { type IClock, systemClock } from '../../core/clock';
-import { APIACCESS_BAD_RESPONSE, APIACCESS_NETWORK_ERROR, APIACCESS_NOT_FOUND, APIACCESS_TIMEOUT, ApiAccessError, assertArgument } from '../../core/errors';
+import { APIACCESS_BAD_RESPONSE, APIACCESS_NOT_FOUND, ApiAccessError, assertArgument } from '../../core/errors';
 import type { ApiClient, CreateApiClientInput, CreatedSecret, SecretMetadata, SignicatErrorBody, UpdateApiClientInput } from './types';
 
 /** The only scope Signicat knows. */
@@ -31,19 +32,12 @@ export interface SignicatClientConfig {
   readonly clock?: IClock;
   /** @default 30000 */
   readonly timeoutMs?: number;
-  /**
-   * After a create whose answer was lost (timeout, reset), how long to keep looking for the object
-   * before sending the create again: a timed-out request may still be on its way. @default 3000
-   */
-  readonly lostAnswerGraceMs?: number;
 }
 
-/** Clock skew allowed between us and the vendor when matching objects "created since we asked". */
-const CREATED_SKEW_MS = 5_000;
-const LOOKUP_INTERVAL_MS = 250;
-
-function lostAnswer(err: unknown): boolean {
-  return ApiAccessError.isApiAccessError(err) && (err.code === APIACCESS_NETWORK_ERROR || err.code === APIACCESS_TIMEOUT);
+/** One product of the permission catalogue (PROPOSED `GET /management/permissions`). */
+interface PermissionProduct {
+  readonly product: string;
+  readonly actions: readonly string[];
 }
 
 /** Signicat API-client management. */
@@ -112,6 +106,21 @@ export class SignicatClient {
     return this.parse<{ data: ApiClient[] }>(res, 'Listing API clients', (v) => Array.isArray((v as { data?: unknown })?.data)).data;
   }
 
+  /**
+   * The permission catalogue: every `<product>:<action>` the account may grant (PROPOSED route).
+   * Null when Signicat does not serve one (404), so callers can skip the check.
+   */
+  async getPermissionCatalogue(signal?: AbortSignal): Promise<string[] | null> {
+    const res = await this.http.request({ method: 'GET', path: '/management/permissions', query: this.account, signal });
+    if (res.status === 404) return null;
+    if (res.status !== 200) this.fail(res, 'Reading the permission catalogue failed');
+    const body = this.parse<{ data: PermissionProduct[] }>(res, 'Reading the permission catalogue', (v) => {
+      const data = (v as { data?: unknown })?.data;
+      return Array.isArray(data) && data.every((p: PermissionProduct) => typeof p?.product === 'string' && Array.isArray(p.actions));
+    });
+    return body.data.flatMap((p) => p.actions.map((action) => `${p.product}:${action}`));
+  }
+
   /** The client, or null when it does not exist. */
   async getApiClient(id: string, signal?: AbortSignal): Promise<ApiClient | null> {
     const res = await this.http.request({ method: 'GET', path: path`/management/api-clients/${id}`, query: this.account, signal });
@@ -120,36 +129,11 @@ export class SignicatClient {
     return this.parse<ApiClient>(res, 'Reading an API client', isApiClient);
   }
 
-  async createApiClient(input: CreateApiClientInput, signal?: AbortSignal): Promise<ApiClient> {
-    const started = this.clock.now();
-    const send = async (): Promise<ApiClient> => {
-      const res = await this.http.request({ method: 'POST', path: '/management/api-clients', query: this.account, body: input, signal });
-      if (res.status !== 201 && res.status !== 200) this.fail(res, `Creating API client "${input.name}" failed`);
-      return this.parse<ApiClient>(res, 'Creating an API client', isApiClient);
-    };
-    try {
-      return await send();
-    } catch (err) {
-      if (!lostAnswer(err)) throw err;
-      const mine = async (): Promise<ApiClient[]> =>
-        (await this.listApiClients(signal)).filter((c) => c.name === input.name && Date.parse(c.createdAt) >= started - CREATED_SKEW_MS);
-      const found = await this.lookForLostCreate(mine, signal);
-      const keep = found.length > 0 ? newest(found) : await send();
-      // A create that was still in flight may have landed meanwhile: keep exactly one.
-      for (const extra of (await mine()).filter((c) => c.id !== keep.id)) await this.deleteApiClient(extra.id, signal);
-      return keep;
-    }
-  }
-
-  /** Polls `lookup` until it finds something or the grace period ends. */
-  private async lookForLostCreate<T>(lookup: () => Promise<T[]>, signal?: AbortSignal): Promise<T[]> {
-    const deadline = this.clock.now() + (this.config.lostAnswerGraceMs ?? 3_000);
-    for (let wait = LOOKUP_INTERVAL_MS; ; wait *= 2) {
-      const found = await lookup();
-      const left = deadline - this.clock.now();
-      if (found.length > 0 || left <= 0) return found;
-      await this.clock.sleep(Math.min(wait, left), signal);
-    }
+  /** Creates a client; `idempotencyKey` makes a repeat return the first answer (see the file comment). */
+  async createApiClient(input: CreateApiClientInput, signal?: AbortSignal, idempotencyKey?: string): Promise<ApiClient> {
+    const res = await this.http.request({ method: 'POST', path: '/management/api-clients', query: this.account, body: input, signal, idempotencyKey });
+    if (res.status !== 201 && res.status !== 200) this.fail(res, `Creating API client "${input.name}" failed`);
+    return this.parse<ApiClient>(res, 'Creating an API client', isApiClient);
   }
 
   async updateApiClient(id: string, input: UpdateApiClientInput, signal?: AbortSignal): Promise<ApiClient> {
@@ -193,46 +177,28 @@ export class SignicatClient {
     return this.parse<{ data: SecretMetadata[] }>(res, 'Listing secrets', (v) => Array.isArray((v as { data?: unknown })?.data)).data;
   }
 
-  /**
-   * Creates a secret; its value is in the answer only. When that answer is lost, a secret with the
-   * same name made since the call started is deleted (its value can never be read again) and the
-   * create is sent once more.
-   */
-  async createSecret(clientId: string, name: string | null, signal?: AbortSignal): Promise<CreatedSecret> {
-    const started = this.clock.now();
-    const send = async (): Promise<CreatedSecret> => {
-      const res = await this.http.request({
-        method: 'POST',
-        path: path`/management/api-clients/${clientId}/secrets`,
-        query: this.account,
-        body: name === null ? {} : { name },
-        signal,
+  /** Creates a secret; its value is in the answer only (and in a replay of it under the same `idempotencyKey`). */
+  async createSecret(clientId: string, name: string | null, signal?: AbortSignal, idempotencyKey?: string): Promise<CreatedSecret> {
+    const res = await this.http.request({
+      method: 'POST',
+      path: path`/management/api-clients/${clientId}/secrets`,
+      query: this.account,
+      body: name === null ? {} : { name },
+      signal,
+      idempotencyKey,
+    });
+    if (res.status === 404) {
+      throw new ApiAccessError(APIACCESS_NOT_FOUND, `API client "${clientId}" does not exist. Create it first, or use the ID of an existing client.`, {
+        status: 404,
+        field: 'client_id',
       });
-      if (res.status === 404) {
-        throw new ApiAccessError(APIACCESS_NOT_FOUND, `API client "${clientId}" does not exist. Create it first, or use the ID of an existing client.`, {
-          status: 404,
-          field: 'client_id',
-        });
-      }
-      if (res.status !== 201 && res.status !== 200) this.fail(res, `Creating a secret for API client "${clientId}" failed`);
-      return this.parse<CreatedSecret>(
-        res,
-        'Creating a secret',
-        (v) => typeof (v as CreatedSecret)?.secret === 'string' && typeof (v as CreatedSecret).id === 'string',
-      );
-    };
-    try {
-      return await send();
-    } catch (err) {
-      if (!lostAnswer(err)) throw err;
-      const mine = async (): Promise<SecretMetadata[]> =>
-        (await this.listSecrets(clientId, signal)).filter((x) => x.name === name && Date.parse(x.createdAt) >= started - CREATED_SKEW_MS);
-      // Nobody can read a secret whose answer was lost: delete it, then create a new one.
-      for (const orphan of await this.lookForLostCreate(mine, signal)) await this.deleteSecret(clientId, orphan.id, signal);
-      const created = await send();
-      for (const late of (await mine()).filter((x) => x.id !== created.id)) await this.deleteSecret(clientId, late.id, signal);
-      return created;
     }
+    if (res.status !== 201 && res.status !== 200) this.fail(res, `Creating a secret for API client "${clientId}" failed`);
+    return this.parse<CreatedSecret>(
+      res,
+      'Creating a secret',
+      (v) => typeof (v as CreatedSecret)?.secret === 'string' && typeof (v as CreatedSecret).id === 'string',
+    );
   }
 
   /** Deletes a secret; false when it (or its client) was already gone. */
@@ -242,10 +208,6 @@ export class SignicatClient {
     if (res.status !== 204 && res.status !== 200) this.fail(res, `Deleting secret "${secretId}" of API client "${clientId}" failed`);
     return true;
   }
-}
-
-function newest(clients: readonly ApiClient[]): ApiClient {
-  return [...clients].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0]!;
 }
 
 function isApiClient(v: unknown): boolean {

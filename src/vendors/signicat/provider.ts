@@ -32,6 +32,8 @@ export const signicatProvider: VendorProvider<SignicatClient> = {
     client_secret: { type: 'string', optional: true, sensitive: true, description: 'Secret of the managing API client.' },
     account_id: { type: 'string', optional: true, description: 'Signicat account ID (a-spge-…) the managed clients live in.' },
   },
+  credentials: ['client_id', 'client_secret'],
+  endpoint: 'base_url',
   sandboxSettings: (sandboxUrl) => ({
     base_url: `${sandboxUrl}/signicat`,
     client_id: SEED_CLIENT_ID,
@@ -45,5 +47,9 @@ export const signicatProvider: VendorProvider<SignicatClient> = {
       clientSecret: required(settings, 'client_secret'),
       accountId: required(settings, 'account_id'),
     }),
+  // A token request proves the managing client's ID and secret; it changes nothing at Signicat.
+  verifyCredentials: async (client, signal) => {
+    await client.tokens.getToken(signal);
+  },
   resources: [new ApiClientHandler(), new ClientSecretHandler()],
 };

@@ -6,12 +6,11 @@
  * passes the shared retry policy (idempotent calls only: GET, DELETE, and the PATCHes, which set
  * absolute values) and, when given, a rate limiter; the vendor publishes no number, so there is no
  * default limit. Sending is split from making sense of the reply: each `process*` function checks
- * one answer and returns a typed value or throws a coded {@link ApiAccessError} (responses.ts).
+ * one answer and returns a typed value or throws a coded `ApiAccessError` (responses.ts).
  *
- * Creates are safe to retry. A token's value is shown only in the create response, so a token
- * whose answer was lost can never be used; before sending the create again the client looks the
- * name up, deletes such an orphan (it would only hold one of the user's 5 slots) and then sends
- * again, so a lost answer never leaves a duplicate behind.
+ * Creates carry the caller's idempotency key (`Idempotency-Key`, see the README): a repeat gets the
+ * first answer replayed (the token's once-visible value included), so the retry layer may send a
+ * create again after a lost answer. The client never deletes or adopts a token by its name.
  */
 import { composeDispatcher, type ComposeInterceptors } from '../../auth/compose';
 import { createHeaderTokenInterceptor } from '../../auth/header-token';
@@ -19,7 +18,7 @@ import { HttpClient, path, type HttpClientOptions, type HttpMethod, type HttpRes
 import { createRateLimitInterceptor, type ILimiter } from '../../auth/rate-limit';
 import { createRetryInterceptor, type RetryOptions } from '../../auth/retry';
 import { systemClock, type IClock } from '../../core/clock';
-import { APIACCESS_CONFLICT, APIACCESS_NETWORK_ERROR, APIACCESS_TIMEOUT, ApiAccessError, assertArgument } from '../../core/errors';
+import { assertArgument } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { registerSecret } from '../../core/redact';
 import {
@@ -40,7 +39,6 @@ export const SIGSCI_DEFAULT_BASE_URL = 'https://dashboard.signalsciences.net';
 /** Personal tokens per user, on every plan. */
 export const SIGSCI_MAX_TOKENS_PER_USER = 5;
 const VENDOR = 'sigsci';
-const MAX_CREATE_ATTEMPTS = 3;
 /** Characters the vendor documents as "often" rejected in token names. */
 const DOCUMENTED_BAD_NAME_CHARS = /[-@!%]/;
 
@@ -113,14 +111,6 @@ function assertSettings(update: SigSciTokenSettingsUpdate): void {
   }
 }
 
-/** True when a create may have happened without us hearing the answer. */
-function answerLost(err: unknown): boolean {
-  return (
-    ApiAccessError.isApiAccessError(err) &&
-    (err.code === APIACCESS_NETWORK_ERROR || err.code === APIACCESS_TIMEOUT || (err.status !== undefined && [502, 503, 504].includes(err.status)))
-  );
-}
-
 // ---- the client -------------------------------------------------------------------------------
 
 /** Signal Sciences API credentials: personal tokens, corp token settings, per-user grants. */
@@ -155,11 +145,12 @@ export class SigSciClient {
   }
 
   /** Sends one request and returns the raw answer (see {@link HttpClient.request}). */
-  private send(method: HttpMethod, route: string, body?: object, signal?: AbortSignal): Promise<HttpResponse> {
+  private send(method: HttpMethod, route: string, body?: object, signal?: AbortSignal, idempotencyKey?: string): Promise<HttpResponse> {
     return this.http.request({
       method,
       path: route,
       ...(body !== undefined ? { body } : {}),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       // The PATCHes set absolute values: sending one twice changes nothing.
       ...(method === 'PATCH' ? { idempotent: true } : {}),
       ...(signal ? { signal } : {}),
@@ -190,47 +181,16 @@ export class SigSciClient {
   }
 
   /**
-   * Creates a token for the caller and returns it with its value (shown only this once; it is
-   * registered for redaction). APIACCESS_CONFLICT when the caller already has a token of that
-   * name. Safe to retry: see the module comment.
+   * Creates a token for the caller and returns it with its value (shown only this once, and in a
+   * replay under the same `idempotencyKey`; it is registered for redaction). The vendor refuses a
+   * name the caller already uses (APIACCESS_VENDOR_REJECTED / CONFLICT, as it answers).
    */
-  async createToken(name: string, signal?: AbortSignal): Promise<SigSciCreatedApiToken> {
+  async createToken(name: string, signal?: AbortSignal, idempotencyKey?: string): Promise<SigSciCreatedApiToken> {
     assertTokenName(name);
     const what = `creating API access token "${name}"`;
-    const existing = await this.findTokenByName(name, signal);
-    if (existing) {
-      throw new ApiAccessError(
-        APIACCESS_CONFLICT,
-        `${what}: a token with this name already exists (id ${existing.id}). Its value is shown only at creation and cannot be read again: delete it or choose another name.`,
-        { field: 'name' },
-      );
-    }
-    for (let attempt = 1; ; attempt++) {
-      let res: HttpResponse;
-      try {
-        res = await this.send('POST', '/api/v0/user/apitokens', { name }, signal);
-        if (res.status < 500) return processCreatedToken(res, what);
-        throw sigsciError(what, res);
-      } catch (err) {
-        if (!answerLost(err)) throw err;
-        if (attempt >= MAX_CREATE_ATTEMPTS) {
-          // Giving up: still try not to leave an unusable token behind, but report the real failure.
-          await this.removeOrphan(name, signal).catch(() => undefined);
-          throw err;
-        }
-      }
-      await this.removeOrphan(name, signal);
-    }
-  }
-
-  /**
-   * After a create whose answer was lost: the create may have happened, and its value went with
-   * the answer, so such a token can never be used. Remove it, so that at most one token of this
-   * name exists once the create is sent again. (The name was checked free before the first send.)
-   */
-  private async removeOrphan(name: string, signal?: AbortSignal): Promise<void> {
-    const orphan = await this.findTokenByName(name, signal);
-    if (orphan) await this.deleteToken(orphan.id, signal);
+    const res = await this.send('POST', '/api/v0/user/apitokens', { name }, signal, idempotencyKey);
+    if (res.status < 500) return processCreatedToken(res, what);
+    throw sigsciError(what, res);
   }
 
   /** Deletes one of the caller's tokens; APIACCESS_NOT_FOUND when there is none with `id`. */

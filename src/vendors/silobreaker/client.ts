@@ -7,9 +7,9 @@
  *   logout, login status, password change), which the PROPOSED API-key management routes require.
  *
  * Both paths go through the shared order of `composeDispatcher` (retry → rate limit → auth). Creates
- * are safe to retry: an API key's Description is its natural key; a create whose answer was lost is
- * followed by a look-up, and a key it left behind (whose shared key nobody saw) is deleted before the
- * create is sent again, so a lost answer never leaves a duplicate or an orphan.
+ * carry the caller's idempotency key (`Idempotency-Key`, see the README): a repeat gets the first
+ * answer replayed (the shared key included), so the retry layer may send a create again after a lost
+ * answer. The client never deletes or adopts a key by its Description.
  */
 import { composeDispatcher, createDefaultDispatcher } from '../../auth/compose';
 import { CookieSession, createCookieSessionInterceptor, type LoginStatus, type LogoutStatus } from '../../auth/cookie-session';
@@ -19,16 +19,8 @@ import { createRateLimitInterceptor, limiterFor, limiterKey, TokenBucketLimiter,
 import { createRetryInterceptor } from '../../auth/retry';
 import { SILOBREAKER_DIGEST, SILOBREAKER_SESSION_PATHS } from './auth-params';
 import { systemClock, type IClock } from '../../core/clock';
-import {
-  APIACCESS_BAD_RESPONSE,
-  APIACCESS_CONFIG_MISSING,
-  APIACCESS_CONFLICT,
-  APIACCESS_NETWORK_ERROR,
-  APIACCESS_TIMEOUT,
-  ApiAccessError,
-  assertArgument,
-} from '../../core/errors';
-import { registerSecret } from '../../core/redact';
+import { APIACCESS_BAD_RESPONSE, APIACCESS_CONFIG_MISSING, ApiAccessError, assertArgument } from '../../core/errors';
+import { redact, registerSecret } from '../../core/redact';
 import type { ApiKeyInfo, CreateApiKeyInput, CreatedApiKey, DocumentSearchResult } from './types';
 
 /** The production API host. */
@@ -68,10 +60,6 @@ export interface SilobreakerClientConfig {
   readonly limiter?: ILimiter;
   /** @default 30000 */
   readonly timeoutMs?: number;
-}
-
-function lostAnswer(err: unknown): boolean {
-  return ApiAccessError.isApiAccessError(err) && (err.code === APIACCESS_NETWORK_ERROR || err.code === APIACCESS_TIMEOUT);
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -188,7 +176,8 @@ export class SilobreakerClient {
     } catch {
       // not JSON
     }
-    throw httpError(VENDOR, res, `${what} failed${said.slice(0, 300)}`);
+    // Redact before cutting: half a secret would no longer be recognised.
+    throw httpError(VENDOR, res, `${what} failed${redact(said).slice(0, 300)}`);
   }
 
   private parse<T>(res: HttpResponse, what: string, check: (v: unknown) => v is T): T {
@@ -244,28 +233,14 @@ export class SilobreakerClient {
    * anyone having seen its shared key: the client looks it up by Description, deletes what it finds,
    * and sends the create once more.
    */
-  async createApiKey(input: CreateApiKeyInput, signal?: AbortSignal): Promise<CreatedApiKey> {
+  async createApiKey(input: CreateApiKeyInput, signal?: AbortSignal, idempotencyKey?: string): Promise<CreatedApiKey> {
     assertArgument(isObj(input) && typeof input.Description === 'string' && input.Description.trim() !== '', 'Description', 'must be a non-empty string.');
     const description = input.Description;
-    const existing = await this.findApiKeysByDescription(description, signal);
-    if (existing.length > 0) {
-      throw new ApiAccessError(
-        APIACCESS_CONFLICT,
-        `silobreaker: an API key with the Description "${description}" already exists (${existing[0]!.ApiKey}); Descriptions identify keys, import it or choose another.`,
-        { field: 'Description' },
-      );
-    }
-    const send = async (): Promise<CreatedApiKey> => {
-      const res = await this.sessionRequest({ method: 'POST', path: '/v1/apikeys', body: { Description: description }, signal }, 'creating an API key');
-      return this.processCreateApiKeyResponse(res, description);
-    };
-    try {
-      return await send();
-    } catch (err) {
-      if (!lostAnswer(err)) throw err;
-      for (const orphan of await this.findApiKeysByDescription(description, signal)) await this.deleteApiKey(orphan.ApiKey, signal);
-      return send();
-    }
+    const res = await this.sessionRequest(
+      { method: 'POST', path: '/v1/apikeys', body: { Description: description }, signal, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) },
+      'creating an API key',
+    );
+    return this.processCreateApiKeyResponse(res, description);
   }
 
   /** Deletes a key; false when it was already gone. */

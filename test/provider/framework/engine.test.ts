@@ -28,9 +28,9 @@ function providerConfig(engine: ProviderEngine, values: ObjectValue = {}): Objec
 }
 
 /** A configured engine (token set in the provider block). */
-function configured(env: NodeJS.ProcessEnv = {}): Setup {
+async function configured(env: NodeJS.ProcessEnv = {}): Promise<Setup> {
   const s = setup(env);
-  expect(s.engine.configure(providerConfig(s.engine, { fake_token: TOKEN })).items).toEqual([]);
+  expect((await s.engine.configure(providerConfig(s.engine, { fake_token: TOKEN }))).items).toEqual([]);
   return s;
 }
 
@@ -54,8 +54,8 @@ beforeEach(() => clearRegisteredSecrets());
 afterAll(() => clearRegisteredSecrets());
 
 describe('ProviderEngine: plan at create', () => {
-  it('plans computed attributes unknown, defaults for unset optional+computed ones, and keeps configured values', () => {
-    const { engine } = configured();
+  it('plans computed attributes unknown, defaults for unset optional+computed ones, and keeps configured values', async () => {
+    const { engine } = await configured();
     const res = plan(engine, null, widgetConfig({ name: 'alpha', region: 'eu-west' }));
     expect(res.diagnostics.items).toEqual([]);
     expect(res.requiresReplace).toEqual([]);
@@ -71,22 +71,22 @@ describe('ProviderEngine: plan at create', () => {
     });
   });
 
-  it('keeps configured optional+computed values exactly as written (no default, no reordering)', () => {
-    const { engine } = configured();
+  it('keeps configured optional+computed values exactly as written (no default, no reordering)', async () => {
+    const { engine } = await configured();
     const res = plan(engine, null, widgetConfig({ name: 'alpha', size: 42, tags: ['zeta', 'alpha'] }));
     expect(res.planned).toMatchObject({ size: 42, tags: ['zeta', 'alpha'], region: null });
   });
 
-  it('keeps an unknown configured value unknown instead of replacing it with the default', () => {
-    const { engine } = configured();
+  it('keeps an unknown configured value unknown instead of replacing it with the default', async () => {
+    const { engine } = await configured();
     const res = plan(engine, null, widgetConfig({ name: UNKNOWN, size: UNKNOWN }));
     expect(res.diagnostics.items).toEqual([]);
     expect(isUnknown(res.planned?.name)).toBe(true);
     expect(isUnknown(res.planned?.size)).toBe(true);
   });
 
-  it('reports every validator error with its attribute path and what is allowed, and plans nothing', () => {
-    const { engine, handler } = configured();
+  it('reports every validator error with its attribute path and what is allowed, and plans nothing', async () => {
+    const { engine, handler } = await configured();
     const res = plan(engine, null, widgetConfig({ name: '   ', size: 0, tags: ['ok', 'Not-OK'] }));
     expect(res.planned).toBeNull();
     expect(res.requiresReplace).toEqual([]);
@@ -104,8 +104,8 @@ describe('ProviderEngine: plan at create', () => {
     expect(handler.calls).toEqual([]);
   });
 
-  it('reports a value that is too long with the limit', () => {
-    const { engine } = configured();
+  it('reports a value that is too long with the limit', async () => {
+    const { engine } = await configured();
     const res = plan(engine, null, widgetConfig({ name: 'x'.repeat(21) }));
     expect(res.planned).toBeNull();
     expect(res.diagnostics.items).toEqual([
@@ -122,8 +122,8 @@ describe('ProviderEngine: plan at create', () => {
     expect(summaries(engine.validateResourceConfig('apiaccess_fake_nope', {}))).toEqual(['Unknown Resource Type']);
   });
 
-  it('a plan for an unknown resource type is an error diagnostic, not a throw', () => {
-    const { engine } = configured();
+  it('a plan for an unknown resource type is an error diagnostic, not a throw', async () => {
+    const { engine } = await configured();
     const res = engine.planResourceChange('apiaccess_fake_nope', null, {}, {});
     expect(res.planned).toBeNull();
     expect(summaries(res.diagnostics)).toEqual(['Unknown Resource Type']);
@@ -132,7 +132,7 @@ describe('ProviderEngine: plan at create', () => {
 
 describe('ProviderEngine: plan at update', () => {
   it('plans exactly the prior state, without unknowns, when nothing changed', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha', region: 'eu-west', tags: ['blue'] });
     const res = plan(s.engine, prior, widgetConfig({ name: 'alpha', region: 'eu-west', tags: ['blue'] }));
     expect(res.diagnostics.items).toEqual([]);
@@ -142,7 +142,7 @@ describe('ProviderEngine: plan at update', () => {
   });
 
   it('keeps the vendor-chosen value of an unset optional+computed attribute without a default', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha' });
     expect(prior.tags).toEqual(['auto']);
     const res = plan(s.engine, prior, widgetConfig({ name: 'alpha' }));
@@ -150,7 +150,7 @@ describe('ProviderEngine: plan at update', () => {
   });
 
   it('a changed requiresReplace attribute is listed in requiresReplace and computed-only attributes become unknown', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha', region: 'eu-west', size: 42 });
     const res = plan(s.engine, prior, widgetConfig({ name: 'alpha', region: 'us-east', size: 42 }));
     expect(res.diagnostics.items).toEqual([]);
@@ -168,7 +168,7 @@ describe('ProviderEngine: plan at update', () => {
   });
 
   it('removing a requiresReplace attribute from the configuration also replaces', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha', region: 'eu-west' });
     const res = plan(s.engine, prior, widgetConfig({ name: 'alpha' }));
     expect(res.requiresReplace).toEqual(['region']);
@@ -176,7 +176,7 @@ describe('ProviderEngine: plan at update', () => {
   });
 
   it('a changed ordinary attribute updates in place: computed attributes kept, changesOnUpdate ones unknown', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha', region: 'eu-west' });
     const res = plan(s.engine, prior, widgetConfig({ name: 'beta', region: 'eu-west' }));
     expect(res.diagnostics.items).toEqual([]);
@@ -185,7 +185,7 @@ describe('ProviderEngine: plan at update', () => {
   });
 
   it('a set compares as a set: the same tags in another order are no change', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha', tags: ['a', 'b'] });
     const res = plan(s.engine, prior, widgetConfig({ name: 'alpha', tags: ['b', 'a'] }));
     expect(res.requiresReplace).toEqual([]);
@@ -193,7 +193,7 @@ describe('ProviderEngine: plan at update', () => {
   });
 
   it('removing an optional+computed attribute with a default from the configuration plans the default', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha', size: 42 });
     expect(prior.size).toBe(42);
     const res = plan(s.engine, prior, widgetConfig({ name: 'alpha' }));
@@ -203,7 +203,7 @@ describe('ProviderEngine: plan at update', () => {
   });
 
   it('destroy (proposed null) plans null', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha' });
     const res = plan(s.engine, prior, null);
     expect(res).toEqual({ planned: null, requiresReplace: [], diagnostics: expect.any(Diagnostics) });
@@ -211,7 +211,7 @@ describe('ProviderEngine: plan at update', () => {
   });
 
   it('modifyPlan sees the engine plan and can edit it in place', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha' });
     const seen: unknown[] = [];
     Object.assign(s.handler, {
@@ -228,7 +228,7 @@ describe('ProviderEngine: plan at update', () => {
 
 describe('ProviderEngine: apply', () => {
   it('create returns the handler state with every missing attribute filled with null', async () => {
-    const s = configured();
+    const s = await configured();
     const p = plan(s.engine, null, widgetConfig({ name: 'alpha' }));
     const res = await s.engine.applyResourceChange(WIDGET, null, p.planned);
     expect(res.diagnostics.items).toEqual([]);
@@ -250,7 +250,7 @@ describe('ProviderEngine: apply', () => {
   });
 
   it('drops keys the handler returns that are not in the schema', async () => {
-    const s = configured();
+    const s = await configured();
     s.handler.vendorRewrite = (st) => ({ ...st, internal_etag: 'abc' });
     const p = plan(s.engine, null, widgetConfig({ name: 'alpha' }));
     const res = await s.engine.applyResourceChange(WIDGET, null, p.planned);
@@ -259,7 +259,7 @@ describe('ProviderEngine: apply', () => {
   });
 
   it('a created object that does not hold a known planned value is an error on that attribute, and the object is not lost', async () => {
-    const s = configured();
+    const s = await configured();
     s.handler.vendorRewrite = (st) => ({ ...st, name: String(st.name).toLowerCase() });
     const p = plan(s.engine, null, widgetConfig({ name: 'Alpha' }));
     const res = await s.engine.applyResourceChange(WIDGET, null, p.planned);
@@ -278,7 +278,7 @@ describe('ProviderEngine: apply', () => {
   });
 
   it('a diagnostic the handler reports after creating the object keeps the object (tainted) or points at import', async () => {
-    const s = configured();
+    const s = await configured();
     s.handler.during = async (ctx) => {
       ctx.diagnostics.error('Tags Not Set', 'The widget was created, but its tags could not be set.', ['tags']);
     };
@@ -293,7 +293,7 @@ describe('ProviderEngine: apply', () => {
   });
 
   it('an update that does not hold a known planned value is an error without the import hint; the new state is kept', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha' });
     s.handler.vendorRewrite = (st) => ({ ...st, size: 50 });
     const p = plan(s.engine, prior, widgetConfig({ name: 'alpha', size: 20 }));
@@ -304,7 +304,7 @@ describe('ProviderEngine: apply', () => {
   });
 
   it('planned-unknown values may come back as anything; known ones must match', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha' });
     const p = plan(s.engine, prior, widgetConfig({ name: 'beta' }));
     expect(isUnknown(p.planned?.revision)).toBe(true);
@@ -315,7 +315,7 @@ describe('ProviderEngine: apply', () => {
   });
 
   it('a handler that returns an unknown value is a provider bug', async () => {
-    const s = configured();
+    const s = await configured();
     s.handler.vendorRewrite = (st) => ({ ...st, created_at: UNKNOWN });
     const p = plan(s.engine, null, widgetConfig({ name: 'alpha' }));
     const res = await s.engine.applyResourceChange(WIDGET, null, p.planned);
@@ -325,7 +325,7 @@ describe('ProviderEngine: apply', () => {
   });
 
   it("a handler throwing an ApiAccessError with field 'name' becomes an error diagnostic on ['name']", async () => {
-    const s = configured();
+    const s = await configured();
     s.handler.fail = { op: 'create', error: new ApiAccessError(APIACCESS_CONFLICT, 'a widget named "alpha" already exists', { field: 'name' }) };
     const p = plan(s.engine, null, widgetConfig({ name: 'alpha' }));
     const res = await s.engine.applyResourceChange(WIDGET, null, p.planned);
@@ -341,7 +341,7 @@ describe('ProviderEngine: apply', () => {
   });
 
   it('a failed update keeps the prior state; a plain Error has no path', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha' });
     s.handler.fail = { op: 'update', error: new Error('vendor is down') };
     const p = plan(s.engine, prior, widgetConfig({ name: 'beta' }));
@@ -351,7 +351,7 @@ describe('ProviderEngine: apply', () => {
   });
 
   it('delete (planned null) calls handler.delete with the prior state and returns null', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha' });
     const res = await s.engine.applyResourceChange(WIDGET, prior, null);
     expect(res.diagnostics.items).toEqual([]);
@@ -361,7 +361,7 @@ describe('ProviderEngine: apply', () => {
   });
 
   it('a failed delete keeps the state and says which object', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha' });
     s.handler.fail = { op: 'delete', error: new Error('locked') };
     const res = await s.engine.applyResourceChange(WIDGET, prior, null);
@@ -370,7 +370,7 @@ describe('ProviderEngine: apply', () => {
   });
 
   it('prior null and planned null is a no-op', async () => {
-    const s = configured();
+    const s = await configured();
     const res = await s.engine.applyResourceChange(WIDGET, null, null);
     expect(res.value).toBeNull();
     expect(res.diagnostics.items).toEqual([]);
@@ -378,9 +378,9 @@ describe('ProviderEngine: apply', () => {
   });
 });
 
-describe('ProviderEngine: read, import, upgrade', () => {
+describe('ProviderEngine: read, import', () => {
   it('read returns the full current state', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha' });
     const res = await s.engine.readResource(WIDGET, prior);
     expect(res.diagnostics.items).toEqual([]);
@@ -388,7 +388,7 @@ describe('ProviderEngine: read, import, upgrade', () => {
   });
 
   it('read of an object that is gone returns null (no error)', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha' });
     s.handler.store.clear();
     const res = await s.engine.readResource(WIDGET, prior);
@@ -397,7 +397,7 @@ describe('ProviderEngine: read, import, upgrade', () => {
   });
 
   it('a failed read keeps the state it was given', async () => {
-    const s = configured();
+    const s = await configured();
     const prior = await create(s, { name: 'alpha' });
     s.handler.fail = { op: 'read', error: new Error('timeout') };
     const res = await s.engine.readResource(WIDGET, prior);
@@ -406,7 +406,7 @@ describe('ProviderEngine: read, import, upgrade', () => {
   });
 
   it('import fills every attribute the handler left out with null', async () => {
-    const s = configured();
+    const s = await configured();
     const res = await s.engine.importResourceState(WIDGET, 'w-77');
     expect(res.diagnostics.items).toEqual([]);
     expect(s.handler.lastReturned).toEqual({ id: 'w-77' });
@@ -415,20 +415,13 @@ describe('ProviderEngine: read, import, upgrade', () => {
   });
 
   it('a failed import names the ID and points at the field', async () => {
-    const s = configured();
+    const s = await configured();
     s.handler.fail = { op: 'import', error: new ApiAccessError(APIACCESS_INVALID_ARGUMENT, 'not a widget ID', { field: 'id' }) };
     const res = await s.engine.importResourceState(WIDGET, 'bogus');
     expect(res.value).toBeNull();
     expect(res.diagnostics.items).toEqual([
       { severity: 'error', summary: 'Import Failed', detail: `Importing ${WIDGET} "bogus" failed: not a widget ID.`, path: ['id'] },
     ]);
-  });
-
-  it('upgradeResourceState drops attributes the schema no longer has and adds missing ones as null', () => {
-    const { engine } = setup();
-    const res = engine.upgradeResourceState(WIDGET, { id: 'w-1', name: 'alpha', colour: 'red', size: 3 });
-    expect(res.diagnostics.items).toEqual([]);
-    expect(res.value).toEqual({ id: 'w-1', name: 'alpha', region: null, size: 3, tags: null, secret: null, created_at: null, revision: null });
   });
 });
 
@@ -445,7 +438,7 @@ describe('ProviderEngine: configure', () => {
 
   it('a value in the configuration wins over the environment and the sandbox', async () => {
     const s = setup({ APIACCESS_FAKE_TOKEN: 'env-token-123456', APIACCESS_FAKE_ENDPOINT: 'https://env.example', [SANDBOX_URL_ENV]: 'http://127.0.0.1:9' });
-    const diags = s.engine.configure(providerConfig(s.engine, { fake_token: TOKEN, fake_endpoint: 'https://cfg.example', fake_project: 'p1' }));
+    const diags = await s.engine.configure(providerConfig(s.engine, { fake_token: TOKEN, fake_endpoint: 'https://cfg.example', fake_project: 'p1' }));
     expect(diags.items).toEqual([]);
     await s.engine.importResourceState(WIDGET, 'w-1');
     expect(s.clientSettings).toEqual([{ endpoint: 'https://cfg.example', token: TOKEN, project: 'p1' }]);
@@ -453,7 +446,7 @@ describe('ProviderEngine: configure', () => {
 
   it('falls back to APIACCESS_<VENDOR>_<SETTING> when the configuration leaves a setting null or empty', async () => {
     const s = setup({ APIACCESS_FAKE_TOKEN: 'env-token-123456', APIACCESS_FAKE_PROJECT: 'env-project' });
-    s.engine.configure(providerConfig(s.engine, { fake_project: '' }));
+    await s.engine.configure(providerConfig(s.engine, { fake_project: '' }));
     await s.engine.importResourceState(WIDGET, 'w-1');
     expect(s.clientSettings).toEqual([{ endpoint: null, token: 'env-token-123456', project: 'env-project' }]);
     expect(s.sandboxUrls).toEqual([]);
@@ -461,7 +454,7 @@ describe('ProviderEngine: configure', () => {
 
   it(`falls back to the sandbox seed when ${SANDBOX_URL_ENV} is set (trailing slashes dropped), after config and environment`, async () => {
     const s = setup({ [SANDBOX_URL_ENV]: 'http://127.0.0.1:4555/', APIACCESS_FAKE_PROJECT: 'env-project' });
-    s.engine.configure(providerConfig(s.engine));
+    await s.engine.configure(providerConfig(s.engine));
     await s.engine.importResourceState(WIDGET, 'w-1');
     expect(s.sandboxUrls).toEqual(['http://127.0.0.1:4555']);
     expect(s.clientSettings).toEqual([{ endpoint: 'http://127.0.0.1:4555/fake', token: SANDBOX_TOKEN, project: 'env-project' }]);
@@ -469,14 +462,14 @@ describe('ProviderEngine: configure', () => {
 
   it('sandbox_url in the configuration wins over the environment one', async () => {
     const s = setup({ [SANDBOX_URL_ENV]: 'http://env-sandbox:1' });
-    s.engine.configure(providerConfig(s.engine, { sandbox_url: 'http://cfg-sandbox:2' }));
+    await s.engine.configure(providerConfig(s.engine, { sandbox_url: 'http://cfg-sandbox:2' }));
     await s.engine.importResourceState(WIDGET, 'w-1');
     expect(s.clientSettings).toEqual([{ endpoint: 'http://cfg-sandbox:2/fake', token: SANDBOX_TOKEN, project: null }]);
   });
 
   it("a setting createClient reports missing becomes 'Missing Provider Setting' naming the attribute and the variable", async () => {
     const s = setup();
-    expect(s.engine.configure(providerConfig(s.engine)).items).toEqual([]);
+    expect((await s.engine.configure(providerConfig(s.engine))).items).toEqual([]);
     const p = plan(s.engine, null, widgetConfig({ name: 'alpha' }));
     expect(p.diagnostics.items).toEqual([]); // planning needs no client
     const res = await s.engine.applyResourceChange(WIDGET, null, p.planned);
@@ -501,14 +494,14 @@ describe('ProviderEngine: configure', () => {
         throw new ApiAccessError(APIACCESS_INVALID_ARGUMENT, 'fake endpoint: must be an http(s) URL', { field: 'endpoint' });
       },
     });
-    s.engine.configure(providerConfig(s.engine, { fake_token: TOKEN }));
+    await s.engine.configure(providerConfig(s.engine, { fake_token: TOKEN }));
     const res = await s.engine.importResourceState(WIDGET, 'w-1');
     expect(res.diagnostics.items[0]).toMatchObject({ summary: 'Provider Configuration Invalid', detail: expect.stringContaining('must be an http(s) URL') });
   });
 
-  it("an unknown provider configuration value is 'Provider Configuration Not Known' on that attribute", () => {
+  it("an unknown provider configuration value is 'Provider Configuration Not Known' on that attribute", async () => {
     const s = setup();
-    const diags = s.engine.configure(providerConfig(s.engine, { fake_token: UNKNOWN, fake_project: 'p' }));
+    const diags = await s.engine.configure(providerConfig(s.engine, { fake_token: UNKNOWN, fake_project: 'p' }));
     expect(diags.items).toEqual([
       { severity: 'error', summary: 'Provider Configuration Not Known', detail: expect.stringContaining('"fake_token"'), path: ['fake_token'] },
     ]);
@@ -523,15 +516,15 @@ describe('ProviderEngine: configure', () => {
   describe('a reattached provider (debug mode) gets several ConfigureProvider calls in one process', () => {
     it('builds the vendor client from the latest configuration', async () => {
       const s = setup();
-      s.engine.configure(providerConfig(s.engine, { fake_token: 'first-token-111111' }));
+      await s.engine.configure(providerConfig(s.engine, { fake_token: 'first-token-111111' }));
       await s.engine.importResourceState(WIDGET, 'w-1');
-      s.engine.configure(providerConfig(s.engine, { fake_token: 'second-token-222222' }));
+      await s.engine.configure(providerConfig(s.engine, { fake_token: 'second-token-222222' }));
       await s.engine.importResourceState(WIDGET, 'w-2');
       expect(s.handler.calls.map((c) => c.client.settings.token)).toEqual(['first-token-111111', 'second-token-222222']);
     });
 
     it('hands operations after the next ConfigureProvider a signal that StopProvider has not aborted', async () => {
-      const s = configured();
+      const s = await configured();
       let inFlight: AbortSignal | undefined;
       s.handler.during = async (ctx) => {
         inFlight = ctx.signal;
@@ -542,7 +535,7 @@ describe('ProviderEngine: configure', () => {
       expect(inFlight?.aborted).toBe(true);
       s.handler.during = undefined;
 
-      s.engine.configure(providerConfig(s.engine, { fake_token: TOKEN })); // the next terraform command
+      await s.engine.configure(providerConfig(s.engine, { fake_token: TOKEN })); // the next terraform command
       await s.engine.importResourceState(WIDGET, 'w-1');
       expect(s.handler.calls.at(-1)?.signal.aborted).toBe(false);
     });
@@ -551,7 +544,7 @@ describe('ProviderEngine: configure', () => {
 
 describe('ProviderEngine: stop and secrets', () => {
   it('stop() aborts the signal handlers get', async () => {
-    const s = configured();
+    const s = await configured();
     expect(s.engine.signal.aborted).toBe(false);
     s.engine.stop();
     expect(s.engine.signal.aborted).toBe(true);
@@ -560,7 +553,7 @@ describe('ProviderEngine: stop and secrets', () => {
   });
 
   it('sensitive values returned by a handler are registered for redaction after apply', async () => {
-    const s = configured();
+    const s = await configured();
     const secret = 's3cr3t-w-1-a1b2c3d4';
     expect(redact(`value=${secret}`)).toBe(`value=${secret}`);
     const state = await create(s, { name: 'alphaname' });
@@ -570,18 +563,18 @@ describe('ProviderEngine: stop and secrets', () => {
   });
 
   it('sensitive values coming back from read are registered too (a fresh provider process)', async () => {
-    const s = configured();
+    const s = await configured();
     const state = await create(s, { name: 'alpha' });
     clearRegisteredSecrets();
     await s.engine.readResource(WIDGET, state);
     expect(redact(String(state.secret))).toBe('[REDACTED]');
   });
 
-  it('sensitive provider settings are registered at configure, from any source', () => {
+  it('sensitive provider settings are registered at configure, from any source', async () => {
     const s = setup({ [SANDBOX_URL_ENV]: 'http://127.0.0.1:1' });
-    s.engine.configure(providerConfig(s.engine));
+    await s.engine.configure(providerConfig(s.engine));
     expect(redact(`token ${SANDBOX_TOKEN}`)).toBe('token [REDACTED]');
-    configured(); // fake_token = TOKEN in the provider block
+    await configured(); // fake_token = TOKEN in the provider block
     expect(redact(`token ${TOKEN}`)).toBe('token [REDACTED]');
     expect(redact('project p1')).toBe('project p1');
   });

@@ -1,7 +1,7 @@
 import { parse as parseProto, type Type } from 'protobufjs';
 import { silentLogger } from '../../../src/core/log';
 import { clearRegisteredSecrets } from '../../../src/core/redact';
-import { isUnknown, UNKNOWN, type CtyType, type CtyValue } from '../../../src/provider/framework/cty';
+import { BigNumber, isUnknown, UNKNOWN, type CtyType, type CtyValue } from '../../../src/provider/framework/cty';
 import { ProviderEngine } from '../../../src/provider/framework/engine';
 import type { VendorProvider } from '../../../src/provider/framework/provider';
 import type { ObjectValue } from '../../../src/provider/framework/resource';
@@ -317,6 +317,56 @@ describe('createProviderHandlers: other RPCs', () => {
     expect(decoded(WIDGET_TYPE, deleted.new_state)).toBeNull();
   });
 
+  it('issue 6: ConfigureProvider with credentials the vendor refuses is an error on that setting, naming what to check', async () => {
+    const { handlers, refusedTokens } = setup();
+    refusedTokens.add('wrong-token-000000');
+    const res = await configure(handlers, 'wrong-token-000000');
+    expect(res.diagnostics).toEqual([
+      {
+        severity: 'ERROR',
+        summary: 'Invalid Provider Credentials',
+        detail: expect.stringContaining('Check the provider setting fake_token'),
+        attribute: { steps: [{ attribute_name: 'fake_token', selector: 'attribute_name' }] },
+      },
+    ]);
+    expect(JSON.stringify(res)).not.toContain('wrong-token-000000');
+  });
+
+  it('issue 6: UpgradeResourceState reads the stored JSON losslessly: a number beyond 2^53 keeps every digit', async () => {
+    const { handlers } = setup();
+    const res = await call(handlers, 'UpgradeResourceState', {
+      type_name: WIDGET,
+      version: 1,
+      raw_state: { json: Buffer.from('{"id":"w-1","name":"alpha","size":9007199254740993,"revision":12345678901234567890}'), flatmap: {} },
+    });
+    expect(res.diagnostics).toEqual([]);
+    expect(decoded(WIDGET_TYPE, res.upgraded_state)).toEqual(
+      widgetConfig({ id: 'w-1', name: 'alpha', size: new BigNumber('9007199254740993'), revision: new BigNumber('12345678901234567890') }),
+    );
+  });
+
+  it.each([
+    [
+      'a newer schema version',
+      { version: 7, raw_state: { json: Buffer.from('{"id":"w-1"}'), flatmap: {} } },
+      'State From A Newer Provider',
+      'schema version 7',
+    ],
+    [
+      'an older version without an upgrader',
+      { version: 0, raw_state: { json: Buffer.from('{"id":"w-1"}'), flatmap: {} } },
+      'State Upgrade Not Supported',
+      'schema version 0',
+    ],
+    ['flatmap-only state', { version: 1, raw_state: { json: Buffer.alloc(0), flatmap: { id: 'w-1' } } }, 'Unsupported State Format', 'flatmap'],
+  ])('issue 6: UpgradeResourceState with %s is an error diagnostic naming the type and versions, and no state', async (_what, req, summary, words) => {
+    const { handlers } = setup();
+    const res = await call(handlers, 'UpgradeResourceState', { type_name: WIDGET, ...req });
+    expect(res.diagnostics).toEqual([{ severity: 'ERROR', summary, detail: expect.stringContaining(WIDGET), attribute: null }]);
+    expect((res.diagnostics as { detail: string }[])[0]!.detail).toContain(words);
+    expect(decoded(WIDGET_TYPE, res.upgraded_state)).toBeNull();
+  });
+
   it('UpgradeResourceState returns the stored JSON state in the current schema shape', async () => {
     const { handlers } = setup();
     const res = await call(handlers, 'UpgradeResourceState', {
@@ -357,6 +407,11 @@ class FakeSignicat {
     const c = { ...this.clients.get(id)!, permissions: [...permissions] };
     this.clients.set(id, c);
     return c;
+  }
+
+  async getPermissionCatalogue(): Promise<string[] | null> {
+    this.calls.push('getPermissionCatalogue');
+    return ['api-clients:read', 'authentication:read', 'authentication:write', 'sessions:read'];
   }
 
   async getApiClient(id: string): Promise<ApiClient | null> {
@@ -435,7 +490,7 @@ describe('createProviderHandlers with the Signicat handlers and a fake client', 
       account_id: 'a-spge-test',
       created_at: '2024-05-01T10:00:00Z',
     });
-    expect(client.calls).toEqual(['createApiClient', 'setPermissions']);
+    expect(client.calls).toEqual(['getPermissionCatalogue', 'createApiClient', 'setPermissions']); // the catalogue once, at plan
 
     const read = await call(handlers, 'ReadResource', { type_name: TYPE, current_state: dv(type, state) });
     expect(decoded(type, read.new_state)).toEqual(state);
@@ -456,6 +511,46 @@ describe('createProviderHandlers with the Signicat handlers and a fake client', 
         attribute: { steps: [{ attribute_name: 'permissions', selector: 'attribute_name' }] },
       },
     ]);
+  });
+
+  it('issue 6: a permission missing from the catalogue fails the plan on permissions, listing allowed ones; nothing is created', async () => {
+    const { client, handlers, type } = signicatSetup();
+    await call(handlers, 'ConfigureProvider', { terraform_version: '1.11.4', config: NULL_DV });
+    const config = cfg({ name: 'ci', permissions: ['authentication:read', 'authentication:delete'] });
+    const plan = await call(handlers, 'PlanResourceChange', {
+      type_name: TYPE,
+      prior_state: NULL_DV,
+      proposed_new_state: dv(type, config),
+      config: dv(type, config),
+    });
+    expect(plan.diagnostics).toEqual([
+      {
+        severity: 'ERROR',
+        summary: 'Unknown Permission',
+        detail: expect.stringContaining('permissions contains "authentication:delete", which the Signicat account does not offer'),
+        attribute: { steps: [{ attribute_name: 'permissions', selector: 'attribute_name' }] },
+      },
+    ]);
+    expect((plan.diagnostics as { detail: string }[])[0]!.detail).toContain('e.g. authentication:read, authentication:write, api-clients:read');
+
+    // Unknown at plan, known (and wrong) at apply: checked before the create.
+    const late = await call(handlers, 'PlanResourceChange', {
+      type_name: TYPE,
+      prior_state: NULL_DV,
+      proposed_new_state: dv(type, { ...config, permissions: UNKNOWN }),
+      config: dv(type, { ...config, permissions: UNKNOWN }),
+    });
+    expect(late.diagnostics).toEqual([]);
+    const planned = { ...(decoded(type, late.planned_state) as ObjectValue), permissions: ['sessions:delete'] };
+    const applied = await call(handlers, 'ApplyResourceChange', {
+      type_name: TYPE,
+      prior_state: NULL_DV,
+      planned_state: dv(type, planned),
+      config: dv(type, config),
+    });
+    expect((applied.diagnostics as { summary: string }[]).map((d) => d.summary)).toEqual(['Unknown Permission']);
+    expect(decoded(type, applied.new_state)).toBeNull();
+    expect(client.calls).toEqual(['getPermissionCatalogue']); // fetched once; no create
   });
 
   it('import returns the ID with every other attribute null', async () => {

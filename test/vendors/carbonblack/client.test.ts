@@ -229,20 +229,24 @@ describe('documented failures → coded errors without secrets', () => {
   });
 });
 
-describe('retry-safe create', () => {
-  it('re-sends a create that never reached the vendor (socket reset), leaving exactly one key', async () => {
+describe('issue 6: creates identified by their idempotency key, never by name', () => {
+  it('re-sends a create that never reached the vendor (socket reset) under the same key, leaving exactly one key', async () => {
     expect(await control(sandbox, 'POST', 'faults', { vendor: 'carbonblack', status: 'reset', count: 1 })).toBe(201);
-    const created = await client().createApiKey({ name: 'reset-once', access_level_type: 'API' });
+    const created = await client(SEED_KEY_ADMIN_KEY, { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } }).createApiKey(
+      { name: 'reset-once', access_level_type: 'API' },
+      undefined,
+      'cb-key-1',
+    );
     expect(
       emulator()
         .snapshot()
         .apiKeys.filter((k) => k.name === 'reset-once'),
     ).toHaveLength(1);
-    expect(sandbox.calls('carbonblack').map((c) => `${c.method} ${c.status}`)).toEqual(['POST 0', 'GET 200', 'POST 201']);
+    expect(sandbox.calls('carbonblack').map((c) => `${c.method} ${c.status}`)).toEqual(['POST 0', 'POST 201']);
     expect((await call(sandbox, 'GET', `${V3_PATH}/device`, { token: `${created.api_secret_key}/${created.api_id}` })).status).toBe(200);
   });
 
-  it('when the create happened but its answer was lost, finds the key by name and regenerates its secret', async () => {
+  it('when the create happened but its answer was lost, the repeat under the same key replays it: one key, its secret works', async () => {
     // GIVEN a base dispatcher that lets the first POST reach the sandbox but loses its answer
     const agent = new Agent();
     agents.push(agent);
@@ -264,24 +268,29 @@ describe('retry-safe create', () => {
           onResponseError: (c, e) => handler.onResponseError?.(c, e),
         });
       };
-    const cb = client(SEED_KEY_ADMIN_KEY, { dispatcher: agent.compose(loseFirstPostAnswer) });
+    const cb = client(SEED_KEY_ADMIN_KEY, { dispatcher: agent.compose(loseFirstPostAnswer), retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } });
 
     // WHEN the create is made
-    const created = await cb.createApiKey({ name: 'lost-answer', access_level_type: 'SIEM' });
+    const created = await cb.createApiKey({ name: 'lost-answer', access_level_type: 'SIEM' }, undefined, 'cb-key-2');
 
-    // THEN there is one key of that name, its returned secret works, and no second create was sent
+    // THEN there is one key of that name, its returned secret works, and nothing was looked up or regenerated
     expect(dropped).toBe(1);
     expect(
       emulator()
         .snapshot()
         .apiKeys.filter((k) => k.name === 'lost-answer'),
     ).toHaveLength(1);
-    expect(sandbox.calls('carbonblack').map((c) => `${c.method} ${c.path.replace(/[A-Z0-9]{10}/, ':id')} ${c.status}`)).toEqual([
+    expect(sandbox.calls('carbonblack').map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([
       'POST /appservices/v6/orgs/ABCD1234/api_keys 201',
-      'GET /appservices/v6/orgs/ABCD1234/api_keys 200',
-      'POST /appservices/v6/orgs/ABCD1234/api_keys/:id/_regenerate 200',
+      'POST /appservices/v6/orgs/ABCD1234/api_keys 201',
     ]);
     expect((await call(sandbox, 'GET', `${V3_PATH}/notification`, { token: `${created.api_secret_key}/${created.api_id}` })).status).toBe(200);
+  });
+
+  it('without a key, a create whose connection was reset is not sent again', async () => {
+    expect(await control(sandbox, 'POST', 'faults', { vendor: 'carbonblack', status: 'reset', count: 1 })).toBe(201);
+    await expect(client().createApiKey({ name: 'no-key', access_level_type: 'API' })).rejects.toMatchObject({ code: 'APIACCESS_NETWORK_ERROR' });
+    expect(sandbox.calls('carbonblack').map((c) => `${c.method} ${c.status}`)).toEqual(['POST 0']);
   });
 });
 

@@ -9,7 +9,8 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import { clearTokenCache } from '../../../src/auth/oauth2-client-credentials';
-import { APIACCESS_NOT_FOUND, APIACCESS_OAUTH_ERROR, APIACCESS_VENDOR_REJECTED } from '../../../src/core/errors';
+import { reply, ScriptedServer } from '../../auth/_server';
+import { APIACCESS_NOT_FOUND, APIACCESS_UNAUTHORIZED, APIACCESS_VENDOR_REJECTED } from '../../../src/core/errors';
 import { Sandbox } from '../../../src/sandbox/server';
 import { SignicatClient, type SignicatClientConfig } from '../../../src/vendors/signicat/client';
 import { createSignicatEmulator, type SignicatEmulator } from '../../../src/vendors/signicat/emulator';
@@ -209,6 +210,32 @@ describe('API clients: create, get, update, set permissions, delete', () => {
   });
 });
 
+describe('issue 6: the permission catalogue', () => {
+  it('getPermissionCatalogue lists every <product>:<action> the account offers, read-only', async () => {
+    const catalogue = await client().getPermissionCatalogue();
+    expect(catalogue).toEqual(expect.arrayContaining(['api-clients:manage', 'authentication:read', 'authentication:write', 'sessions:read']));
+    expect(catalogue).not.toContain('authentication:delete');
+    expect(calls()).toEqual(['POST /auth/open/connect/token 200', 'GET /management/permissions 200']);
+  });
+
+  it('getPermissionCatalogue is null when the vendor serves no catalogue (404), so callers skip the check', async () => {
+    const server = await ScriptedServer.start([
+      reply(200, { access_token: 'scripted-token-0001', token_type: 'Bearer', expires_in: 600 }),
+      reply(404, { title: 'Not found.' }),
+    ]);
+    try {
+      expect(await client({ baseUrl: server.url, dispatcher: undefined }).getPermissionCatalogue()).toBeNull();
+      expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'POST /auth/open/connect/token',
+        `GET /management/permissions?signicat-accountId=${ACCOUNT_ID}`,
+      ]);
+      server.assertDone();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('API client validation errors', () => {
   it.each([
     [0, /between 1 and 3600 seconds/],
@@ -338,11 +365,13 @@ describe('the managing client login', () => {
   });
 
   it.each(['client_secret_basic', 'client_secret_post'] as const)(
-    'a wrong managing secret (%s) → APIACCESS_OAUTH_ERROR with no secret in message or JSON',
+    'issue 6: a wrong managing secret (%s) → APIACCESS_UNAUTHORIZED naming client_secret, with no secret in message or JSON',
     async (authMethod) => {
       const wrong = 'wrongS3cr3tValue-0000000000';
       const err = await rejection(() => client({ authMethod, clientSecret: wrong }).listApiClients());
-      expect(err.code).toBe(APIACCESS_OAUTH_ERROR);
+      expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
+      expect(err.field).toBe('client_secret');
+      expect(err.message).not.toMatch(/WWW-Authenticate|challenge/i);
       for (const text of [err.message, JSON.stringify(err), JSON.stringify(err.body ?? null), String(err.stack)]) {
         expect(text).not.toContain(wrong);
         expect(text).not.toContain(MANAGING_SECRET);
@@ -352,92 +381,85 @@ describe('the managing client login', () => {
   );
 });
 
-describe('retry-safe creates: a lost answer never leaves a duplicate', () => {
-  it('API client: the connection is reset before the request arrives → created exactly once', async () => {
+describe('issue 6: creates are identified by their idempotency key, never by name', () => {
+  const keyOf = (i: number): string | undefined => sent.filter((x) => x.method === 'POST' && !x.path.includes('/token'))[i]?.headers['idempotency-key'];
+
+  it('API client: the connection is reset before the request arrives → sent again under the same key, created exactly once', async () => {
     const c = client();
     await c.listApiClients(); // the token first, so the fault hits the create
     sandbox.journal.length = 0;
+    sent.length = 0;
     await injectFault({ status: 'reset', count: 1 });
 
-    const created = await client({ lostAnswerGraceMs: 600 }).createApiClient({ name: 'retry-safe' });
-    const named = (await c.listApiClients()).filter((x) => x.name === 'retry-safe');
-    expect(named.map((x) => x.id)).toEqual([created.id]);
-    // The reset create never arrived; after looking for it during the grace period, it was sent once more.
+    const created = await c.createApiClient({ name: 'retry-safe' }, undefined, 'key-reset-1');
+    expect(
+      emulator
+        .snapshot()
+        .clients.filter((x) => x.name === 'retry-safe')
+        .map((x) => x.id),
+    ).toEqual([created.id]);
     expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS} 0`, `POST ${CLIENTS} 201`]);
-    expect(calls()[1]).toBe(`GET ${CLIENTS} 200`);
+    expect([keyOf(0), keyOf(1)]).toEqual(['key-reset-1', 'key-reset-1']);
+    // Nothing was looked up by name.
+    expect(calls().filter((x) => x.startsWith('GET '))).toEqual([]);
   });
 
-  it('API client: the create happens but its answer is lost → the client finds it and does not create again', async () => {
+  it('API client: the create happens but its answer is lost → the repeat under the same key gets the first answer replayed', async () => {
     const c = client();
-    dropNextAnswer = (opts) => opts.method === 'POST' && opts.path.split('?')[0]!.endsWith(CLIENTS);
-
-    const created = await c.createApiClient({ name: 'answer lost' });
-    const named = (await c.listApiClients()).filter((x) => x.name === 'answer lost');
-    expect(named.map((x) => x.id)).toEqual([created.id]);
-    expect(created.name).toBe('answer lost');
-    // Found by name on the first lookup: no second create.
-    expect(calls().slice(0, 3)).toEqual([TOKEN, `POST ${CLIENTS} 201`, `GET ${CLIENTS} 200`]);
-    expect(calls().filter((x) => x.startsWith('POST ') && x !== TOKEN)).toEqual([`POST ${CLIENTS} 201`]);
-  });
-
-  it('API client: the answer is late (latency fault beyond timeoutMs) → still one client once the sandbox has settled', async () => {
-    const c = client({ timeoutMs: 200 });
     await c.listApiClients();
     sandbox.journal.length = 0;
-    // Latency is applied before the route runs, so the late create lands after the client gave up.
-    await injectFault({ latencyMs: 500, count: 1 });
+    dropNextAnswer = (opts) => opts.method === 'POST' && opts.path.split('?')[0]!.endsWith(CLIENTS);
 
-    const created = await c.createApiClient({ name: 'late answer' });
-    // The client gave up at 200 ms and kept looking during the grace period; the late create
-    // landed at 500 ms and was found, so it was never sent twice.
-    expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS} 201`]);
-    const named = emulator.snapshot().clients.filter((x) => x.name === 'late answer');
-    expect(named.map((x) => x.id)).toEqual([created.id]);
+    const created = await c.createApiClient({ name: 'answer lost' }, undefined, 'key-lost-1');
+    expect(
+      emulator
+        .snapshot()
+        .clients.filter((x) => x.name === 'answer lost')
+        .map((x) => x.id),
+    ).toEqual([created.id]);
+    expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS} 201`, `POST ${CLIENTS} 201`]);
   });
 
-  it('secret: the connection is reset before the request arrives → exactly one secret with that name', async () => {
+  it('API client: a pre-existing client with the same name is never adopted or deleted', async () => {
     const c = client();
-    const { id } = await c.createApiClient({ name: 'secret reset' });
+    const other = await c.createApiClient({ name: 'worker' }, undefined, 'another-team');
     sandbox.journal.length = 0;
-    await injectFault({ status: 'reset', count: 1 });
+    dropNextAnswer = (opts) => opts.method === 'POST' && opts.path.split('?')[0]!.endsWith(CLIENTS);
 
-    const created = await client({ lostAnswerGraceMs: 600 }).createSecret(id, 'rot-1');
-    expect(created.secret).toMatch(/^[A-Za-z0-9]{48}$/);
-    expect((await c.listSecrets(id)).filter((s) => s.name === 'rot-1').map((s) => s.id)).toEqual([created.id]);
-    expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS}/${id}/secrets 0`, `POST ${CLIENTS}/${id}/secrets 201`]);
+    const mine = await c.createApiClient({ name: 'worker' }, undefined, 'key-worker-1');
+    expect(mine.id).not.toBe(other.id);
+    expect(
+      emulator
+        .snapshot()
+        .clients.filter((x) => x.name === 'worker')
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([other.id, mine.id].sort());
     expect(calls().filter((x) => x.startsWith('DELETE '))).toEqual([]);
   });
 
-  it('secret: the create happens but its answer is lost → the orphan is deleted and only the returned secret remains', async () => {
+  it('API client: without a key a create whose connection was reset is not sent again (POST is not retried)', async () => {
     const c = client();
-    const { id } = await c.createApiClient({ name: 'secret lost' });
+    await c.listApiClients();
+    sandbox.journal.length = 0;
+    await injectFault({ status: 'reset', count: 1 });
+
+    await expect(c.createApiClient({ name: 'no key' })).rejects.toMatchObject({ code: 'APIACCESS_NETWORK_ERROR' });
+    expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS} 0`]);
+  });
+
+  it('secret: the answer is lost → the replay under the same key carries the same once-visible value; one secret exists', async () => {
+    const c = client();
+    const { id } = await c.createApiClient({ name: 'secret lost' }, undefined, 'key-secret-parent');
     sandbox.journal.length = 0;
     dropNextAnswer = (opts) => opts.method === 'POST' && opts.path.split('?')[0]!.endsWith('/secrets');
 
-    const created = await c.createSecret(id, 'rot-2');
-    expect((await c.listSecrets(id)).filter((s) => s.name === 'rot-2').map((s) => s.id)).toEqual([created.id]);
-    const calledPaths = calls();
-    expect(calledPaths.slice(0, 4)).toEqual([
-      `POST ${CLIENTS}/${id}/secrets 201`,
-      `GET ${CLIENTS}/${id}/secrets 200`,
-      expect.stringMatching(new RegExp(`^DELETE ${CLIENTS}/${id}/secrets/[0-9a-f]{32} 204$`)),
-      `POST ${CLIENTS}/${id}/secrets 201`,
-    ]);
-    expect(calledPaths[2]).not.toContain(created.id);
-    expect(calledPaths.slice(4).every((x) => x === `GET ${CLIENTS}/${id}/secrets 200`)).toBe(true);
-  });
-
-  it('secret: the answer is late (latency fault beyond timeoutMs) → no orphan secret once the sandbox has settled', async () => {
-    const c = client({ timeoutMs: 200 });
-    const { id } = await c.createApiClient({ name: 'secret late' });
-    sandbox.journal.length = 0;
-    await injectFault({ latencyMs: 500, count: 1 });
-
-    const created = await c.createSecret(id, 'rot-3');
-    // The late secret was found during the grace period and deleted (nobody has its value); one new one was made.
+    const created = await c.createSecret(id, null, undefined, 'key-secret-1');
+    expect(created.secret).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect((emulator.client(id)?.secrets ?? []).map((s) => s.id)).toEqual([created.id]);
     expect(calls().filter((x) => x.startsWith('POST '))).toEqual([`POST ${CLIENTS}/${id}/secrets 201`, `POST ${CLIENTS}/${id}/secrets 201`]);
-    expect(calls().filter((x) => x.startsWith('DELETE '))).toHaveLength(1);
-    const secrets = emulator.client(id)?.secrets.filter((s) => s.name === 'rot-3') ?? [];
-    expect(secrets.map((s) => s.id)).toEqual([created.id]);
+    expect(calls().filter((x) => x.startsWith('DELETE '))).toEqual([]);
+    // The replayed value is the one the sandbox issued: it works at the token endpoint.
+    await expect(client({ clientId: id, clientSecret: created.secret }).tokens.getToken()).resolves.toEqual(expect.any(String));
   });
 });

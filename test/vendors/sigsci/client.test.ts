@@ -3,7 +3,6 @@ import type { HttpResponse } from '../../../src/auth/http';
 import type { ManualClock } from '../../../src/core/clock';
 import {
   APIACCESS_BAD_RESPONSE,
-  APIACCESS_CONFLICT,
   APIACCESS_FORBIDDEN,
   APIACCESS_INVALID_ARGUMENT,
   APIACCESS_NETWORK_ERROR,
@@ -69,7 +68,6 @@ describe('SigSciClient: personal API access tokens', () => {
     await c.deleteToken(created.id);
     expect(await c.findTokenByName('ci deploy')).toBeUndefined();
     expect(calls()).toEqual([
-      'GET /api/v0/user/apitokens 200',
       'POST /api/v0/user/apitokens 200',
       `GET /api/v0/user/apitokens/${created.id} 200`,
       'GET /api/v0/user/apitokens 200',
@@ -92,14 +90,13 @@ describe('SigSciClient: personal API access tokens', () => {
     expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
     expect(err.status).toBe(400);
     expect(err.message).toMatch(/sigsci answered HTTP 400: Invalid token name/);
-    expect(calls()).toEqual(['GET /api/v0/user/apitokens 200', 'POST /api/v0/user/apitokens 400']);
+    expect(calls()).toEqual(['POST /api/v0/user/apitokens 400']);
   });
 
-  it('answers APIACCESS_CONFLICT without sending a create when the name is taken', async () => {
+  it("issue 6: a name already taken is the vendor's refusal (no look-up by name first)", async () => {
     const err = await rejection(() => client().createToken(SEED_OWNER_TOKEN_NAME));
-    expect(err.code).toBe(APIACCESS_CONFLICT);
-    expect(err.field).toBe('name');
-    expect(calls()).toEqual(['GET /api/v0/user/apitokens 200']);
+    expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
+    expect(calls()).toEqual(['POST /api/v0/user/apitokens 400']);
   });
 
   it('maps the 6th token to APIACCESS_VENDOR_REJECTED', async () => {
@@ -146,27 +143,18 @@ describe('SigSciClient: retry-safe create', () => {
     });
   }
 
-  it('deletes the orphan of a create whose answer was lost, then creates once more: one token, usable value', async () => {
+  it('issue 6: the answer of a create is lost → the repeat under the same key replays it: one token, usable value, nothing deleted', async () => {
     const c = client(OWNER, { dispatcher: faultyAgent(1) });
-    const created = await c.createToken('ci');
+    const created = await c.createToken('ci', undefined, 'sigsci-key-1');
     const mine = await client().listTokens();
     expect(mine.filter((t) => t.name === 'ci')).toEqual([expect.objectContaining({ id: created.id })]);
     expect(mine).toHaveLength(2);
     expect((await client({ user: OWNER.user, token: created.token }).getCorp()).name).toBe(SEED_CORP);
-    expect(
-      calls()
-        .slice(0, 5)
-        .map((c) => c.replace(/[0-9a-f]{24}/, '<id>')),
-    ).toEqual([
-      'GET /api/v0/user/apitokens 200',
-      'POST /api/v0/user/apitokens 200',
-      'GET /api/v0/user/apitokens 200',
-      'DELETE /api/v0/user/apitokens/<id> 204',
-      'POST /api/v0/user/apitokens 200',
-    ]);
+    expect(calls().slice(0, 2)).toEqual(['POST /api/v0/user/apitokens 200', 'POST /api/v0/user/apitokens 200']);
+    expect(calls().filter((x) => x.startsWith('DELETE'))).toEqual([]);
   });
 
-  it('looks the name up and re-sends after a sandbox socket reset on the create (nothing was created)', async () => {
+  it('issue 6: a sandbox socket reset on the create → sent again under the same key (nothing was created), one token', async () => {
     const injectReset = async (): Promise<void> => {
       const res = await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
         method: 'POST',
@@ -175,50 +163,26 @@ describe('SigSciClient: retry-safe create', () => {
       });
       expect(res.status).toBe(201);
     };
-    const created = await client(OWNER, { dispatcher: faultyAgent(0, injectReset) }).createToken('ci');
+    const created = await client(OWNER, { dispatcher: faultyAgent(0, injectReset) }).createToken('ci', undefined, 'sigsci-key-2');
     expect((await client().listTokens()).filter((t) => t.name === 'ci').map((t) => t.id)).toEqual([created.id]);
-    expect(calls().slice(0, 4)).toEqual([
-      'GET /api/v0/user/apitokens 200',
-      'POST /api/v0/user/apitokens 0',
-      'GET /api/v0/user/apitokens 200',
-      'POST /api/v0/user/apitokens 200',
-    ]);
+    expect(calls().slice(0, 2)).toEqual(['POST /api/v0/user/apitokens 0', 'POST /api/v0/user/apitokens 200']);
   });
 
-  it('gives up after three lost answers with APIACCESS_NETWORK_ERROR and leaves no orphan behind', async () => {
-    const err = await rejection(() => client(OWNER, { dispatcher: faultyAgent(3) }).createToken('ci'));
+  it('issue 6: gives up after the retries with APIACCESS_NETWORK_ERROR and deletes nothing (the key stays the way to find it)', async () => {
+    const err = await rejection(() => client(OWNER, { dispatcher: faultyAgent(10) }).createToken('ci', undefined, 'sigsci-key-3'));
     expect(err.code).toBe(APIACCESS_NETWORK_ERROR);
-    expect(calls().filter((c) => c.startsWith('POST'))).toHaveLength(3);
-    expect((await client().listTokens()).map((t) => t.name)).toEqual([SEED_OWNER_TOKEN_NAME]);
+    expect(calls().filter((c) => c.startsWith('POST'))).toHaveLength(4);
+    expect(calls().filter((c) => c.startsWith('DELETE'))).toEqual([]);
+    // The one token the first attempt made is still there, and the same key finds it again.
+    expect((await client().listTokens()).filter((t) => t.name === 'ci')).toHaveLength(1);
+    const replay = await client(OWNER).createToken('ci', undefined, 'sigsci-key-3');
+    expect((await client().listTokens()).filter((t) => t.name === 'ci').map((t) => t.id)).toEqual([replay.id]);
   });
 
-  it('re-sends after a 503 on the create (the answer says nothing about whether it happened)', async () => {
-    const inject503 = async (): Promise<void> => {
-      await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ vendor: 'sigsci', status: 503, count: 1 }),
-      });
-    };
-    const created = await client(OWNER, { dispatcher: faultyAgent(0, inject503) }).createToken('ci');
-    expect(calls()).toEqual([
-      'GET /api/v0/user/apitokens 200',
-      'POST /api/v0/user/apitokens 503',
-      'GET /api/v0/user/apitokens 200',
-      'POST /api/v0/user/apitokens 200',
-    ]);
-    expect(created.name).toBe('ci');
-  });
-
-  it('stops at a failed name check without sending the create', async () => {
-    await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ vendor: 'sigsci', status: 500, count: 1 }),
-    });
-    // The fault hits the pre-check GET (500 is not retried by default): nothing is sent after it.
-    expect((await rejection(() => client().createToken('ci'))).status).toBe(500);
-    expect(calls()).toEqual(['GET /api/v0/user/apitokens 500']);
+  it('without a key, a create whose answer was lost is not sent again', async () => {
+    const err = await rejection(() => client(OWNER, { dispatcher: faultyAgent(1) }).createToken('ci'));
+    expect(err.code).toBe(APIACCESS_NETWORK_ERROR);
+    expect(calls().filter((c) => c.startsWith('POST'))).toHaveLength(1);
   });
 });
 
@@ -324,7 +288,7 @@ describe('SigSciClient: authentication failures', () => {
     const logger = createLogger({ write: (line) => void lines.push(line), level: 'trace' });
     await rejection(() => client({ user: OWNER.user, token: 'feedface-0000-4000-8000-logged-token' }, { logger }).listTokens());
     const created = await client(OWNER, { logger }).createToken('logged');
-    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
     for (const secret of ['feedface-0000-4000-8000-logged-token', OWNER.token, created.token]) expect(lines.join('')).not.toContain(secret);
   });
 

@@ -3,7 +3,6 @@ import { Agent, type Dispatcher } from 'undici';
 import type { ManualClock } from '../../../src/core/clock';
 import {
   APIACCESS_CONFIG_MISSING,
-  APIACCESS_CONFLICT,
   APIACCESS_INVALID_ARGUMENT,
   APIACCESS_LOGIN_DELAYED,
   APIACCESS_UNAUTHORIZED,
@@ -99,11 +98,14 @@ describe('SilobreakerClient', () => {
       expect(sandbox.calls('silobreaker').filter((x) => x.path === '/v1/login')).toHaveLength(1);
     });
 
-    it('refuses a second key with the same Description (APIACCESS_CONFLICT) without sending a create', async () => {
-      const err = await rejection(client().createApiKey({ Description: 'Documentation example key' }));
-      expect(err.code).toBe(APIACCESS_CONFLICT);
-      expect(err.field).toBe('Description');
-      expect(calls().filter((x) => x.startsWith('POST /v1/apikeys'))).toEqual([]);
+    it('issue 6: neither refuses nor adopts by Description (the vendor allows two keys with one Description)', async () => {
+      const created = await client().createApiKey({ Description: 'Documentation example key' });
+      const same = emulator()
+        .snapshot()
+        .apiKeys.filter((k) => k.Description === 'Documentation example key');
+      expect(same).toHaveLength(2);
+      expect(same.map((k) => k.ApiKey)).toContain(created.ApiKey);
+      expect(calls().filter((x) => x.startsWith('POST /v1/apikeys'))).toEqual(['POST /v1/apikeys 200']);
     });
 
     it('maps a Description the vendor refuses to APIACCESS_VENDOR_REJECTED, and an empty one to APIACCESS_INVALID_ARGUMENT before sending', async () => {
@@ -116,7 +118,7 @@ describe('SilobreakerClient', () => {
       expect(calls()).toHaveLength(before);
     });
 
-    it('is safe to retry when the create never arrived (socket reset): one key, created once', async () => {
+    it('issue 6: a create that never arrived (socket reset) is sent again under the same key: one key, created once', async () => {
       // Inject the reset exactly in front of the create, through the sandbox's control surface.
       let armed = true;
       const faultBeforeCreate =
@@ -137,8 +139,9 @@ describe('SilobreakerClient', () => {
           }
           return dispatch(opts, handler);
         };
-      const c = client({ dispatcher: agent.compose(faultBeforeCreate) });
-      const created = await c.createApiKey({ Description: 'reset once' });
+      // The real clock: the retry layer waits its backoff before sending again.
+      const c = client({ dispatcher: agent.compose(faultBeforeCreate), clock: undefined });
+      const created = await c.createApiKey({ Description: 'reset once' }, undefined, 'silo-key-1');
       const matching = emulator()
         .snapshot()
         .apiKeys.filter((k) => k.Description === 'reset once');
@@ -147,17 +150,19 @@ describe('SilobreakerClient', () => {
       expect(calls().filter((x) => x.startsWith('DELETE'))).toEqual([]);
     });
 
-    it('is safe to retry when the create happened but its answer was lost: the orphan is deleted, one usable key remains', async () => {
-      emulator().holdNextCreateAnswer(1_500);
-      const c = client({ timeoutMs: 300 });
-      const created = await c.createApiKey({ Description: 'answer lost' });
+    it('issue 6: the create happened but its answer came too late → a repeat under the same key replays it, nothing is deleted', async () => {
+      emulator().holdNextCreateAnswer(1_000);
+      const err = await rejection(client({ timeoutMs: 300 }).createApiKey({ Description: 'answer lost' }, undefined, 'silo-key-2'));
+      expect(err.code).toBe('APIACCESS_TIMEOUT');
+      await new Promise((r) => setTimeout(r, 1_200));
+      const created = await client().createApiKey({ Description: 'answer lost' }, undefined, 'silo-key-2');
       const matching = emulator()
         .snapshot()
         .apiKeys.filter((k) => k.Description === 'answer lost');
       expect(matching).toHaveLength(1);
       expect(matching[0]!.ApiKey).toBe(created.ApiKey);
       expect(matching[0]!.SharedKey).toBe(created.SharedKey);
-      expect(calls().filter((x) => x.startsWith('DELETE /v1/apikeys/'))).toHaveLength(1);
+      expect(calls().filter((x) => x.startsWith('DELETE /v1/apikeys/'))).toHaveLength(0);
     });
 
     it('needs a cookie session for key management (APIACCESS_CONFIG_MISSING)', async () => {

@@ -17,6 +17,7 @@ import {
   DEFAULT_LIFETIME,
   newClientId,
   newSecretValue,
+  PERMISSION_CATALOG,
   seedState,
   sha256,
   type SignicatState,
@@ -56,6 +57,9 @@ export class SignicatEmulator extends StatefulEmulator<SignicatState> {
     );
     r.delete('/management/api-clients/:clientId/secrets/:secretId', (req) => this.withClient(req, (c) => this.deleteSecret(req, c)));
     r.put('/management/api-clients/:clientId/permissions', (req) => this.withClient(req, (c) => this.putPermissions(req, c)));
+    // PROPOSED: the permission catalogue, one entry per product.
+    const catalogue = Object.entries(PERMISSION_CATALOG).map(([product, actions]) => ({ product, actions: [...actions] }));
+    r.get('/management/permissions', (req) => this.managed(req, () => ({ status: 200, body: { data: catalogue } })));
   }
 
   errorBody(status: number, message: string): SandboxResponse {

@@ -1,5 +1,6 @@
 /** `apiaccess_signicat_api_client`: an API client with permissions and an access-token lifetime. */
-import type { ObjectValue, ResourceContext, ResourceHandler } from '../../../provider/framework/resource';
+import { APIACCESS_UNAUTHORIZED, ApiAccessError } from '../../../core/errors';
+import type { CheckPlanRequest, ObjectValue, ResourceContext, ResourceHandler } from '../../../provider/framework/resource';
 import { eachStringMatches, integerBetween, nonEmptyString } from '../../../provider/framework/validators';
 import type { SignicatClient } from '../client';
 import type { ApiClient } from '../types';
@@ -20,6 +21,25 @@ function toState(c: ApiClient): ObjectValue {
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
+
+/** The permission catalogue, fetched once per client (one provider process and configuration). */
+const catalogues = new WeakMap<SignicatClient, Promise<string[] | null>>();
+
+function catalogueOf(ctx: ResourceContext<SignicatClient>): Promise<string[] | null> {
+  let pending = catalogues.get(ctx.client);
+  if (!pending) {
+    pending = ctx.client.getPermissionCatalogue(ctx.signal);
+    catalogues.set(ctx.client, pending);
+  }
+  return pending;
+}
+
+/** A few catalogue entries to show next to `wrong`: the same product's first, then others. */
+function suggestions(wrong: readonly string[], allowed: readonly string[]): string[] {
+  const products = new Set(wrong.map((p) => p.split(':')[0]));
+  const same = allowed.filter((p) => products.has(p.split(':')[0]));
+  return [...new Set([...same, ...allowed])].slice(0, 5);
+}
 
 /** Handler of apiaccess_signicat_api_client. */
 export class ApiClientHandler implements ResourceHandler<SignicatClient> {
@@ -51,10 +71,44 @@ export class ApiClientHandler implements ResourceHandler<SignicatClient> {
     },
   } as const;
 
+  /**
+   * Permissions the plan adds must be in the account's catalogue, so a create never leaves a
+   * client without the permissions it was planned with. Skipped when Signicat serves no catalogue
+   * or it cannot be read (the vendor's answer to the PUT then says what is wrong).
+   */
+  async checkPlan(req: CheckPlanRequest, ctx: ResourceContext<SignicatClient>): Promise<void> {
+    const held = new Set(strings(req.prior?.permissions));
+    const added = strings(req.planned.permissions).filter((p) => typeof p === 'string' && !held.has(p));
+    if (added.length === 0) return;
+    let allowed: string[] | null;
+    try {
+      allowed = await catalogueOf(ctx);
+    } catch (err) {
+      if (ApiAccessError.isApiAccessError(err) && err.code === APIACCESS_UNAUTHORIZED) throw err;
+      ctx.logger.debug('signicat: permission catalogue not available; Signicat checks the permissions when they are set', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return;
+    }
+    if (!allowed) return;
+    const wrong = added.filter((p) => !allowed.includes(p));
+    if (wrong.length === 0) return;
+    ctx.diagnostics.error(
+      'Unknown Permission',
+      `permissions contains ${wrong.map((p) => `"${p}"`).join(', ')}, which the Signicat account does not offer. Allowed are permissions from the account's catalogue, e.g. ${suggestions(wrong, allowed).join(', ')}.`,
+      ['permissions'],
+    );
+  }
+
   async create(req: { planned: ObjectValue }, ctx: ResourceContext<SignicatClient>): Promise<ObjectValue> {
     const p = req.planned;
-    const created = await ctx.client
-      .createApiClient({ name: p.name as string, accessTokenLifetime: Number(p.access_token_lifetime) }, ctx.signal)
+    const input = { name: p.name as string, accessTokenLifetime: Number(p.access_token_lifetime) };
+    const created = await ctx
+      .createOnce(
+        `"${input.name}"`,
+        (key) => ctx.client.createApiClient(input, ctx.signal, key),
+        (c) => c.id,
+      )
       .catch(withAttribute);
     const permissions = strings(p.permissions);
     if (permissions.length === 0) return toState(created);

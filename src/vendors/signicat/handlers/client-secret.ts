@@ -40,7 +40,13 @@ export class ClientSecretHandler implements ResourceHandler<SignicatClient> {
   async create(req: { planned: ObjectValue }, ctx: ResourceContext<SignicatClient>): Promise<ObjectValue> {
     const clientId = req.planned.client_id as string;
     const name = (req.planned.name as string | null) ?? null;
-    const s = await ctx.client.createSecret(clientId, name, ctx.signal).catch(withAttribute);
+    const s = await ctx
+      .createOnce(
+        name === null ? `of client "${clientId}"` : `"${name}" of client "${clientId}"`,
+        (key) => ctx.client.createSecret(clientId, name, ctx.signal, key),
+        (x) => `${clientId}/${x.id}`,
+      )
+      .catch(withAttribute);
     return { id: `${clientId}/${s.id}`, client_id: clientId, name: s.name ?? null, secret_id: s.id, value: s.secret, created_at: s.createdAt };
   }
 
