@@ -1,0 +1,4 @@
+/** Signicat's specs: what the provider, the constructs and the docs are derived from. */
+export * from './api-client';
+export * from './client-secret';
+export * from './settings';
