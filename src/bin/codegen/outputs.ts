@@ -1,27 +1,7 @@
-/** Every generated file, as relative path → content (formatted as `prettier --check` expects). */
+/** Every generated file, as relative path → content, formatted as `prettier --check` expects. */
 import { format, resolveConfig } from 'prettier';
-import type { AttributeSpecs } from '../../spec';
-import { vendorSpecs } from '../../vendors/registry';
-import { constructIndexSource, providerSettingsSource, resourceConstructSource } from './constructs';
-import { names, type AnySpec } from './naming';
-
-type Spec = AnySpec & { typeName: string; description: string; attributes: AttributeSpecs };
-
-/** Generated files before formatting. */
-export function rawOutputs(specs: readonly AnySpec[] = vendorSpecs()): Map<string, string> {
-  const out = new Map<string, string>();
-  const settings = specs.filter((s) => s.kind === 'settings') as unknown as { vendor: string; attributes: AttributeSpecs }[];
-  out.set('src/constructs/provider-settings.generated.ts', providerSettingsSource(settings));
-  const byVendor = new Map<string, string[]>();
-  for (const spec of specs.filter((s) => s.kind !== 'settings') as Spec[]) {
-    const n = names(spec.kind, spec.typeName);
-    const file = `${n.file}.generated`;
-    out.set(`src/vendors/${n.vendor}/constructs/${file}.ts`, resourceConstructSource(spec));
-    byVendor.set(n.vendor, [...(byVendor.get(n.vendor) ?? []), file]);
-  }
-  for (const [vendor, files] of byVendor) out.set(`src/vendors/${vendor}/constructs/index.ts`, constructIndexSource(files));
-  return out;
-}
+import type { AnySpec } from './naming';
+import { rawOutputs } from './raw';
 
 /** Generated files, formatted with the project's Prettier settings. */
 export async function outputs(root: string, specs?: readonly AnySpec[]): Promise<Map<string, string>> {
