@@ -1,5 +1,6 @@
 /** Public API for cdktf users: the constructs and their props. */
 export * from './constructs/provider';
 export * from './constructs/resource';
+export * from './constructs/data-source';
 export { ApiAccessValidationError } from './constructs/validation';
 export * from './vendors/signicat/constructs';

@@ -36,7 +36,7 @@ function toTerraform(type: SpecType, value: unknown): unknown {
   if (type === 'string') return stringToTerraform(value);
   if (type === 'number') return numberToTerraform(value);
   if (type === 'bool') return booleanToTerraform(value);
-  if (type[0] === 'map') return value;
+  if (type[0] === 'map' || type[0] === 'object') return value;
   return listMapper((v: unknown) => toTerraform(type[1], v), false)(value);
 }
 

@@ -11,7 +11,14 @@
 import type { Validator } from './validators';
 
 /** The attribute types a spec may use (Terraform's JSON type-constraint form). */
-export type SpecType = 'string' | 'number' | 'bool' | readonly ['list', SpecType] | readonly ['set', SpecType] | readonly ['map', SpecType];
+export type SpecType =
+  | 'string'
+  | 'number'
+  | 'bool'
+  | readonly ['list', SpecType]
+  | readonly ['set', SpecType]
+  | readonly ['map', SpecType]
+  | readonly ['object', { readonly [attribute: string]: SpecType }];
 
 /** One attribute. Exactly Terraform's four required/optional/computed combinations are allowed. */
 export interface AttributeSpec {
@@ -68,6 +75,41 @@ export interface ResourceSpec<A extends AttributeSpecs = AttributeSpecs> {
   readonly docs: DocsSpec;
 }
 
+/** A data source: configuration in, what the vendor holds out. Nothing is stored between runs. */
+export interface DataSourceSpec<A extends AttributeSpecs = AttributeSpecs> {
+  readonly kind: 'data-source';
+  readonly typeName: string;
+  readonly description: string;
+  readonly attributes: A;
+  readonly docs: DocsSpec;
+}
+
+/** An ephemeral resource (Terraform >= 1.10): opened for one run, never in plan or state. */
+export interface EphemeralSpec<A extends AttributeSpecs = AttributeSpecs> {
+  readonly kind: 'ephemeral';
+  readonly typeName: string;
+  readonly description: string;
+  readonly attributes: A;
+  readonly docs: DocsSpec;
+}
+
+/** Any spec with a Terraform type name. */
+export type TypeSpec = ResourceSpec | DataSourceSpec | EphemeralSpec;
+
+/** Declares a data source spec. */
+export function defineDataSource<const A extends AttributeSpecs>(spec: Omit<DataSourceSpec<A>, 'kind'>): DataSourceSpec<A> {
+  const out = { kind: 'data-source' as const, ...spec };
+  assertValidSpec(out.typeName, out.attributes);
+  return out;
+}
+
+/** Declares an ephemeral resource spec. */
+export function defineEphemeral<const A extends AttributeSpecs>(spec: Omit<EphemeralSpec<A>, 'kind'>): EphemeralSpec<A> {
+  const out = { kind: 'ephemeral' as const, ...spec };
+  assertValidSpec(out.typeName, out.attributes);
+  return out;
+}
+
 /** A vendor's provider-block settings (each optional, all strings, prefixed `<vendor>_`). */
 export interface SettingsSpec<A extends AttributeSpecs = AttributeSpecs> {
   readonly kind: 'settings';
@@ -99,7 +141,9 @@ export type ValueOf<T> = T extends 'string'
         ? ValueOf<E>[]
         : T extends readonly ['map', infer E]
           ? { [key: string]: ValueOf<E> }
-          : never;
+          : T extends readonly ['object', infer O]
+            ? { -readonly [K in keyof O]: ValueOf<O[K]> }
+            : never;
 
 type AlwaysSet<S> = S extends { required: true } ? true : S extends { default: unknown } ? true : false;
 type IsConfigurable<S> = S extends { required: true } ? true : S extends { optional: true } ? true : false;

@@ -26,6 +26,7 @@ function tsType(t: SpecType): string {
   if (t === 'string') return 'string';
   if (t === 'number') return 'number';
   if (t === 'bool') return 'boolean';
+  if (t[0] === 'object') return 'IResolvable';
   if (t[0] === 'map') return `{ [key: string]: ${tsType(t[1])} }`;
   return `${tsType(t[1])}[]`;
 }
@@ -47,13 +48,14 @@ function getter(name: string, a: AttributeSpec): string | undefined {
   const getterName = a.output ?? camelCase(name);
   const t = a.type;
   let body: string;
-  if (t === 'string') body = `this.getStringAttribute('${name}')`;
+  if (JSON.stringify(t).includes('"object"')) body = `this.interpolationForAttribute('${name}')`;
+  else if (t === 'string') body = `this.getStringAttribute('${name}')`;
   else if (t === 'number') body = `this.getNumberAttribute('${name}')`;
   else if (t === 'bool') body = `this.getBooleanAttribute('${name}')`;
   else if (t[0] === 'set') body = `Token.asList(Fn.tolist(this.getListAttribute('${name}')))`;
   else if (t[0] === 'list') body = `this.getListAttribute('${name}')`;
   else body = `this.getStringMapAttribute('${name}')`;
-  const type = t === 'bool' ? 'IResolvable' : tsType(t);
+  const type = t === 'bool' || body.includes('interpolationForAttribute') ? 'IResolvable' : tsType(t);
   return `  /** ${jsdocText(a.description)}${a.sensitive ? ' Sensitive: use it only in sensitive outputs or other resources.' : ''} */\n  get ${getterName}(): ${type} {\n    return ${body};\n  }`;
 }
 
@@ -71,25 +73,29 @@ export function resourceConstructSource(spec: TypedSpec): string {
   const usesSet = getters.some((g) => g.includes('Fn.tolist'));
   const usesBool = getters.some((g) => g.includes('IResolvable'));
   const cdktf = [usesSet ? 'Fn' : '', usesBool ? 'type IResolvable' : '', usesSet ? 'Token' : ''].filter(Boolean);
+  const data = spec.kind === 'data-source';
+  const anyRequired = Object.values(spec.attributes).some((a) => a.required);
+  const base = data ? 'ApiAccessDataSource' : 'ApiAccessResource';
+  const baseFile = data ? 'data-source' : 'resource';
   return `${GENERATED_HEADER}
-/** L2 construct for ${spec.typeName}. */
+/** L2 construct for the ${data ? 'data source' : 'resource'} ${spec.typeName}. */
 ${cdktf.length > 0 ? `import { ${cdktf.join(', ')} } from 'cdktf';\n` : ''}import type { Construct } from 'constructs';
-import { ApiAccessResource, type ApiAccessResourceProps } from '../../../constructs/resource';
+import { ${base}, type ${base}Props } from '../../../constructs/${baseFile}';
 import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
 import { ${n.specExport} } from '../spec/${n.file}';
 
 /** Props of {@link ${n.className}}. */
-export interface ${n.className}Props extends ApiAccessResourceProps {
+export interface ${n.className}Props extends ${base}Props {
 ${props.join('\n')}
 }
 
 /** ${jsdocText(spec.description)} */
-export class ${n.className} extends ApiAccessResource {
-  /** The Terraform resource type. */
+export class ${n.className} extends ${base} {
+  /** The Terraform ${data ? 'data source' : 'resource'} type. */
   static readonly TF_TYPE: string = ${n.specExport}.typeName;
   private readonly props: ${n.className}Props;
 
-  constructor(scope: Construct, id: string, props: ${n.className}Props) {
+  constructor(scope: Construct, id: string, props: ${n.className}Props${anyRequired ? '' : ' = {}'}) {
     super(scope, id, ${n.className}.TF_TYPE, props);
     validateProps(this, ${n.specExport}, props);
     this.props = props;

@@ -12,6 +12,7 @@ import type { VendorProvider, VendorSettings } from './provider';
 import type { ObjectValue, ResourceContext, ResourceHandler } from './resource';
 import type { AttributeSchema, ResourceSchema } from './schema';
 import { assertValidSchema } from './schema';
+import { OtherTypesEngine } from './engine-other';
 
 /** Provider-level setting that points every vendor at the vendor sandbox. */
 export const SANDBOX_URL_SETTING = 'sandbox_url';
@@ -47,6 +48,8 @@ export class ProviderEngine {
   private settings = new Map<string, VendorSettings>();
   private stopController = new AbortController();
   readonly providerSchema: ResourceSchema;
+  /** Data sources and ephemeral resources. */
+  readonly other: OtherTypesEngine;
 
   constructor(
     private readonly vendors: readonly VendorProvider[],
@@ -73,6 +76,7 @@ export class ProviderEngine {
       }
     }
     this.providerSchema = { version: 0, description: 'apiaccess: API credentials at security vendors.', attributes };
+    this.other = new OtherTypesEngine(vendors, (vendor, typeName, diags) => this.contextFor(vendor, typeName, diags));
   }
 
   /** Every resource type and its schema. */
@@ -261,6 +265,12 @@ export class ProviderEngine {
   }
 
   private context(r: Registered, diags: Diagnostics): ResourceContext<unknown> | undefined {
+    return this.contextFor(r.vendor, r.handler.typeName, diags);
+  }
+
+  /** The lifecycle context of a `typeName` call: the vendor's client (built once), or undefined with a diagnostic. */
+  contextFor(vendor: VendorProvider, typeName: string, diags: Diagnostics): ResourceContext<unknown> | undefined {
+    const r = { vendor, handler: { typeName } };
     let client = this.clients.get(r.vendor.name);
     if (client === undefined) {
       const settings = this.settings.get(r.vendor.name) ?? {};

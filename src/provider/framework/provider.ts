@@ -5,6 +5,7 @@
  * `APIACCESS_<VENDOR>_<SETTING>`, then (when a sandbox URL is set) from the sandbox's seed.
  */
 import type { Logger } from '../../core/log';
+import type { DataSourceHandler, EphemeralHandler } from './other-types';
 import type { ResourceHandler } from './resource';
 import type { AttributeSchema } from './schema';
 
@@ -26,4 +27,7 @@ export interface VendorProvider<C = unknown> {
    */
   createClient(settings: VendorSettings, logger: Logger): C;
   readonly resources: readonly ResourceHandler<C>[];
+  readonly dataSources?: readonly DataSourceHandler<C>[];
+  /** Ephemeral resources (Terraform >= 1.10). */
+  readonly ephemeralResources?: readonly EphemeralHandler<C>[];
 }

@@ -104,7 +104,7 @@ function fromModel(attributes: AttributeSpecs, model: object): ObjectValue {
 }
 
 /** Rethrows `err` with the vendor's field name replaced by the attribute that holds it. */
-function withAttributePath(attributes: AttributeSpecs, err: unknown): never {
+export function withAttributePath(attributes: AttributeSpecs, err: unknown): never {
   if (ApiAccessError.isApiAccessError(err) && err.field) {
     const field = err.field;
     const match = Object.entries(attributes).find(([name, a]) => a.vendorField === field || name === field);

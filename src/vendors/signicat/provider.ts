@@ -6,6 +6,7 @@ import { SEED_ACCOUNT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from './emulator/
 import { settingsFromSpec } from '../../provider/framework/spec-resource';
 import { apiClientHandler } from './handlers/api-client';
 import { clientSecretHandler } from './handlers/client-secret';
+import { apiClientDataSource, apiClientsDataSource } from './handlers/data-sources';
 import { SIGNICAT_DEFAULT_BASE_URL, signicatSettingsSpec } from './spec/settings';
 
 export { SIGNICAT_DEFAULT_BASE_URL };
@@ -42,4 +43,5 @@ export const signicatProvider: VendorProvider<SignicatClient> = {
       accountId: required(settings, 'account_id'),
     }),
   resources: [apiClientHandler, clientSecretHandler],
+  dataSources: [apiClientDataSource, apiClientsDataSource],
 };

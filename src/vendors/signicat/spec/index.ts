@@ -2,3 +2,5 @@
 export * from './api-client';
 export * from './client-secret';
 export * from './settings';
+export * from './api-client-data';
+export * from './api-clients-data';
