@@ -2,5 +2,6 @@
 export * from './constructs/provider';
 export * from './constructs/resource';
 export * from './constructs/data-source';
+export * from './constructs/ephemeral';
 export { ApiAccessValidationError } from './constructs/validation';
 export * from './vendors/signicat/constructs';

@@ -108,6 +108,50 @@ ${getters.map((g) => `\n${g}\n`).join('')}
 `;
 }
 
+/** The construct file of one ephemeral-resource spec (written through the cdktf escape hatch). */
+export function ephemeralConstructSource(spec: TypedSpec): string {
+  const n = names(spec.kind, spec.typeName);
+  const props = configurableNames(spec.attributes).map((name) => {
+    const a = spec.attributes[name]!;
+    return `${propDoc(name, a)}\n  readonly ${camelCase(name)}${a.required ? '' : '?'}: ${tsType(a.type)};`;
+  });
+  const getters = Object.entries(spec.attributes)
+    .filter(([, a]) => a.computed && a.output !== false)
+    .map(
+      ([name, a]) =>
+        `  /** ${jsdocText(a.description)} A reference for places Terraform accepts ephemeral values. */\n  get ${a.output || camelCase(name)}(): string {\n    return this.attribute('${name}');\n  }`,
+    );
+  return `${GENERATED_HEADER}
+/** L2 construct for the ephemeral resource ${spec.typeName} (Terraform >= 1.10). */
+import type { Construct } from 'constructs';
+import { ApiAccessEphemeral, type ApiAccessEphemeralProps } from '../../../constructs/ephemeral';
+import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { ${n.specExport} } from '../spec/${n.file}';
+
+/** Props of {@link ${n.className}}. */
+export interface ${n.className}Props extends ApiAccessEphemeralProps {
+${props.join('\n')}
+}
+
+/**
+ * ${jsdocText(spec.description)}
+ *
+ * cdktf has no ephemeral blocks: this construct writes \`ephemeral.${spec.typeName}.<name>\` through the
+ * stack's \`addOverride\` escape hatch, and its getters are \`\${ephemeral...}\` references.
+ */
+export class ${n.className} extends ApiAccessEphemeral {
+  /** The Terraform ephemeral resource type. */
+  static readonly TF_TYPE: string = ${n.specExport}.typeName;
+
+  constructor(scope: Construct, id: string, props: ${n.className}Props) {
+    const attributes = synthesizeFromSpec(${n.specExport}, props);
+    super(scope, id, ${n.className}.TF_TYPE, props, attributes);
+    validateProps(this, ${n.specExport}, props);
+  }
+${getters.map((g) => `\n${g}\n`).join('')}}
+`;
+}
+
 /** A vendor's constructs/index.ts. */
 export function constructIndexSource(files: readonly string[]): string {
   return `${GENERATED_HEADER}\n${files.map((f) => `export * from './${f}';`).join('\n')}\n`;

@@ -1,7 +1,7 @@
 /** Every generated file, as relative path → content, before formatting. */
 import type { AttributeSpecs } from '../../spec';
 import { vendorSpecs } from '../../vendors/registry';
-import { constructIndexSource, providerSettingsSource, resourceConstructSource } from './constructs';
+import { constructIndexSource, ephemeralConstructSource, providerSettingsSource, resourceConstructSource } from './constructs';
 import { names, type AnySpec } from './naming';
 
 type Spec = AnySpec & { typeName: string; description: string; attributes: AttributeSpecs };
@@ -15,7 +15,7 @@ export function rawOutputs(specs: readonly AnySpec[] = vendorSpecs()): Map<strin
   for (const spec of specs.filter((s) => s.kind !== 'settings') as Spec[]) {
     const n = names(spec.kind, spec.typeName);
     const file = `${n.file}.generated`;
-    out.set(`src/vendors/${n.vendor}/constructs/${file}.ts`, resourceConstructSource(spec));
+    out.set(`src/vendors/${n.vendor}/constructs/${file}.ts`, spec.kind === 'ephemeral' ? ephemeralConstructSource(spec) : resourceConstructSource(spec));
     byVendor.set(n.vendor, [...(byVendor.get(n.vendor) ?? []), file]);
   }
   for (const [vendor, files] of byVendor) out.set(`src/vendors/${vendor}/constructs/index.ts`, constructIndexSource(files));

@@ -4,6 +4,7 @@ import type { VendorProvider, VendorSettings } from '../../provider/framework/pr
 import type { SignicatClient } from './client';
 import { SEED_ACCOUNT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from './emulator/state';
 import { settingsFromSpec } from '../../provider/framework/spec-resource';
+import { accessTokenEphemeral } from './handlers/access-token';
 import { apiClientHandler } from './handlers/api-client';
 import { clientSecretHandler } from './handlers/client-secret';
 import { apiClientDataSource, apiClientsDataSource } from './handlers/data-sources';
@@ -44,4 +45,5 @@ export const signicatProvider: VendorProvider<SignicatClient> = {
     }),
   resources: [apiClientHandler, clientSecretHandler],
   dataSources: [apiClientDataSource, apiClientsDataSource],
+  ephemeralResources: [accessTokenEphemeral],
 };

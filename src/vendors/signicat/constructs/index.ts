@@ -3,3 +3,4 @@ export * from './api-client.generated';
 export * from './client-secret.generated';
 export * from './api-client-data.generated';
 export * from './api-clients-data.generated';
+export * from './access-token.generated';

@@ -4,3 +4,4 @@ export * from './client-secret';
 export * from './settings';
 export * from './api-client-data';
 export * from './api-clients-data';
+export * from './access-token';
