@@ -2,6 +2,7 @@
 import type { AttributeSpecs } from '../../spec';
 import { vendorSpecs } from '../../vendors/registry';
 import { constructIndexSource, ephemeralConstructSource, providerSettingsSource, resourceConstructSource } from './constructs';
+import { docsOutputs } from './docs';
 import { names, type AnySpec } from './naming';
 
 type Spec = AnySpec & { typeName: string; description: string; attributes: AttributeSpecs };
@@ -19,5 +20,6 @@ export function rawOutputs(specs: readonly AnySpec[] = vendorSpecs()): Map<strin
     byVendor.set(n.vendor, [...(byVendor.get(n.vendor) ?? []), file]);
   }
   for (const [vendor, files] of byVendor) out.set(`src/vendors/${vendor}/constructs/index.ts`, constructIndexSource(files));
+  for (const [path, text] of docsOutputs(specs)) out.set(path, text);
   return out;
 }
