@@ -38,6 +38,8 @@ export interface AttributeSpec {
   readonly changesOnUpdate?: boolean;
   /** The vendor shows the value once (at create): read keeps it from the prior state. */
   readonly showOnce?: boolean;
+  /** Kept in state by the framework and never sent to the vendor (e.g. rotation_period); changes in place. */
+  readonly local?: boolean;
   /** The vendor's own name for this attribute (errors the vendor reports on it; the docs). */
   readonly vendorField?: string;
   /** Construct getter name for a computed attribute; `false` for none. Default: camelCase of the name. */
@@ -72,6 +74,8 @@ export interface ResourceSpec<A extends AttributeSpecs = AttributeSpecs> {
   readonly description: string;
   readonly attributes: A;
   readonly importId?: ImportIdSpec;
+  /** Secret rotation (VENDOR-DONE §4): a `rotation_period` attribute (see rotationPeriod()) and the attribute holding the creation time. */
+  readonly rotation?: { readonly createdAt: string };
   readonly docs: DocsSpec;
 }
 
@@ -121,6 +125,9 @@ export interface SettingsSpec<A extends AttributeSpecs = AttributeSpecs> {
 export function defineResource<const A extends AttributeSpecs>(spec: Omit<ResourceSpec<A>, 'kind'>): ResourceSpec<A> {
   const out = { kind: 'resource' as const, ...spec };
   assertValidSpec(out.typeName, out.attributes);
+  if (out.rotation && !(out.attributes.rotation_period?.local && out.attributes[out.rotation.createdAt]?.computed)) {
+    throw new Error(`${out.typeName}: rotation needs a rotation_period attribute (rotationPeriod()) and a computed ${out.rotation.createdAt}`);
+  }
   return out;
 }
 
@@ -189,5 +196,6 @@ export function assertValidSpec(where: string, attributes: AttributeSpecs): void
     if (!a.required && !a.optional && !a.computed) throw new Error(`${at}: one of required, optional or computed must be set`);
     if (a.default !== undefined && !(a.optional && a.computed)) throw new Error(`${at}: a default needs optional and computed`);
     if (a.showOnce && (a.optional || a.required)) throw new Error(`${at}: showOnce applies to computed-only attributes`);
+    if (a.local && (a.required || a.computed || a.requiresReplace)) throw new Error(`${at}: a local attribute is optional, not computed, and changes in place`);
   }
 }

@@ -184,7 +184,12 @@ export class ProviderEngine {
         for (const [name, a] of Object.entries(schema.attributes)) if (a.computed && !a.optional && a.changesOnUpdate) planned[name] = UNKNOWN;
       }
     }
-    r.handler.modifyPlan?.({ prior, planned, config }, diags);
+    const replacing = requiresReplace.length > 0;
+    r.handler.modifyPlan?.({ prior, planned, config, requiresReplace }, diags);
+    if (!replacing && requiresReplace.length > 0) {
+      // modifyPlan asked for a replacement (e.g. rotation due): the new object's computed values are unknown.
+      for (const [name, a] of Object.entries(schema.attributes)) if (a.computed && !a.optional) planned[name] = UNKNOWN;
+    }
     return { planned, requiresReplace, diagnostics: diags };
   }
 

@@ -7,9 +7,11 @@
  * field names to attributes on error paths.
  */
 import type { Diagnostics, PathStep } from '../../core/diagnostics';
+import { systemClock, type IClock } from '../../core/clock';
 import { ApiAccessError } from '../../core/errors';
 import {
   configurableNames,
+  parseDuration,
   parseImportId,
   type AttributeSpec,
   type AttributeSpecs,
@@ -20,14 +22,17 @@ import {
   type SettingsSpec,
   type Validator,
 } from '../../spec';
-import { BigNumber, ctyEqual, isUnknown, type CtyValue } from './cty';
+import { BigNumber, ctyEqual, isUnknown, UNKNOWN, type CtyValue } from './cty';
 import type { ObjectValue, ResourceContext, ResourceHandler } from './resource';
 import type { AttributeSchema, AttributeValidator, ResourceSchema } from './schema';
 
 /** Names of the show-once attributes of `A`. */
 export type ShowOnceKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { showOnce: true } ? K : never }[keyof A];
-/** What `read`, `create` and `update` return: the model without show-once values the framework keeps. */
-export type ReadModel<A extends AttributeSpecs> = Omit<Model<A>, ShowOnceKeys<A>> & Partial<Pick<Model<A>, ShowOnceKeys<A>>>;
+/** Names of the attributes the framework keeps in state and never sends to the vendor. */
+export type LocalKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { local: true } ? K : never }[keyof A];
+type Kept<A extends AttributeSpecs> = ShowOnceKeys<A> | LocalKeys<A>;
+/** What `read`, `create` and `update` return: the model without the show-once and local values the framework keeps. */
+export type ReadModel<A extends AttributeSpecs> = Omit<Model<A>, Kept<A>> & Partial<Pick<Model<A>, Kept<A>>>;
 
 /** The vendor calls of one resource type; everything else follows from its spec. */
 export interface SpecHandler<C, A extends AttributeSpecs> {
@@ -113,10 +118,22 @@ export function withAttributePath(attributes: AttributeSpecs, err: unknown): nev
   throw err;
 }
 
+/** Options of {@link resourceFromSpec}. */
+export interface SpecResourceOptions {
+  /** The clock rotation ages are measured on. @default the system clock */
+  readonly clock?: IClock;
+}
+
 /** Builds the engine-facing handler of `spec` from its vendor calls. */
-export function resourceFromSpec<C, A extends AttributeSpecs>(spec: ResourceSpec<A>, handler: SpecHandler<C, A>): ResourceHandler<C> {
+export function resourceFromSpec<C, A extends AttributeSpecs>(
+  spec: ResourceSpec<A>,
+  handler: SpecHandler<C, A>,
+  options: SpecResourceOptions = {},
+): ResourceHandler<C> {
   const attrs = spec.attributes;
-  const configurable = configurableNames(attrs);
+  const clock = options.clock ?? systemClock;
+  const local = configurableNames(attrs).filter((n) => attrs[n]!.local);
+  const configurable = configurableNames(attrs).filter((n) => !attrs[n]!.local);
   const showOnce = Object.entries(attrs)
     .filter(([, a]) => a.showOnce)
     .map(([n]) => n);
@@ -126,30 +143,49 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(spec: ResourceSpec
   }
   const guard = <T>(p: Promise<T>): Promise<T> => p.catch((err: unknown) => withAttributePath(attrs, err));
   /** The handler's result as state, with show-once values kept from `prior` where the handler gave none. */
-  const toState = (result: object, prior: ObjectValue | null): ObjectValue => {
+  const toState = (result: object, prior: ObjectValue | null, planned: ObjectValue | null = null): ObjectValue => {
     const state = fromModel(attrs, result);
     for (const n of showOnce) if (state[n] === undefined || state[n] === null) state[n] = prior?.[n] ?? null;
+    for (const n of local) state[n] = (planned ?? prior)?.[n] ?? null;
     return state;
+  };
+  /** Rotation (VENDOR-DONE §4): a secret older than rotation_period is planned for replacement, with the reason as a warning. */
+  const rotate = (prior: ObjectValue, planned: ObjectValue, config: ObjectValue, requiresReplace: string[], diags: Diagnostics): void => {
+    const period = config.rotation_period;
+    const createdAt = spec.rotation ? prior[spec.rotation.createdAt] : undefined;
+    if (!spec.rotation || typeof period !== 'string' || typeof createdAt !== 'string' || requiresReplace.length > 0) return;
+    const seconds = parseDuration(period);
+    const created = Date.parse(createdAt);
+    if (seconds === undefined || Number.isNaN(created) || clock.now() - created < seconds * 1000) return;
+    requiresReplace.push(spec.rotation.createdAt);
+    planned[spec.rotation.createdAt] = UNKNOWN;
+    diags.warning(
+      'Rotation Due',
+      `${spec.typeName} "${String(prior.id)}" was created at ${createdAt}, more than rotation_period (${period}) ago: rotation due, so the plan replaces it.`,
+      ['rotation_period'],
+    );
   };
 
   return {
     typeName: spec.typeName,
     schema: schemaFromSpec(spec),
+    ...(spec.rotation ? { modifyPlan: (req, diags) => req.prior && rotate(req.prior, req.planned, req.config, req.requiresReplace, diags) } : {}),
     async create(req, ctx) {
-      return toState(await guard(handler.create(toModel(attrs, req.planned, configurable) as ConfigModel<A>, ctx)), null);
+      return toState(await guard(handler.create(toModel(attrs, req.planned, configurable) as ConfigModel<A>, ctx)), null, req.planned);
     },
     async read(req, ctx) {
       const next = await guard(handler.read(toModel(attrs, req.state), ctx));
       return next === null ? null : toState(next, req.state);
     },
     async update(req, ctx) {
-      if (!handler.update) return req.planned;
       const patch: Record<string, unknown> = {};
       for (const n of configurable) {
         const a = attrs[n]!;
         if (!ctyEqual(a.type, req.prior[n] ?? null, req.planned[n] ?? null)) patch[n] = toModelValue(a, req.planned[n]);
       }
-      return toState(await guard(handler.update(toModel(attrs, req.prior), patch as Patch<A>, ctx)), req.prior);
+      // Only framework-kept attributes changed (or nothing can change in place): no vendor call.
+      if (!handler.update || Object.keys(patch).length === 0) return toState(toModel(attrs, req.prior), req.prior, req.planned);
+      return toState(await guard(handler.update(toModel(attrs, req.prior), patch as Patch<A>, ctx)), req.prior, req.planned);
     },
     async delete(req, ctx) {
       await guard(handler.delete(toModel(attrs, req.state), ctx));

@@ -11,6 +11,8 @@ export interface SignicatClientSecretProps extends ApiAccessResourceProps {
   readonly clientId: string;
   /** Optional name of the secret (1-100 characters). Changing it replaces the object. @default none (Terraform: `name`) */
   readonly name?: string;
+  /** Rotate the secret once it is older than this duration, e.g. "720h" (hours, minutes, seconds). The plan then replaces it with the reason "rotation due". Unset: never. @default none (Terraform: `rotation_period`) */
+  readonly rotationPeriod?: string;
 }
 
 /** A secret of a Signicat API client. The value is shown by Signicat only once and is kept in state as a sensitive value. */

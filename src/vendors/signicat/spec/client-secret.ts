@@ -1,5 +1,5 @@
 /** Spec of `apiaccess_signicat_client_secret`. */
-import { defineResource, nonEmptyString } from '../../../spec';
+import { defineResource, nonEmptyString, rotationPeriod } from '../../../spec';
 
 export const clientSecretSpec = defineResource({
   typeName: 'apiaccess_signicat_client_secret',
@@ -21,6 +21,7 @@ export const clientSecretSpec = defineResource({
       description: 'Optional name of the secret (1-100 characters).',
       validators: [nonEmptyString(100, 'a name')],
     },
+    rotation_period: rotationPeriod(),
     secret_id: { type: 'string', computed: true, vendorField: 'id', description: 'The ID Signicat gave the secret.' },
     value: {
       type: 'string',
@@ -32,13 +33,25 @@ export const clientSecretSpec = defineResource({
     },
     created_at: { type: 'string', computed: true, vendorField: 'createdAt', description: 'When the secret was created (RFC 3339).' },
   },
+  rotation: { createdAt: 'created_at' },
   importId: { format: '{client_id}/{secret_id}', example: 'sandbox-round-apple-123/3f9c2a71' },
   docs: {
     hcl: `resource "apiaccess_signicat_client_secret" "pipeline" {
-  client_id = apiaccess_signicat_api_client.backend.id
-  name      = "pipeline"
+  client_id       = apiaccess_signicat_api_client.backend.id
+  name            = "pipeline"
+  rotation_period = "720h"
+
+  # Signicat lets a client hold several secrets: the new one exists before the old one goes.
+  lifecycle {
+    create_before_destroy = true
+  }
 }`,
-    typescript: `const secret = new SignicatClientSecret(stack, 'pipeline', { clientId: backend.clientId, name: 'pipeline' });
+    typescript: `const secret = new SignicatClientSecret(stack, 'pipeline', {
+  clientId: backend.clientId,
+  name: 'pipeline',
+  rotationPeriod: '720h',
+  lifecycle: { createBeforeDestroy: true },
+});
 new TerraformOutput(stack, 'client_secret', { value: secret.value, sensitive: true });`,
   },
 });
