@@ -28,7 +28,7 @@ import {
   ApiAccessError,
   assertArgument,
 } from '../core/errors';
-import { registerSecret } from '../core/redact';
+import { redact, registerSecret } from '../core/redact';
 import { failRequest, normalizeHeaders, signalOf, type Interceptor } from './dispatch-utils';
 import { createDefaultDispatcher } from './compose';
 import { HttpClient, httpError, type HttpResponse } from './http';
@@ -155,7 +155,7 @@ export function processLoginResponse(res: HttpResponse, vendor = 'silobreaker', 
     registerSecret(cookie.value);
     return { kind: 'success', cookieName, cookieValue: cookie.value };
   }
-  throw new ApiAccessError(APIACCESS_BAD_RESPONSE, `${vendor}: login answered an unknown Status "${status.slice(0, 40)}".`, { status: res.status });
+  throw new ApiAccessError(APIACCESS_BAD_RESPONSE, `${vendor}: login answered an unknown Status "${redact(status).slice(0, 40)}".`, { status: res.status });
 }
 
 /** One forms-auth session: its cookie, its login delay, and the session routes. */
@@ -313,7 +313,7 @@ export class CookieSession {
           field: 'password',
         });
       }
-      throw new ApiAccessError(APIACCESS_VENDOR_REJECTED, `${this.vendor}: changing the password was refused (Status "${status.slice(0, 60)}").`, {
+      throw new ApiAccessError(APIACCESS_VENDOR_REJECTED, `${this.vendor}: changing the password was refused (Status "${redact(status).slice(0, 60)}").`, {
         status: res.status,
       });
     }

@@ -23,7 +23,7 @@ import {
   type ApiAccessErrorCode,
 } from '../core/errors';
 import { silentLogger, type Logger } from '../core/log';
-import { redact, redactValue } from '../core/redact';
+import { REDACTED, redact, redactValue } from '../core/redact';
 import { IDEMPOTENT_HEADER, parseRetryAfter } from './retry';
 
 /** Methods the vendor clients use. */
@@ -272,9 +272,17 @@ function vendorText(body: unknown, depth = 0): string | undefined {
   return parts.length > 0 ? parts.join(': ') : undefined;
 }
 
+/**
+ * Vendor text on one line, at most MAX_VENDOR_TEXT characters. It is redacted *before* it is
+ * folded and cut: a secret containing white space, or cut in half, would no longer be recognised.
+ * A mask that straddles the cut is kept whole.
+ */
 function clip(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > MAX_VENDOR_TEXT ? `${oneLine.slice(0, MAX_VENDOR_TEXT)}…` : oneLine;
+  const oneLine = redact(text).replace(/\s+/g, ' ').trim();
+  if (oneLine.length <= MAX_VENDOR_TEXT) return oneLine;
+  const mask = oneLine.lastIndexOf(REDACTED, MAX_VENDOR_TEXT - 1);
+  const end = mask >= 0 && mask + REDACTED.length > MAX_VENDOR_TEXT ? mask + REDACTED.length : MAX_VENDOR_TEXT;
+  return `${oneLine.slice(0, end)}…`;
 }
 
 /**

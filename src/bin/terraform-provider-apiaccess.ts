@@ -13,6 +13,16 @@ const wanted = (process.env.TF_LOG_PROVIDER ?? process.env.TF_LOG ?? '').toLower
 const level: LogLevel = (LEVELS as readonly string[]).includes(wanted) ? (wanted as LogLevel) : wanted === 'json' ? 'trace' : 'info';
 const logger = createLogger({ name: 'provider.terraform-provider-apiaccess', level });
 
+// Terraform gone (pipes closed): nobody reads stdout/stderr any more; the parent watch exits.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+// A crash must not print a raw stack (which may quote a secret): log it redacted, then exit.
+const crash = (what: string) => (err: unknown) => {
+  logger.error(what, { error: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+};
+process.on('uncaughtException', crash('provider crashed'));
+process.on('unhandledRejection', crash('provider crashed on an unhandled rejection'));
+
 const engine = new ProviderEngine(vendorProviders(), logger);
 serveProvider({ engine, logger, debug: process.argv.includes('--debug'), address: 'apiaccess.local/apiaccess/apiaccess' }).catch((err: unknown) => {
   logger.error('provider failed to start', { error: err instanceof Error ? err.message : String(err) });

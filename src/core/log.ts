@@ -1,7 +1,8 @@
 /**
  * Logging in the form Terraform reads from a provider's stderr: one hclog JSON object per line
  * (`@level`, `@message`, `@timestamp` with microseconds), visible with TF_LOG / TF_LOG_PROVIDER.
- * Every message and field passes through redaction first.
+ * This is where log lines leave the process, so the message and every field (nested, keys
+ * included; errors as name, code and message) are redacted here, once: callers pass them as they are.
  */
 import { redact, redactValue } from './redact';
 

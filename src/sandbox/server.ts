@@ -1,25 +1,30 @@
 /**
  * The vendor sandbox: one HTTP server on 127.0.0.1, one emulator per vendor under its prefix,
  * strict about everything (an unmatched request is a 404 recorded in the journal, never a quiet
- * success), and a control surface under `/__sandbox/` for tests and outside checks:
+ * success), and a control surface under `/__sandbox/` (see control.ts) for tests and outside checks.
  *
- * - `GET /__sandbox/state` → `{ "<vendor>": <state>, … }`; `PUT /__sandbox/state` replaces it
- *   with such a document (vendors left out keep their state); `POST /__sandbox/reset` restores
- *   every seed and clears clock offset, caller IP, faults and journal.
- * - `GET /__sandbox/journal` → every vendor call seen (method, path, status; never bodies);
- *   `DELETE` clears it.
- * - `GET /__sandbox/clock` → `{ "now": ISO }`; `POST /__sandbox/clock` `{ "advanceSeconds": n }` or
- *   `{ "set": ISO }` moves the sandbox's time.
- * - `PUT /__sandbox/caller-ip` `{ "ip": "203.0.113.7" }` makes every request look as if it came from
- *   that address (allow-list tests); `DELETE` returns to the real peer address.
- * - `POST /__sandbox/faults` `{ "vendor", "status": 503 | "reset", "latencyMs"?, "count"?, "ratio"? }`
- *   injects failures before the vendor's routes run; `GET` lists, `DELETE` clears them.
+ * Hardened edges: a request body is read up to {@link MAX_BODY_BYTES} (1 MiB; more → 413 in the
+ * vendor's error shape and the connection is closed, a larger `Content-Length` is refused before
+ * the body is read; the control surface allows {@link MAX_CONTROL_BODY_BYTES}, 16 MiB, for state documents); a client that disconnects mid-body is dropped without an answer and the server
+ * keeps serving; nothing a request does can reject unhandled. A request whose body arrived in full
+ * is processed (and its answer stored for idempotency) even when the client has gone since. URLs a
+ * route sees are built on the sandbox's own base URL, never the `Host` header. The journal keeps the
+ * newest {@link MAX_JOURNAL_ENTRIES} (10,000) calls, oldest dropped.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { IClock } from '../core/clock';
 import { OffsetClock } from './clock';
+import { controlRoute } from './control';
+import { type Fault, planFaults } from './faults';
+import { MAX_BODY_BYTES, MAX_CONTROL_BODY_BYTES, readBody, send } from './http';
 import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse, VendorEmulator } from './types';
+
+export type { Fault } from './faults';
+export { MAX_BODY_BYTES, MAX_CONTROL_BODY_BYTES } from './http';
+
+/** The most journal entries kept; older ones are dropped. */
+export const MAX_JOURNAL_ENTRIES = 10_000;
 
 /** A clock the control surface can move. */
 export interface MovableClock extends IClock {
@@ -38,16 +43,6 @@ export interface JournalEntry {
   readonly unmatched: boolean;
 }
 
-/** An injected failure. */
-export interface Fault {
-  readonly vendor: string;
-  readonly status: number | 'reset';
-  readonly latencyMs: number;
-  /** Remaining injections; undefined = unlimited (ratio decides). */
-  count: number | undefined;
-  readonly ratio: number;
-}
-
 export interface SandboxOptions {
   readonly emulators: readonly EmulatorFactory[];
   readonly clock?: MovableClock;
@@ -60,19 +55,25 @@ export interface SandboxOptions {
 /** A running sandbox. */
 export class Sandbox {
   readonly clock: MovableClock;
+  /** The newest {@link MAX_JOURNAL_ENTRIES} vendor calls, oldest first. */
   readonly journal: JournalEntry[] = [];
-  private readonly emulators: VendorEmulator[];
+  /** @internal the control surface's view of the emulators. */
+  readonly emulators: VendorEmulator[];
+  /** @internal injected faults, in the order added. */
+  faults: Fault[] = [];
+  /** @internal the caller IP every request appears to come from, when set. */
+  callerIp: string | undefined;
   private readonly server: Server;
-  private faults: Fault[] = [];
-  private callerIp: string | undefined;
   private url = '';
 
   private constructor(private readonly options: SandboxOptions) {
     this.clock = options.clock ?? new OffsetClock();
     const ctx: SandboxContext = { clock: this.clock, baseUrl: () => this.url };
     this.emulators = options.emulators.map((f) => f(ctx));
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server = createServer((req, res) => this.onRequest(req, res));
     this.server.keepAliveTimeout = 5000;
+    // A client that sends garbage or vanishes mid-request must never take the process down.
+    this.server.on('clientError', (_err, socket) => socket.destroy());
   }
 
   /** Starts a sandbox on 127.0.0.1 (port 0 = any free port). */
@@ -83,7 +84,9 @@ export class Sandbox {
       sandbox.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
     const { address, port } = sandbox.server.address() as AddressInfo;
-    sandbox.url = `http://${address}:${port}`;
+    // A wildcard listen address is not a URL anyone can call: name the loopback address instead.
+    const reachable = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+    sandbox.url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
     return sandbox;
   }
 
@@ -115,12 +118,14 @@ export class Sandbox {
     }
   }
 
+  /** Restores every seed; clears journal, faults, caller IP, clock offset and idempotency keys. */
   reset(): void {
-    for (const e of this.emulators) e.reset();
+    // The clock first: the seeds are stamped with its time.
+    if (this.clock instanceof OffsetClock) this.clock.resetOffset();
     this.journal.length = 0;
     this.faults = [];
     this.callerIp = undefined;
-    if (this.clock instanceof OffsetClock) this.clock.resetOffset();
+    for (const e of this.emulators) e.reset();
   }
 
   /** Calls recorded for `vendor` (all vendors when omitted). */
@@ -133,55 +138,84 @@ export class Sandbox {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Appends to the journal, dropping the oldest entries beyond the bound. */
+  record(vendor: string, method: string, path: string, status: number, isUnmatched: boolean): void {
+    this.journal.push({ vendor, method, path, status, unmatched: isUnmatched });
+    if (this.journal.length > MAX_JOURNAL_ENTRIES) this.journal.splice(0, this.journal.length - MAX_JOURNAL_ENTRIES);
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    // Errors on either stream (a reset mid-body, a write to a closed socket) end this request only.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    this.handle(req, res).catch(() => {
+      if (res.headersSent) res.destroy();
+      else send(res, { status: 500, body: { error: 'sandbox: internal error' } }, true);
+    });
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const rawBody = Buffer.concat(chunks);
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     const method = (req.method ?? 'GET').toUpperCase();
-    if (pathname.startsWith('/__sandbox/')) {
-      send(res, this.control(method, pathname, rawBody));
+    const control = pathname.startsWith('/__sandbox/');
+    const emulator = control ? undefined : this.emulators.find((e) => pathname === e.prefix || pathname.startsWith(`${e.prefix}/`));
+    const path = emulator ? pathname.slice(emulator.prefix.length) || '/' : pathname;
+    const coreError = (status: number, message: string): SandboxResponse =>
+      emulator?.errorBody ? emulator.errorBody(status, message) : { status, body: { error: `sandbox: ${message}` } };
+
+    const limit = control ? MAX_CONTROL_BODY_BYTES : MAX_BODY_BYTES;
+    const read = await readBody(req, limit);
+    if (read.kind === 'aborted') {
+      res.destroy();
       return;
     }
-    const emulator = this.emulators.find((e) => pathname === e.prefix || pathname.startsWith(`${e.prefix}/`));
+    if (read.kind === 'too-large') {
+      // The journal holds vendor calls only, never control calls.
+      if (!control) this.record(emulator?.name ?? '', method, path, 413, false);
+      send(res, coreError(413, `the request body is larger than ${limit} bytes`), true);
+      return;
+    }
+    const rawBody = read.body;
+    if (control) {
+      send(res, controlRoute(this, method, pathname, rawBody));
+      return;
+    }
     if (!emulator) {
       this.record('', method, pathname, 404, true);
-      return send(res, unmatched(method, pathname));
+      return send(res, coreError(404, `no route for ${method} ${pathname}`));
     }
-    const path = pathname.slice(emulator.prefix.length) || '/';
     try {
-      const fault = this.takeFault(emulator.name);
-      if (fault) {
-        if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
-        if (fault.status === 'reset') {
-          this.record(emulator.name, method, path, 0, false);
-          req.socket.destroy();
-          return;
-        }
-        if (fault.status > 0) {
-          this.record(emulator.name, method, path, fault.status, false);
-          return send(res, { status: fault.status, body: { error: 'sandbox: injected fault' } });
-        }
+      const plan = planFaults(this.faults, emulator.name, this.options.random ?? Math.random);
+      if (plan.latencyMs > 0) await new Promise((r) => setTimeout(r, plan.latencyMs));
+      if (plan.outcome === 'reset') {
+        this.record(emulator.name, method, path, 0, false);
+        req.socket.destroy();
+        return;
+      }
+      if (plan.outcome !== undefined) {
+        this.record(emulator.name, method, path, plan.outcome, false);
+        return send(res, { status: plan.outcome, body: { error: 'sandbox: injected fault' } });
       }
       const match = emulator.router.match(method, path);
       if (!match) {
         this.record(emulator.name, method, path, 404, true);
-        return send(res, unmatched(method, pathname));
+        return send(res, coreError(404, `no route for ${method} ${pathname}`));
       }
       if ('allowed' in match) {
         this.record(emulator.name, method, path, 405, true);
-        return send(res, { status: 405, headers: { allow: match.allowed.join(', ') }, body: { error: `sandbox: ${method} is not allowed on ${pathname}` } });
+        const out = coreError(405, `${method} is not allowed on ${pathname}`);
+        return send(res, { ...out, headers: { ...(out.headers ?? {}), allow: match.allowed.join(', ') } });
       }
-      const host = req.headers.host ?? new URL(this.url).host;
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
       const sreq: SandboxRequest = {
         method,
         path,
-        url: `http://${host}${rawUrl}`,
+        url: `${this.url}${rawUrl}`,
+        urlAsSent: `http://${req.headers.host ?? new URL(this.url).host}${rawUrl}`,
         rawQuery,
         query: new URLSearchParams(rawQuery),
         headers,
@@ -197,117 +231,8 @@ export class Sandbox {
       send(res, { status: 500, body: { error: `sandbox: ${err instanceof Error ? err.message : String(err)}` } });
     }
   }
-
-  private record(vendor: string, method: string, path: string, status: number, isUnmatched: boolean): void {
-    this.journal.push({ vendor, method, path, status, unmatched: isUnmatched });
-  }
-
-  private takeFault(vendor: string): Fault | undefined {
-    const f = this.faults.find((x) => x.vendor === vendor && (x.count === undefined || x.count > 0));
-    if (!f) return undefined;
-    if ((this.options.random ?? Math.random)() >= f.ratio) return undefined;
-    if (f.count !== undefined) f.count -= 1;
-    return f;
-  }
-
-  private control(method: string, path: string, body: Buffer): SandboxResponse {
-    const json = (): Record<string, unknown> => {
-      const v: unknown = body.length ? JSON.parse(body.toString('utf8')) : {};
-      if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('expected a JSON object');
-      return v as Record<string, unknown>;
-    };
-    const bad = (message: string): SandboxResponse => ({ status: 400, body: { error: `sandbox: ${message}` } });
-    try {
-      switch (`${method} ${path}`) {
-        case 'GET /__sandbox/state':
-          return { status: 200, body: this.snapshot() };
-        case 'PUT /__sandbox/state':
-          this.restore(json());
-          return { status: 200, body: this.snapshot() };
-        case 'POST /__sandbox/reset':
-          this.reset();
-          return { status: 200, body: this.snapshot() };
-        case 'GET /__sandbox/journal':
-          return { status: 200, body: { calls: this.journal } };
-        case 'DELETE /__sandbox/journal':
-          this.journal.length = 0;
-          return { status: 204 };
-        case 'GET /__sandbox/clock':
-          return { status: 200, body: { now: new Date(this.clock.now()).toISOString() } };
-        case 'POST /__sandbox/clock': {
-          const b = json();
-          if (typeof b.advanceSeconds === 'number' && Number.isFinite(b.advanceSeconds)) this.clock.advance(b.advanceSeconds * 1000);
-          else if (typeof b.set === 'string' && !Number.isNaN(Date.parse(b.set))) this.clock.set(Date.parse(b.set));
-          else return bad('clock: send {"advanceSeconds": number} or {"set": "<ISO date>"}');
-          return { status: 200, body: { now: new Date(this.clock.now()).toISOString() } };
-        }
-        case 'PUT /__sandbox/caller-ip': {
-          const b = json();
-          if (typeof b.ip !== 'string' || isIP(b.ip) === 0) return bad('caller-ip: send {"ip": "<IPv4 or IPv6 address>"}');
-          this.callerIp = b.ip;
-          return { status: 200, body: { ip: b.ip } };
-        }
-        case 'DELETE /__sandbox/caller-ip':
-          this.callerIp = undefined;
-          return { status: 204 };
-        case 'GET /__sandbox/faults':
-          return { status: 200, body: { faults: this.faults } };
-        case 'DELETE /__sandbox/faults':
-          this.faults = [];
-          return { status: 204 };
-        case 'POST /__sandbox/faults': {
-          const b = json();
-          const vendor = b.vendor;
-          if (typeof vendor !== 'string' || !this.emulators.some((e) => e.name === vendor)) {
-            return bad(`faults: "vendor" must be one of ${this.emulators.map((e) => e.name).join(', ')}`);
-          }
-          const status =
-            b.status === 'reset'
-              ? 'reset'
-              : typeof b.status === 'number' && b.status >= 100 && b.status <= 599
-                ? b.status
-                : b.status === undefined && typeof b.latencyMs === 'number'
-                  ? 0
-                  : undefined;
-          if (status === undefined) return bad('faults: "status" must be an HTTP status (100-599) or "reset"');
-          const latencyMs = typeof b.latencyMs === 'number' && b.latencyMs >= 0 ? b.latencyMs : 0;
-          const count = typeof b.count === 'number' && b.count > 0 ? Math.floor(b.count) : undefined;
-          const ratio = typeof b.ratio === 'number' && b.ratio >= 0 && b.ratio <= 1 ? b.ratio : 1;
-          const fault: Fault = { vendor, status, latencyMs, count, ratio };
-          this.faults.push(fault);
-          return { status: 201, body: fault };
-        }
-        default:
-          return unmatched(method, path);
-      }
-    } catch (err) {
-      return bad(err instanceof Error ? err.message : String(err));
-    }
-  }
-}
-
-function unmatched(method: string, path: string): SandboxResponse {
-  return { status: 404, body: { error: `sandbox: no route for ${method} ${path}` } };
 }
 
 function normaliseIp(ip: string): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-}
-
-function send(res: ServerResponse, out: SandboxResponse): void {
-  const headers: Record<string, string> = { ...(out.headers ?? {}) };
-  let payload: Buffer | undefined;
-  if (out.body !== undefined && out.body !== null) {
-    if (Buffer.isBuffer(out.body)) payload = out.body;
-    else if (typeof out.body === 'string') {
-      payload = Buffer.from(out.body);
-      headers['content-type'] ??= 'text/plain; charset=utf-8';
-    } else {
-      payload = Buffer.from(JSON.stringify(out.body));
-      headers['content-type'] ??= 'application/json; charset=utf-8';
-    }
-  }
-  if (payload) headers['content-length'] = String(payload.length);
-  res.writeHead(out.status, headers);
-  res.end(payload);
 }

@@ -43,3 +43,9 @@ export function jsonBody(req: SandboxRequest): { ok: true; value: Record<string,
 export function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
+
+/** `message` as a sentence: first letter upper-cased, a full stop added when it has no end mark. */
+export function sentence(message: string): string {
+  const s = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}

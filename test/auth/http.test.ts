@@ -21,7 +21,7 @@ import { createLogger } from '../../src/core/log';
 import { clearRegisteredSecrets, registerSecret } from '../../src/core/redact';
 import { composeDispatcher } from '../../src/auth/compose';
 import { createHeaderTokenInterceptor } from '../../src/auth/header-token';
-import { HttpClient, httpError, path } from '../../src/auth/http';
+import { HttpClient, httpError, path, type HttpResponse } from '../../src/auth/http';
 import { createRetryInterceptor, IDEMPOTENT_HEADER } from '../../src/auth/retry';
 import { hang, reply, ScriptedServer, sleepers } from './_server';
 
@@ -263,5 +263,40 @@ describe('HttpClient', () => {
     const client = new HttpClient({ baseUrl: 'https://api.example.com', dispatcher: agent, vendor: 'x' });
     await expect(client.request({ method: 'GET', path: 'no-slash' })).rejects.toMatchObject({ code: APIACCESS_INVALID_ARGUMENT });
     await expect(client.request({ method: 'GET', path: '/a?b=c' })).rejects.toMatchObject({ code: APIACCESS_INVALID_ARGUMENT });
+  });
+});
+
+describe('issue 6: httpError redacts vendor text before it is folded onto one line and cut', () => {
+  /** An answer as HttpClient returns it, without a server: httpError only reads it. */
+  const answer = (status: number, text: string): HttpResponse => ({
+    status,
+    headers: { 'x-request-id': `req-${SECRET}` },
+    text,
+    json: <T>() => JSON.parse(text) as T,
+  });
+
+  afterEach(() => clearRegisteredSecrets());
+
+  it('a secret that straddles the 300-character cut leaks neither half', () => {
+    registerSecret(SECRET);
+    const half = Math.floor(SECRET.length / 2);
+    for (const at of [300 - half, 300 - 1, 300 - SECRET.length + 1]) {
+      const err = httpError('signicat', answer(400, JSON.stringify({ message: `${'x'.repeat(at)}${SECRET} tail` })));
+      expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
+      expect(err.message).toContain('[REDACTED]');
+      expect(err.message).not.toContain(SECRET.slice(0, half));
+      expect(err.message).not.toContain(SECRET.slice(half));
+      expect(err.message).toContain('(request ID req-[REDACTED])');
+    }
+  });
+
+  it('a secret containing a newline is masked before white space is folded', () => {
+    const multiLine = 'first-line\n  second-line';
+    registerSecret(multiLine);
+    const err = httpError('signicat', answer(401, `denied for\n${multiLine}\n`));
+    expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
+    expect(err.message).toBe('signicat answered HTTP 401: denied for [REDACTED] (request ID req-sk_live_0123456789abcdef)');
+    expect(err.message).not.toContain('first-line');
+    expect(err.message).not.toContain('second-line');
   });
 });

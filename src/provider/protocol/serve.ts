@@ -1,7 +1,8 @@
 /**
  * Starts the provider as Terraform expects: a gRPC server with AutoMTLS on a unix socket,
- * the handshake line as the first line on stdout, Shutdown that exits, SIGINT ignored, the
- * socket removed on every exit path.
+ * the handshake line as the first line on stdout, Shutdown that exits, SIGINT ignored, an exit
+ * within 2 s when Terraform dies, the socket removed on every exit path. Every gRPC error and
+ * message written here is redacted on its way out.
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -11,9 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseProto } from 'protobufjs';
 import type { Logger } from '../../core/log';
+import { redact } from '../../core/redact';
 import type { ProviderEngine } from '../framework/engine';
 import { generateServerCertificate, handshakeCertField } from './cert';
 import { checkLaunch, handshakeLine, PROTOCOL_VERSION } from './handshake';
+import { PARENT_POLL_MS, watchParent } from './parent-watch';
 import { GO_PLUGIN_PROTO, HEALTH_PROTO, TFPLUGIN6_PROTO } from './proto';
 import { createProviderHandlers } from './provider-service';
 
@@ -59,8 +62,10 @@ function unary(
           callback(null, res);
         },
         (err: unknown) => {
-          logger.error(`rpc ${name} failed`, { error: err instanceof Error ? err.message : String(err) });
-          callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) });
+          // The message leaves the process as the gRPC status details: redact it here, once.
+          const details = redact(err instanceof Error ? err.message : String(err));
+          logger.error(`rpc ${name} failed`, { error: details });
+          callback({ code: grpc.status.INTERNAL, details });
         },
       );
   };
@@ -79,6 +84,13 @@ export interface ServeOptions {
   readonly exit?: (code: number) => void;
   /** Where the handshake line goes (default stdout). */
   readonly writeHandshake?: (line: string) => void;
+  /**
+   * How often to check that the parent (Terraform) is alive, in ms; 0 turns the check off. Never
+   * done in debug mode, where Terraform reattaches and is not our parent. @default PARENT_POLL_MS
+   */
+  readonly parentPollMs?: number;
+  /** Whether the parent is alive (tests). @default isParentAlive from parent-watch.ts */
+  readonly isParentAlive?: (parentPid: number) => boolean;
 }
 
 /** Serves the provider until Terraform calls Shutdown. Resolves once the handshake line is out. */
@@ -87,8 +99,9 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
   const { engine, logger } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   if (!options.debug) {
-    const problem = checkLaunch(env);
-    if (problem) {
+    const found = checkLaunch(env);
+    if (found) {
+      const problem = redact(found);
       process.stderr.write(`${problem}\n`);
       exit(1);
       throw new Error(problem);
@@ -103,12 +116,13 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
     const fn = handlers[name];
     impl[name] = fn
       ? unary(fn, name, logger)
-      : (_call: unknown, callback: grpc.sendUnaryData<object>) => callback({ code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented` });
+      : (_call: unknown, callback: grpc.sendUnaryData<object>) => callback({ code: grpc.status.UNIMPLEMENTED, details: redact(`${name} is not implemented`) });
   }
   server.addService(services.provider, impl);
 
   const socketPath = join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), `plugin${randomBytes(6).toString('hex')}`);
   let closed = false;
+  let stopWatching = (): void => undefined;
   const cleanup = (): void => {
     if (closed) return;
     closed = true;
@@ -119,6 +133,7 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
     }
   };
   const close = (): void => {
+    stopWatching();
     server.forceShutdown();
     cleanup();
   };
@@ -166,6 +181,19 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
     exit(0);
   });
   process.on('exit', cleanup);
+  const pollMs = options.parentPollMs ?? PARENT_POLL_MS;
+  if (!options.debug && pollMs > 0) {
+    // Nobody is left to call Shutdown: stop at once, streams and all, and remove the socket.
+    stopWatching = watchParent({
+      intervalMs: pollMs,
+      ...(options.isParentAlive ? { isAlive: options.isParentAlive } : {}),
+      onGone: () => {
+        logger.debug('the parent process (Terraform) is gone; shutting down');
+        close();
+        exit(0);
+      },
+    });
+  }
 
   await new Promise<void>((resolve, reject) => server.bindAsync(`unix://${socketPath}`, credentials, (err) => (err ? reject(err) : resolve())));
   (options.writeHandshake ?? ((line: string) => process.stdout.write(line)))(handshakeLine('unix', socketPath, certField));
@@ -179,7 +207,7 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
         Addr: { Network: 'unix', String: socketPath },
       },
     };
-    process.stderr.write(`Provider started in debug mode. In another shell:\n  export TF_REATTACH_PROVIDERS='${JSON.stringify(reattach)}'\n`);
+    process.stderr.write(redact(`Provider started in debug mode. In another shell:\n  export TF_REATTACH_PROVIDERS='${JSON.stringify(reattach)}'\n`));
   }
   logger.debug('provider listening', { socket: socketPath, tls: !!clientCert });
   return { socketPath, close };

@@ -1,5 +1,6 @@
 /** Conversions between the framework's plain values and tfplugin6 message objects. */
 import type { Diagnostic, Diagnostics, PathStep } from '../../core/diagnostics';
+import { redact } from '../../core/redact';
 import type { ResourceSchema } from '../framework/schema';
 
 /** tfplugin6.Schema as proto-loader objects. */
@@ -32,13 +33,16 @@ export function pathToProto(path: readonly PathStep[]): object {
   };
 }
 
-/** tfplugin6.Diagnostic list. */
+/**
+ * tfplugin6.Diagnostic list. This is where diagnostics leave the process, so summary and detail
+ * are redacted here, once: callers pass them as they are.
+ */
 export function diagnosticsToProto(diags: Diagnostics | readonly Diagnostic[]): object[] {
   const items = Array.isArray(diags) ? (diags as readonly Diagnostic[]) : (diags as Diagnostics).items;
   return items.map((d) => ({
     severity: d.severity === 'error' ? 'ERROR' : 'WARNING',
-    summary: d.summary,
-    detail: d.detail,
+    summary: redact(d.summary),
+    detail: redact(d.detail),
     ...(d.path && d.path.length > 0 ? { attribute: pathToProto(d.path) } : {}),
   }));
 }
@@ -46,5 +50,5 @@ export function diagnosticsToProto(diags: Diagnostics | readonly Diagnostic[]): 
 /** A single error diagnostic for a request the wire layer could not decode. */
 export function decodeErrorDiagnostic(what: string, err: unknown): object[] {
   const message = err instanceof Error ? err.message : String(err);
-  return [{ severity: 'ERROR', summary: 'Invalid Value From Terraform', detail: `The provider could not decode ${what}: ${message}.` }];
+  return [{ severity: 'ERROR', summary: 'Invalid Value From Terraform', detail: redact(`The provider could not decode ${what}: ${message}.`) }];
 }

@@ -27,7 +27,7 @@ import {
   ApiAccessError,
   assertArgument,
 } from '../../core/errors';
-import { registerSecret } from '../../core/redact';
+import { redact, registerSecret } from '../../core/redact';
 import type { ApiKeyInfo, CreateApiKeyInput, CreatedApiKey, DocumentSearchResult } from './types';
 
 /** The production API host. */
@@ -181,7 +181,8 @@ export class SilobreakerClient {
     } catch {
       // not JSON
     }
-    throw httpError(VENDOR, res, `${what} failed${said.slice(0, 300)}`);
+    // Redact before cutting: half a secret would no longer be recognised.
+    throw httpError(VENDOR, res, `${what} failed${redact(said).slice(0, 300)}`);
   }
 
   private parse<T>(res: HttpResponse, what: string, check: (v: unknown) => v is T): T {

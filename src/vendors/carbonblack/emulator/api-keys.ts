@@ -106,6 +106,17 @@ function audit(state: CarbonBlackState, req: SandboxRequest, caller: ApiKeyRecor
     verbose: false,
     description,
   });
+  trimAuditLog(state);
+}
+
+/** The most audit-log entries kept (oldest dropped; every reader's cursor moves with them). */
+export const MAX_AUDIT_LOG = 10_000;
+
+function trimAuditLog(state: CarbonBlackState): void {
+  const excess = state.auditLog.length - MAX_AUDIT_LOG;
+  if (excess <= 0) return;
+  state.auditLog.splice(0, excess);
+  for (const c of Object.values(state.cursors)) c.auditlogs = Math.max(0, c.auditlogs - excess);
 }
 
 /** The key named in the path, or a 404. */

@@ -90,6 +90,9 @@ export function opens(state: CarbonBlackState, key: ApiKeyRecord, cls: RouteClas
   }
 }
 
+/** The most call times kept per key in the rate window (only matters with enforcement off). */
+export const MAX_WINDOW_CALLS = 10_000;
+
 /**
  * Counts one call for `key` at `now`, or answers 429 when the key already made {@link RATE_LIMIT}
  * counted calls in `(now - 5 min, now]` and enforcement is on. A refused call is not counted.
@@ -101,6 +104,8 @@ export function countCall(state: CarbonBlackState, key: ApiKeyRecord, now: numbe
     return failure(429, `Too Many Requests: API key ${key.api_id} made ${RATE_LIMIT} calls in the last 5 minutes.`);
   }
   inWindow.push(now);
+  // With enforcement off a frozen clock could let the window grow without end: keep the newest only.
+  if (inWindow.length > MAX_WINDOW_CALLS) inWindow.splice(0, inWindow.length - MAX_WINDOW_CALLS);
   state.rateWindows[key.api_id] = inWindow;
   return undefined;
 }

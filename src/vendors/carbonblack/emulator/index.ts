@@ -6,11 +6,12 @@
  * body, and 400 for malformed input. API key management follows the PROPOSED v6 shape of the
  * vendor facts and is open to CUSTOM keys whose access level holds `org.api_keys` (see auth.ts).
  */
-import { Router } from '../../../sandbox/router';
+import { IdempotencyStore, type IdempotencyRecord } from '../../../sandbox/idempotency';
+import { Router, type RouteHandler } from '../../../sandbox/router';
 import type { EmulatorFactory, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
-import { clone } from '../../../sandbox/util';
+import { clone, sentence } from '../../../sandbox/util';
 import { createKey, deleteKey, findKey, getKey, listKeys, regenerateKey, updateKey } from './api-keys';
-import { admit, type RouteClass } from './auth';
+import { admit, failure, type RouteClass } from './auth';
 import { type ApiKeyRecord, assertState, type CarbonBlackState, MANAGE_KEYS_PERMISSION, seedState } from './state';
 import { auditLogs, closeSession, getDevice, getPolicy, listDevices, listEvents, listPolicies, notifications, openSession, sessionStatus } from './v3';
 
@@ -36,17 +37,20 @@ const SIEM: RouteClass = { kind: 'siem' };
 const LIVE_RESPONSE: RouteClass = { kind: 'live_response' };
 const MANAGE_KEYS: RouteClass = { kind: 'platform', permission: MANAGE_KEYS_PERMISSION };
 
-type Handler = (req: SandboxRequest, caller: ApiKeyRecord, now: number) => SandboxResponse;
+type Handler = (req: SandboxRequest, caller: ApiKeyRecord, now: number) => SandboxResponse | Promise<SandboxResponse>;
 
 /** The Carbon Black emulator with its routes and state. */
 export class CarbonBlackEmulator implements VendorEmulator {
   readonly name = 'carbonblack';
   readonly prefix = '/carbonblack';
   readonly router = new Router();
+  /** Idempotency keys of the key create and regenerate routes (see src/sandbox/idempotency.ts). */
+  readonly idempotency: IdempotencyStore;
   private state: CarbonBlackState;
 
   constructor(private readonly now: () => number) {
     this.state = seedState(now());
+    this.idempotency = new IdempotencyStore({ now, errorBody: (status, message) => this.errorBody(status, message) });
     const r = this.router;
     r.get(
       `${V3}/device`,
@@ -95,7 +99,7 @@ export class CarbonBlackEmulator implements VendorEmulator {
     );
     r.post(
       KEYS,
-      this.guard(MANAGE_KEYS, (req, caller, now) => createKey(this.state, req, caller, now)),
+      this.guard(MANAGE_KEYS, (req, caller, now) => this.idempotency.run(req, req.params.orgKey!, () => createKey(this.state, req, caller, now))),
     );
     r.get(
       `${KEYS}/:apiId`,
@@ -111,7 +115,9 @@ export class CarbonBlackEmulator implements VendorEmulator {
     );
     r.post(
       `${KEYS}/:apiId/_regenerate`,
-      this.guard(MANAGE_KEYS, (req, caller, now) => this.withKey(req, (key) => regenerateKey(this.state, req, caller, key, now))),
+      this.guard(MANAGE_KEYS, (req, caller, now) =>
+        this.idempotency.run(req, req.params.orgKey!, () => this.withKey(req, (key) => regenerateKey(this.state, req, caller, key, now))),
+      ),
     );
   }
 
@@ -126,6 +132,16 @@ export class CarbonBlackEmulator implements VendorEmulator {
 
   reset(): void {
     this.state = seedState(this.now());
+    this.idempotency.clear();
+  }
+
+  /** The v6 envelope `{"success": false, "message": ...}` for the sandbox core's own answers. */
+  errorBody(status: number, message: string): SandboxResponse {
+    return failure(status, sentence(message));
+  }
+
+  idempotencyKeys(): IdempotencyRecord[] {
+    return this.idempotency.list();
   }
 
   /** Tests: the stored key (secret as a hash only), or undefined. */
@@ -139,7 +155,7 @@ export class CarbonBlackEmulator implements VendorEmulator {
   }
 
   /** Wraps a route: auth, IP allow-list, key type, org key (platform routes), rate limit, then `fn`. */
-  private guard(cls: RouteClass, fn: Handler): (req: SandboxRequest) => SandboxResponse {
+  private guard(cls: RouteClass, fn: Handler): RouteHandler {
     return (req) => {
       const now = this.now();
       const admitted = admit(this.state, req, cls, now, cls.kind === 'platform' ? req.params.orgKey : undefined);

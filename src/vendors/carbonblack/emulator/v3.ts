@@ -147,8 +147,12 @@ export function openSession(state: CarbonBlackState, req: SandboxRequest, key: A
   };
   state.nextSessionId += 1;
   state.sessions.push(session);
+  if (state.sessions.length > MAX_SESSIONS) state.sessions.splice(0, state.sessions.length - MAX_SESSIONS);
   return ok(presentSession(session, now));
 }
+
+/** The most Live Response sessions kept (oldest dropped). */
+export const MAX_SESSIONS = 1_000;
 
 export function sessionStatus(state: CarbonBlackState, req: SandboxRequest, now: number): SandboxResponse {
   const q = queryOf(req, []);

@@ -5,19 +5,18 @@
  * would answer to every malformed or unauthorised request.
  */
 import { randomBytes } from 'node:crypto';
+import { IdempotencyStore, type IdempotencyRecord } from '../../../sandbox/idempotency';
 import { Router } from '../../../sandbox/router';
-import type { EmulatorFactory, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
-import { clone, jsonBody, randomHex } from '../../../sandbox/util';
+import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
+import { clone, jsonBody, randomHex, sentence } from '../../../sandbox/util';
+import { apiError, base64url, CORE_CODES, formDecode, oauthError, present, TOKEN_HEADERS, validLifetime, validName, validPermission } from './shapes';
 import {
   assertState,
   type ClientRecord,
   MANAGE_PERMISSION,
-  MAX_LIFETIME,
-  MIN_LIFETIME,
   DEFAULT_LIFETIME,
   newClientId,
   newSecretValue,
-  PERMISSION_CATALOG,
   seedState,
   sha256,
   type SignicatState,
@@ -25,70 +24,10 @@ import {
 
 export { SEED_ACCOUNT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET, MANAGE_PERMISSION, PERMISSION_CATALOG } from './state';
 
-const TOKEN_HEADERS = { 'content-type': 'application/json; charset=UTF-8', 'cache-control': 'no-store, no-cache, max-age=0', pragma: 'no-cache' };
-const ERROR_TYPE = 'https://developer.signicat.com/docs/error-codes/';
-
-function oauthError(error: string, description: string, status = 400): SandboxResponse {
-  // RFC 6749 §5.2: a 401 answer to Basic client authentication carries WWW-Authenticate.
-  const headers = status === 401 ? { ...TOKEN_HEADERS, 'www-authenticate': `Basic realm="signicat", error="${error}"` } : TOKEN_HEADERS;
-  return { status, headers, body: { error, error_description: description } };
-}
-
-function apiError(status: number, code: string, title: string, detail: string, invalidParams?: { name: string; reason: string }[]): SandboxResponse {
-  return {
-    status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      // RFC 6750 §3: Bearer-protected routes say why a token was refused.
-      ...(status === 401 ? { 'www-authenticate': `Bearer error="${code}"` } : {}),
-    },
-    body: { type: ERROR_TYPE, title, detail, code, status, traceId: randomHex(32), ...(invalidParams ? { invalidParams } : {}) },
-  };
-}
-
-function formDecode(v: string): string {
-  return decodeURIComponent(v.replace(/\+/g, ' '));
-}
-
-function base64url(b: Buffer | string): string {
-  return Buffer.from(b).toString('base64url');
-}
-
-/** Public shape of a client (secrets as metadata only). */
-function present(c: ClientRecord): Record<string, unknown> {
-  return {
-    id: c.id,
-    name: c.name,
-    accountId: c.accountId,
-    accessTokenLifetime: c.accessTokenLifetime,
-    createdAt: c.createdAt,
-    permissions: [...c.permissions],
-    secrets: c.secrets.map((s) => ({ id: s.id, name: s.name, createdAt: s.createdAt })),
-  };
-}
-
-function validName(v: unknown): string | undefined {
-  if (typeof v !== 'string') return 'must be a string';
-  if (v.trim() === '') return 'must not be empty';
-  if (v.length > 100) return 'must be at most 100 characters';
-  return undefined;
-}
-
-function validLifetime(v: unknown): string | undefined {
-  if (typeof v !== 'number' || !Number.isInteger(v)) return 'must be an integer number of seconds';
-  if (v < MIN_LIFETIME || v > MAX_LIFETIME) return `must be between ${MIN_LIFETIME} and ${MAX_LIFETIME} seconds`;
-  return undefined;
-}
-
-function validPermission(v: unknown): string | undefined {
-  if (typeof v !== 'string') return 'must be a string';
-  const m = /^([a-z][a-z0-9-]*):([a-z][a-z0-9-]*)$/.exec(v);
-  if (!m) return 'must have the shape <product>:<action>';
-  const actions = PERMISSION_CATALOG[m[1]!];
-  if (!actions) return `unknown product "${m[1]}"`;
-  if (!actions.includes(m[2]!)) return `product "${m[1]}" has no action "${m[2]}" (allowed: ${actions.join(', ')})`;
-  return undefined;
-}
+/** The most access tokens kept at once (expired ones are purged first, then the oldest dropped). */
+export const MAX_TOKENS = 10_000;
+/** The most values kept in `issued` (oldest dropped). */
+export const MAX_ISSUED = 10_000;
 
 /** The Signicat emulator with its routes and state. */
 export class SignicatEmulator implements VendorEmulator {
@@ -100,20 +39,27 @@ export class SignicatEmulator implements VendorEmulator {
    * document or over HTTP): in-process tests check that none of them leaks.
    */
   readonly issued: string[] = [];
+  /** Idempotency keys of the create routes (see src/sandbox/idempotency.ts). */
+  readonly idempotency: IdempotencyStore;
   private state: SignicatState;
+  private readonly now: () => number;
 
-  constructor(private readonly now: () => number) {
-    this.state = seedState(now());
+  constructor(private readonly ctx: SandboxContext) {
+    this.now = () => ctx.clock.now();
+    this.state = seedState(this.now());
+    this.idempotency = new IdempotencyStore({ now: this.now, errorBody: (status, message) => this.errorBody(status, message) });
     const r = this.router;
-    r.get('/auth/open/.well-known/openid-configuration', (req) => this.discovery(req));
+    r.get('/auth/open/.well-known/openid-configuration', () => this.discovery());
     r.post('/auth/open/connect/token', (req) => this.token(req));
     r.get('/management/api-clients', (req) => this.managed(req, (acct) => ({ status: 200, body: { data: this.clientsOf(acct).map(present) } })));
-    r.post('/management/api-clients', (req) => this.managed(req, (acct) => this.createClient(req, acct)));
+    r.post('/management/api-clients', (req) => this.managedAsync(req, (acct) => this.idempotency.run(req, acct, () => this.createClient(req, acct))));
     r.get('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => ({ status: 200, body: present(c) })));
     r.patch('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => this.patchClient(req, c)));
     r.delete('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => this.deleteClient(c)));
     r.get('/management/api-clients/:clientId/secrets', (req) => this.withClient(req, (c) => ({ status: 200, body: { data: present(c).secrets } })));
-    r.post('/management/api-clients/:clientId/secrets', (req) => this.withClient(req, (c) => this.addSecret(req, c)));
+    r.post('/management/api-clients/:clientId/secrets', (req) =>
+      this.managedAsync(req, (acct) => this.idempotency.run(req, acct, () => this.withClient(req, (c) => this.addSecret(req, c)))),
+    );
     r.delete('/management/api-clients/:clientId/secrets/:secretId', (req) => this.withClient(req, (c) => this.deleteSecret(req, c)));
     r.put('/management/api-clients/:clientId/permissions', (req) => this.withClient(req, (c) => this.putPermissions(req, c)));
   }
@@ -129,6 +75,16 @@ export class SignicatEmulator implements VendorEmulator {
 
   reset(): void {
     this.state = seedState(this.now());
+    this.idempotency.clear();
+  }
+
+  errorBody(status: number, message: string): SandboxResponse {
+    const [code, title] = CORE_CODES[status] ?? ['error', 'Error.'];
+    return apiError(status, code, title, sentence(message));
+  }
+
+  idempotencyKeys(): IdempotencyRecord[] {
+    return this.idempotency.list();
   }
 
   /** Direct access for tests: the client record, or undefined. */
@@ -136,12 +92,13 @@ export class SignicatEmulator implements VendorEmulator {
     return this.state.clients.find((c) => c.id === id);
   }
 
-  private origin(req: SandboxRequest): string {
-    return new URL(req.url).origin;
+  /** The OIDC issuer: the sandbox's own base URL, never the request's Host header. */
+  private issuer(): string {
+    return `${this.ctx.baseUrl()}${this.prefix}/auth/open`;
   }
 
-  private discovery(req: SandboxRequest): SandboxResponse {
-    const issuer = `${this.origin(req)}${this.prefix}/auth/open`;
+  private discovery(): SandboxResponse {
+    const issuer = this.issuer();
     return {
       status: 200,
       body: {
@@ -208,7 +165,7 @@ export class SignicatEmulator implements VendorEmulator {
     const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: 'sandbox' }));
     const payload = base64url(
       JSON.stringify({
-        iss: `${this.origin(req)}${this.prefix}/auth/open`,
+        iss: this.issuer(),
         client_id: client.id,
         scope: 'signicat-api',
         iat: Math.floor(now / 1000),
@@ -217,13 +174,41 @@ export class SignicatEmulator implements VendorEmulator {
       }),
     );
     const token = `${header}.${payload}.${base64url(randomBytes(32))}`;
-    this.issued.push(token);
-    this.state.tokens[sha256(token)] = { clientId: client.id, expiresAt: now + client.accessTokenLifetime * 1000 };
+    this.remember(token);
+    this.storeToken(sha256(token), { clientId: client.id, expiresAt: now + client.accessTokenLifetime * 1000 }, now);
     return {
       status: 200,
       headers: TOKEN_HEADERS,
       body: { access_token: token, expires_in: client.accessTokenLifetime, token_type: 'Bearer', scope: 'signicat-api' },
     };
+  }
+
+  /** Keeps an issued value for leak checks, the newest {@link MAX_ISSUED} only. */
+  private remember(value: string): void {
+    this.issued.push(value);
+    if (this.issued.length > MAX_ISSUED) this.issued.splice(0, this.issued.length - MAX_ISSUED);
+  }
+
+  /**
+   * Stores an access token: expired tokens are purged first, then the oldest are dropped while more
+   * than {@link MAX_TOKENS} remain (tokens are kept in issue order).
+   */
+  private storeToken(key: string, record: { clientId: string; expiresAt: number }, now: number): void {
+    const tokens = this.state.tokens;
+    for (const [k, t] of Object.entries(tokens)) if (t.expiresAt <= now) delete tokens[k];
+    tokens[key] = record;
+    const keys = Object.keys(tokens);
+    for (let i = 0; i < keys.length - MAX_TOKENS; i++) delete tokens[keys[i]!];
+  }
+
+  /** {@link managed} for a route whose answer may be a promise (the idempotency store's). */
+  private managedAsync(req: SandboxRequest, fn: (accountId: string) => Promise<SandboxResponse>): SandboxResponse | Promise<SandboxResponse> {
+    let pending: Promise<SandboxResponse> | undefined;
+    const denied = this.managed(req, (acct) => {
+      pending = fn(acct);
+      return { status: 0 };
+    });
+    return pending ?? denied;
   }
 
   /** Bearer token, management permission and `signicat-accountId` checks. */
@@ -338,7 +323,7 @@ export class SignicatEmulator implements VendorEmulator {
       ]);
     }
     const value = newSecretValue();
-    this.issued.push(value);
+    this.remember(value);
     const record = { id: randomHex(32), name: name as string | null, createdAt: new Date(this.now()).toISOString(), sha256: sha256(value) };
     c.secrets.push(record);
     return { status: 201, body: { id: record.id, name: record.name, createdAt: record.createdAt, secret: value } };
@@ -371,4 +356,4 @@ export class SignicatEmulator implements VendorEmulator {
 }
 
 /** Factory for the sandbox. */
-export const createSignicatEmulator: EmulatorFactory = (ctx) => new SignicatEmulator(() => ctx.clock.now());
+export const createSignicatEmulator: EmulatorFactory = (ctx) => new SignicatEmulator(ctx);

@@ -5,6 +5,7 @@
  * owner's corp-wide token view, and the token settings accepted by `PATCH /corps/{corpName}`.
  */
 import type { IClock } from '../../../core/clock';
+import type { IdempotencyStore } from '../../../sandbox/idempotency';
 import { Router } from '../../../sandbox/router';
 import type { SandboxRequest, SandboxResponse } from '../../../sandbox/types';
 import { jsonBody, randomHex } from '../../../sandbox/util';
@@ -18,13 +19,16 @@ import { corpView, fail, MESSAGES, reply, tokenView, userView } from './views';
 const TOKEN_NAME = /^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*$/;
 const TOKEN_NAME_MAX = 64;
 
-type Handler = (req: SandboxRequest, caller: Caller, state: SigSciState, now: number) => SandboxResponse;
+type Handler = (req: SandboxRequest, caller: Caller, state: SigSciState, now: number) => SandboxResponse | Promise<SandboxResponse>;
 
-/** Builds the router over a state the emulator may replace at any time (restore/reset). */
-export function buildRoutes(getState: () => SigSciState, clock: IClock): Router {
+/**
+ * Builds the router over a state the emulator may replace at any time (restore/reset). The token
+ * create route runs under `idempotency`, scoped to the calling user.
+ */
+export function buildRoutes(getState: () => SigSciState, clock: IClock, idempotency: IdempotencyStore): Router {
   const authed =
     (handler: Handler) =>
-    (req: SandboxRequest): SandboxResponse => {
+    (req: SandboxRequest): SandboxResponse | Promise<SandboxResponse> => {
       const state = getState();
       const now = clock.now();
       const auth = authenticate(state, req, now);
@@ -108,31 +112,7 @@ export function buildRoutes(getState: () => SigSciState, clock: IClock): Router 
   );
   router.post(
     '/api/v0/user/apitokens',
-    authed((req, caller, state, now) => {
-      // A user without the grant under restriction never gets here: their own token is disabled
-      // (401 above), which is how "they can't create tokens either" shows through header auth.
-      const body = jsonBody(req);
-      if (!body.ok) return fail(400, `Invalid request body: ${body.reason}`);
-      for (const key of Object.keys(body.value)) if (key !== 'name') return fail(400, `Unknown or read-only field: ${key}`);
-      const name = body.value.name;
-      if (typeof name !== 'string' || name.length > TOKEN_NAME_MAX || !TOKEN_NAME.test(name)) return fail(400, MESSAGES.tokenName);
-      const mine = state.tokens.filter((t) => t.email === caller.user.email);
-      if (mine.some((t) => t.name === name)) return fail(400, MESSAGES.tokenNameTaken);
-      if (mine.length >= MAX_TOKENS_PER_USER) return fail(400, MESSAGES.tokenLimit);
-      const value = randomUUID();
-      const token = {
-        id: newTokenId(state),
-        name,
-        email: caller.user.email,
-        tokenSha256: digest(value),
-        created: rfc3339(now),
-        lastUsed: '',
-        lastUsedIP: '',
-        lastUsedUserAgent: '',
-      };
-      state.tokens.push(token);
-      return reply(200, { ...tokenView(state, token, now), token: value });
-    }),
+    authed((req, caller, state, now) => idempotency.run(req, caller.user.email, () => createToken(req, caller, state, now))),
   );
   router.get(
     '/api/v0/user/apitokens/:id',
@@ -173,6 +153,33 @@ export function buildRoutes(getState: () => SigSciState, clock: IClock): Router 
   );
 
   return router;
+}
+
+/** `POST /api/v0/user/apitokens`: a new personal token, its value shown once. */
+function createToken(req: SandboxRequest, caller: Caller, state: SigSciState, now: number): SandboxResponse {
+  // A user without the grant under restriction never gets here: their own token is disabled
+  // (401 above), which is how "they can't create tokens either" shows through header auth.
+  const body = jsonBody(req);
+  if (!body.ok) return fail(400, `Invalid request body: ${body.reason}`);
+  for (const key of Object.keys(body.value)) if (key !== 'name') return fail(400, `Unknown or read-only field: ${key}`);
+  const name = body.value.name;
+  if (typeof name !== 'string' || name.length > TOKEN_NAME_MAX || !TOKEN_NAME.test(name)) return fail(400, MESSAGES.tokenName);
+  const mine = state.tokens.filter((t) => t.email === caller.user.email);
+  if (mine.some((t) => t.name === name)) return fail(400, MESSAGES.tokenNameTaken);
+  if (mine.length >= MAX_TOKENS_PER_USER) return fail(400, MESSAGES.tokenLimit);
+  const value = randomUUID();
+  const token = {
+    id: newTokenId(state),
+    name,
+    email: caller.user.email,
+    tokenSha256: digest(value),
+    created: rfc3339(now),
+    lastUsed: '',
+    lastUsedIP: '',
+    lastUsedUserAgent: '',
+  };
+  state.tokens.push(token);
+  return reply(200, { ...tokenView(state, token, now), token: value });
 }
 
 function newTokenId(state: SigSciState): string {

@@ -37,12 +37,12 @@ function splitQuery(rawQuery: string): QueryPart[] {
 }
 
 /**
- * The URL a client signed: the URL as received with every `apiKey` and `digest` parameter removed and
+ * The URL a client signed: the URL as the client addressed it (`urlAsSent`) with every `apiKey` and `digest` parameter removed and
  * nothing else touched (no re-encoding, no reordering).
  */
 export function signedUrl(req: SandboxRequest): string {
-  const q = req.url.indexOf('?');
-  const base = q < 0 ? req.url : req.url.slice(0, q);
+  const q = req.urlAsSent.indexOf('?');
+  const base = q < 0 ? req.urlAsSent : req.urlAsSent.slice(0, q);
   const kept = splitQuery(req.rawQuery)
     .filter((p) => p.name !== 'apiKey' && p.name !== 'digest')
     .map((p) => p.raw);

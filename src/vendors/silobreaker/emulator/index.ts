@@ -6,9 +6,11 @@
  * exactly as received and the raw body bytes; every malformed or unauthenticated call is rejected.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { IdempotencyStore, type IdempotencyRecord } from '../../../sandbox/idempotency';
 import { Router } from '../../../sandbox/router';
 import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
-import { clone, jsonBody, randomAlnum } from '../../../sandbox/util';
+import { clone, jsonBody, randomAlnum, sentence } from '../../../sandbox/util';
 import { checkDigest, cookieValue } from './auth';
 import {
   assertState,
@@ -44,6 +46,10 @@ export type { SilobreakerState } from './state';
 export { expectedDigest, signedUrl } from './auth';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+/** The most live sessions kept; idle ones are purged at each login, then the oldest dropped. */
+export const MAX_SESSIONS = 1_000;
+/** The most login-throttle and rate-window records kept (oldest dropped). */
+export const MAX_TRACKED_CALLERS = 10_000;
 /** PROPOSED: new passwords shorter than this are refused. */
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -89,10 +95,13 @@ export class SilobreakerEmulator implements VendorEmulator {
   readonly name = 'silobreaker';
   readonly prefix = '/silobreaker';
   readonly router = new Router();
+  /** Idempotency keys of the API-key create route (see src/sandbox/idempotency.ts). */
+  readonly idempotency: IdempotencyStore;
   private state: SilobreakerState = seedState();
   private holdCreateMs = 0;
 
   constructor(private readonly ctx: SandboxContext) {
+    this.idempotency = new IdempotencyStore({ now: () => this.now(), errorBody: (status, message) => this.errorBody(status, message) });
     const r = this.router;
     // Digest- or cookie-authenticated data routes.
     r.get('/search/documents/:query', (req) => this.authed(req, () => this.search(req, req.params.query!)));
@@ -107,7 +116,14 @@ export class SilobreakerEmulator implements VendorEmulator {
     r.post('/v1/changepassword', (req) => this.changePassword(req));
     // PROPOSED API-key management, cookie session only.
     r.get('/v1/apikeys', (req) => this.withSession(req, () => this.listKeys()));
-    r.post('/v1/apikeys', (req) => this.held(this.withSession(req, () => this.createKey(req))));
+    r.post('/v1/apikeys', (req) => {
+      let pending: Promise<SandboxResponse> | undefined;
+      const denied = this.withSession(req, (session) => {
+        pending = this.idempotency.run(req, session.Username.toLowerCase(), () => this.held(this.createKey(req)));
+        return { status: 0 };
+      });
+      return pending ?? denied;
+    });
     r.delete('/v1/apikeys/:apiKey', (req) => this.withSession(req, () => this.deleteKey(req.params.apiKey!)));
   }
 
@@ -123,6 +139,17 @@ export class SilobreakerEmulator implements VendorEmulator {
   reset(): void {
     this.state = seedState();
     this.holdCreateMs = 0;
+    this.idempotency.clear();
+  }
+
+  /** PROPOSED `{"Status": <reason>, "Message": ...}` for the sandbox core's own answers. */
+  errorBody(status: number, message: string): SandboxResponse {
+    const m = sentence(message);
+    return status === 400 ? invalid(m) : reply({ Status: STATUS_CODES[status] ?? 'Error', Message: m }, status);
+  }
+
+  idempotencyKeys(): IdempotencyRecord[] {
+    return this.idempotency.list();
   }
 
   /**
@@ -138,6 +165,11 @@ export class SilobreakerEmulator implements VendorEmulator {
     this.holdCreateMs = 0;
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms).unref());
     return out;
+  }
+
+  /** Drops the oldest entries of `list` beyond `max`. */
+  private bound(list: unknown[], max: number): void {
+    if (list.length > max) list.splice(0, list.length - max);
   }
 
   private now(): number {
@@ -185,6 +217,7 @@ export class SilobreakerEmulator implements VendorEmulator {
       this.state.rateWindows = this.state.rateWindows.filter((x) => x.Caller !== caller.id);
       w = { Caller: caller.id, WindowStart: this.iso(now), Count: 0 };
       this.state.rateWindows.push(w);
+      this.bound(this.state.rateWindows, MAX_TRACKED_CALLERS);
     }
     if (w.Count >= RATE_LIMIT) {
       const retryAfter = Math.max(1, Math.ceil((Date.parse(w.WindowStart) + RATE_WINDOW_SECONDS * 1000 - now) / 1000));
@@ -249,7 +282,10 @@ export class SilobreakerEmulator implements VendorEmulator {
       t.Failures += 1;
       const seconds = loginDelaySeconds(t.Failures);
       t.NextLoginAt = this.iso(now + seconds * 1000);
-      if (!throttle) this.state.loginThrottle.push(t);
+      if (!throttle) {
+        this.state.loginThrottle.push(t);
+        this.bound(this.state.loginThrottle, MAX_TRACKED_CALLERS);
+      }
       return reply({ Status: 'Delay', NextLoginDelayInSeconds: seconds });
     };
     // Too early: a new (longer) delay, even with the right password.
@@ -258,7 +294,9 @@ export class SilobreakerEmulator implements VendorEmulator {
     if (!user || !sameSecret(user.PasswordSha256, sha256(password))) return delay();
     this.state.loginThrottle = this.state.loginThrottle.filter((t) => t.Username !== key);
     const cookie = randomBytes(32).toString('hex').toUpperCase();
+    this.state.sessions = this.state.sessions.filter((x) => now - Date.parse(x.LastSeen) <= SESSION_IDLE_SECONDS * 1000);
     this.state.sessions.push({ Cookie: cookie, Username: user.Username, Created: this.iso(now), LastSeen: this.iso(now) });
+    this.bound(this.state.sessions, MAX_SESSIONS);
     return reply({ CookieName: COOKIE_NAME, Status: 'Success' }, 200, { 'set-cookie': `${COOKIE_NAME}=${cookie}; path=/; HttpOnly; SameSite=Lax` });
   }
 

@@ -5,9 +5,10 @@
  * Bearer check, the key format, one key per user, the monthly and per-minute buckets with
  * `Retry-After`, and FastAPI's 422 for bad query parameters. Every window reads the sandbox clock.
  */
+import { STATUS_CODES } from 'node:http';
 import { Router } from '../../../sandbox/router';
 import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
-import { clone, randomAlnum } from '../../../sandbox/util';
+import { clone, randomAlnum, sentence } from '../../../sandbox/util';
 import { authenticate, DETAIL_DISABLED, problem, unauthorized } from './auth';
 import { consume, quotaView, refusal, settle } from './quota';
 import { assertState, MAX_ACTIVITY, newKeyValue, newUser, type PlanLimits, seedState, type ThreatJammerState, type UserRecord } from './state';
@@ -67,6 +68,13 @@ export class ThreatJammerEmulator implements VendorEmulator {
 
   reset(): void {
     this.state = seedState(this.now());
+  }
+
+  /** The handled-error shape (`title`, `detail`, `type:`) for the sandbox core's own answers. */
+  errorBody(status: number, message: string): SandboxResponse {
+    if (status === 404) return problem(404, 'Resource not found', sentence(message), 'error-resource-not-found');
+    const title = STATUS_CODES[status] ?? 'Error';
+    return problem(status, title, sentence(message), `error-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`);
   }
 
   /**
