@@ -39,8 +39,9 @@ function propDoc(name: string, a: AttributeSpec): string {
   const parts = [jsdocText(a.description)];
   if (a.sensitive) parts.push('Sensitive: pass a token (a sensitive variable or another resource attribute); a literal is refused.');
   if (a.requiresReplace) parts.push('Changing it replaces the object.');
+  parts.push(`(Terraform: \`${name}\`)`);
   if (!a.required) parts.push(`@default ${a.default !== undefined ? JSON.stringify(a.default) : 'none'}`);
-  return `  /** ${parts.join(' ')} (Terraform: \`${name}\`) */`;
+  return `  /** ${parts.join(' ')} */`;
 }
 
 function getter(name: string, a: AttributeSpec): string | undefined {

@@ -47,7 +47,7 @@ export interface SpecHandler<C, A extends AttributeSpecs> {
 }
 
 /** A spec validator as a plan-time attribute validator. */
-function planValidator(validate: Validator): AttributeValidator {
+export function planValidator(validate: Validator): AttributeValidator {
   return (value: CtyValue, path: readonly PathStep[], diags: Diagnostics) => {
     const problem = validate(value, isUnknown);
     if (problem !== undefined) diags.error('Invalid Attribute Value', `${String(path[0])} ${problem}`, path);

@@ -10,9 +10,9 @@ import { apiClientSpec } from '../spec/api-client';
 export interface SignicatApiClientProps extends ApiAccessResourceProps {
   /** Display name of the client (1-100 characters). (Terraform: `name`) */
   readonly name: string;
-  /** Permissions granted to the client, each <product>:<action> (e.g. authentication:read). Defaults to none. @default [] (Terraform: `permissions`) */
+  /** Permissions granted to the client, each <product>:<action> (e.g. authentication:read). Defaults to none. (Terraform: `permissions`) @default [] */
   readonly permissions?: string[];
-  /** Lifetime of the access tokens this client gets, in seconds (1-3600). Defaults to 600. @default 600 (Terraform: `access_token_lifetime`) */
+  /** Lifetime of the access tokens this client gets, in seconds (1-3600). Defaults to 600. (Terraform: `access_token_lifetime`) @default 600 */
   readonly accessTokenLifetime?: number;
 }
 

@@ -8,7 +8,7 @@ import { apiClientsDataSpec } from '../spec/api-clients-data';
 
 /** Props of {@link DataSignicatApiClients}. */
 export interface DataSignicatApiClientsProps extends ApiAccessDataSourceProps {
-  /** Only clients whose name starts with this text. Default: every client. @default none (Terraform: `name_prefix`) */
+  /** Only clients whose name starts with this text. Default: every client. (Terraform: `name_prefix`) @default none */
   readonly namePrefix?: string;
 }
 

@@ -9,9 +9,9 @@ import { clientSecretSpec } from '../spec/client-secret';
 export interface SignicatClientSecretProps extends ApiAccessResourceProps {
   /** ID of the API client this secret belongs to. Changing it replaces the object. (Terraform: `client_id`) */
   readonly clientId: string;
-  /** Optional name of the secret (1-100 characters). Changing it replaces the object. @default none (Terraform: `name`) */
+  /** Optional name of the secret (1-100 characters). Changing it replaces the object. (Terraform: `name`) @default none */
   readonly name?: string;
-  /** Rotate the secret once it is older than this duration, e.g. "720h" (hours, minutes, seconds). The plan then replaces it with the reason "rotation due". Unset: never. @default none (Terraform: `rotation_period`) */
+  /** Rotate the secret once it is older than this duration, e.g. "720h" (hours, minutes, seconds). The plan then replaces it with the reason "rotation due". Unset: never. (Terraform: `rotation_period`) @default none */
   readonly rotationPeriod?: string;
 }
 
