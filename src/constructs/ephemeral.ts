@@ -4,6 +4,7 @@
  * hatch (`TerraformStack.addOverride`), and its getters return `${ephemeral.<type>.<name>.<attr>}`
  * references. Terraform (>= 1.10) accepts those only where ephemeral values are allowed: provider
  * blocks, provisioners and connections, write-only attributes, locals and other ephemeral blocks.
+ * (cdktn has a first-class TerraformEphemeralResource; the escape hatch works there too.)
  */
 import { TerraformStack, type TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
