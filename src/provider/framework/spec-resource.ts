@@ -112,7 +112,8 @@ function fromModel(attributes: AttributeSpecs, model: object): ObjectValue {
 export function withAttributePath(attributes: AttributeSpecs, err: unknown): never {
   if (ApiAccessError.isApiAccessError(err) && err.field) {
     const field = err.field;
-    const match = Object.entries(attributes).find(([name, a]) => a.vendorField === field || name === field);
+    // The vendor's own name wins over an attribute that happens to share it (Signicat's secret `id` is secret_id).
+    const match = Object.entries(attributes).find(([, a]) => a.vendorField === field) ?? Object.entries(attributes).find(([name]) => name === field);
     if (match && match[0] !== field) Object.defineProperty(err, 'field', { value: match[0], enumerable: true });
   }
   throw err;

@@ -115,6 +115,23 @@ describe('issue 7: resources from a spec', () => {
     };
     const h = resourceFromSpec(spec, makeHandler(calls, { create: fail }));
     await expect(h.create({ planned: { owner: 'o', label: 'x', ttl: 1, scopes: [] } }, ctx(calls))).rejects.toMatchObject({ field: 'label' });
+    // a vendor name that is also another attribute's name maps to the attribute that declares it
+    const clash = defineResource({
+      typeName: 'apiaccess_demo_clash',
+      version: 0,
+      description: 'x',
+      attributes: {
+        id: { type: 'string', computed: true, description: 'Address.' },
+        item_id: { type: 'string', computed: true, vendorField: 'id', description: 'Vendor ID.' },
+        owner: { type: 'string', required: true, requiresReplace: true, description: 'Owner.' },
+      },
+      docs: { hcl: '', typescript: '' },
+    });
+    const rejectId = async (): Promise<never> => {
+      throw new ApiAccessError(APIACCESS_VENDOR_REJECTED, 'bad id', { field: 'id' });
+    };
+    const c = resourceFromSpec(clash, { create: rejectId, read: async () => null, delete: async () => undefined });
+    await expect(c.create({ planned: { owner: 'o' } }, ctx(calls))).rejects.toMatchObject({ field: 'item_id' });
   });
 
   it('an update is optional only when every configurable attribute requires replacement', async () => {
