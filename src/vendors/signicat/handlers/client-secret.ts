@@ -1,7 +1,7 @@
 /**
  * `apiaccess_signicat_client_secret`: the vendor calls. Signicat shows the value once, at creation;
  * the framework keeps it from prior state (`showOnce`) and parses `<client_id>/<secret_id>` imports.
- * Every configurable attribute requires replacement, so there is no update.
+ * Every argument forces replacement (rotation_period is kept by the framework), so there is no update.
  */
 import { APIACCESS_NOT_FOUND, ApiAccessError } from '../../../core/errors';
 import { resourceFromSpec } from '../../../provider/framework/spec-resource';
