@@ -41,6 +41,24 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!core(/|$))', message: 'core imports nothing else in src/.' }] }] },
   },
+  // The spec is shared by the provider and the constructs: plain data and pure functions on core.
+  {
+    files: ['src/spec/**/*.ts', 'src/vendors/*/spec/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^(\\.\\./)+(auth|provider|sandbox|constructs|bin|client|types|handlers|emulator)(\\.ts)?(/|$)|^(undici|cdktf|constructs|@grpc/|oauth4webapi)$',
+              message: 'a spec imports src/spec and src/core only (no auth, wire, sandbox, client or cdktf code).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['src/auth/**/*.ts', 'src/sandbox/**/*.ts'],
     rules: {

@@ -1,5 +1,7 @@
 /** Public API for cdktf users: the constructs and their props. */
 export * from './constructs/provider';
 export * from './constructs/resource';
+export * from './constructs/data-source';
+export * from './constructs/ephemeral';
 export { ApiAccessValidationError } from './constructs/validation';
 export * from './vendors/signicat/constructs';

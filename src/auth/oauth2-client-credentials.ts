@@ -92,9 +92,14 @@ export class OAuth2TokenSource {
 
   /** A valid access token, from the cache when it is not due for renewal. */
   async getToken(signal?: AbortSignal): Promise<string> {
+    return (await this.getTokenWithExpiry(signal)).accessToken;
+  }
+
+  /** Like {@link getToken}, with when the token expires (epoch ms on this source's clock). */
+  async getTokenWithExpiry(signal?: AbortSignal): Promise<{ readonly accessToken: string; readonly expiresAt: number }> {
     if (signal?.aborted) throw new ApiAccessError(APIACCESS_ABORTED, 'The token request was cancelled.', { cause: signal.reason });
     const cached = cache.get(this.key);
-    if (cached && this.clock.now() < cached.renewAt) return cached.accessToken;
+    if (cached && this.clock.now() < cached.renewAt) return cached;
     let pending = inFlight.get(this.key);
     if (!pending) {
       // The shared request has its own time limit; one caller giving up must not fail the others.
@@ -104,7 +109,7 @@ export class OAuth2TokenSource {
       pending = shared;
       inFlight.set(this.key, pending);
     }
-    return (await raceAbort(pending, signal)).accessToken;
+    return raceAbort(pending, signal);
   }
 
   /** Forgets `token` (after the API rejected it) so the next call fetches a new one. */

@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { VENDOR_SETTINGS, type ApiAccessVendorSettings } from './provider-settings.generated';
 import { checkNotLiteralSecret } from './validation';
 
 /** Provider source address used in required_providers (a local-only host: never looked up). */
@@ -19,20 +20,15 @@ export const APIACCESS_PROVIDER_VERSION = '0.1.0';
 /** Environment variable that overrides the provider entry point written into the launcher. */
 export const APIACCESS_PROVIDER_BIN_ENV = 'APIACCESS_PROVIDER_BIN';
 
-/** Settings of the apiaccess provider. Every setting also has an environment-variable fallback. */
-export interface ApiAccessProviderProps {
+/**
+ * Settings of the apiaccess provider. Every setting also has an environment-variable fallback.
+ * The vendor settings (`signicatClientId`, …) come from each vendor's settings spec.
+ */
+export interface ApiAccessProviderProps extends ApiAccessVendorSettings {
   /** Alias for a second provider configuration. @default none */
   readonly alias?: string;
   /** Base URL of the apiaccess vendor sandbox (then every vendor uses its seeded credentials). @default APIACCESS_SANDBOX_URL */
   readonly sandboxUrl?: string;
-  /** Signicat API host. @default APIACCESS_SIGNICAT_BASE_URL, else https://api.signicat.com */
-  readonly signicatBaseUrl?: string;
-  /** Client ID of the managing Signicat API client. @default APIACCESS_SIGNICAT_CLIENT_ID */
-  readonly signicatClientId?: string;
-  /** Its secret; only as a token (sensitive variable). @default APIACCESS_SIGNICAT_CLIENT_SECRET */
-  readonly signicatClientSecret?: string;
-  /** Signicat account ID (a-spge-…). @default APIACCESS_SIGNICAT_ACCOUNT_ID */
-  readonly signicatAccountId?: string;
   /**
    * Write the implied local provider mirror into the stack folder at synth.
    * @default true
@@ -149,21 +145,18 @@ export class ApiAccessProvider extends TerraformProvider {
       terraformGeneratorMetadata: { providerName: 'apiaccess', providerVersion: APIACCESS_PROVIDER_VERSION },
       terraformProviderSource: APIACCESS_PROVIDER_SOURCE,
     });
-    checkNotLiteralSecret(this, 'signicatClientSecret', props.signicatClientSecret, 'APIACCESS_SIGNICAT_CLIENT_SECRET');
+    const values = props as Record<string, unknown>;
+    for (const s of VENDOR_SETTINGS) if (s.sensitive) checkNotLiteralSecret(this, s.prop, values[s.prop] as string | undefined, s.env);
     this.props = props;
     this.alias = props.alias;
     if (props.writeProviderMirror ?? true) installMirrorWriter(TerraformStack.of(this));
   }
 
   protected override synthesizeAttributes(): { [name: string]: unknown } {
-    const p = this.props;
-    return {
-      sandbox_url: p.sandboxUrl,
-      signicat_base_url: p.signicatBaseUrl,
-      signicat_client_id: p.signicatClientId,
-      signicat_client_secret: p.signicatClientSecret,
-      signicat_account_id: p.signicatAccountId,
-    };
+    const values = this.props as Record<string, unknown>;
+    const attrs: { [name: string]: unknown } = { sandbox_url: this.props.sandboxUrl };
+    for (const s of VENDOR_SETTINGS) attrs[s.attribute] = values[s.prop];
+    return attrs;
   }
 
   protected override synthesizeHclAttributes(): { [name: string]: unknown } {

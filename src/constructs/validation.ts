@@ -54,11 +54,10 @@ export function checkEach(scope: Construct, prop: string, values: readonly strin
  * Refuses a literal secret: it would be written in clear into cdk.tf.json. Secrets come from a
  * sensitive TerraformVariable (a token) or from the provider's environment variables.
  */
-export function checkNotLiteralSecret(scope: Construct, prop: string, value: string | undefined, envName: string): void {
+export function checkNotLiteralSecret(scope: Construct, prop: string, value: string | undefined, envName?: string): void {
   if (value === undefined || Token.isUnresolved(value)) return;
-  throw new ApiAccessValidationError(
-    scope,
-    prop,
-    `is a literal string, which would be written in clear into the synthesized stack. Pass a sensitive TerraformVariable instead, or leave it unset and export ${envName}.`,
-  );
+  const instead = envName
+    ? 'Pass a sensitive TerraformVariable instead, or leave it unset and export ' + envName + '.'
+    : "Pass a sensitive TerraformVariable or another resource's attribute instead.";
+  throw new ApiAccessValidationError(scope, prop, `is a literal string, which would be written in clear into the synthesized stack. ${instead}`);
 }

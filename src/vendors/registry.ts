@@ -14,6 +14,8 @@ import * as threatjammer from './threatjammer';
 interface VendorModule {
   readonly emulator: EmulatorFactory;
   readonly provider?: VendorProvider;
+  /** The vendor's specs (settings, resources, data sources, ephemeral resources): the source of constructs and docs. */
+  readonly specs?: { readonly [name: string]: unknown };
 }
 
 export const VENDORS: readonly VendorModule[] = [sigsci, carbonblack, signicat, threatjammer, silobreaker];
@@ -26,4 +28,13 @@ export function vendorProviders(): VendorProvider[] {
 /** Every vendor's sandbox emulator. */
 export function vendorEmulators(): EmulatorFactory[] {
   return VENDORS.map((v) => v.emulator);
+}
+
+/** Every vendor's specs, by vendor name order of the registry (kind-tagged values only). */
+export function vendorSpecs(): { readonly kind: string }[] {
+  return VENDORS.flatMap((v) =>
+    Object.values(v.specs ?? {}).filter(
+      (x): x is { kind: string } => typeof x === 'object' && x !== null && typeof (x as { kind?: unknown }).kind === 'string',
+    ),
+  );
 }

@@ -36,7 +36,7 @@ export const Refinement = {
 
 /**
  * The unknown value (Terraform's "known after apply"). Use the singleton UNKNOWN; refinements
- * read from ext 12 are kept (keyed by the Refinement numbers) but never emitted.
+ * read from ext 12 are kept (keyed by the Refinement numbers) and written back as ext 12.
  */
 export class Unknown {
   /** What Terraform knows about the eventual value, when it sent a refined unknown. */

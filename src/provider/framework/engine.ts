@@ -20,6 +20,7 @@ import type { AttributeSchema, ResourceSchema } from './schema';
 import { assertValidSchema } from './schema';
 import { resolveSettings, SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName, type ResolvedVendor } from './settings';
 import { upgradeStoredState, type StateCodec, type StoredState } from './state-upgrade';
+import { OtherTypesEngine } from './engine-other';
 
 export { SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName } from './settings';
 export type { StateCodec, StoredState } from './state-upgrade';
@@ -62,6 +63,8 @@ export class ProviderEngine {
   readonly providerSchema: ResourceSchema;
   readonly journal: CreateJournal;
   private readonly clock: IClock;
+  /** Data sources and ephemeral resources. */
+  readonly other: OtherTypesEngine;
 
   constructor(
     private readonly vendors: readonly VendorProvider[],
@@ -91,6 +94,7 @@ export class ProviderEngine {
       }
     }
     this.providerSchema = { version: 0, description: 'apiaccess: API credentials at security vendors.', attributes };
+    this.other = new OtherTypesEngine(vendors, (vendor, typeName, diags) => this.contextFor(vendor, typeName, diags));
   }
 
   /** Every resource type and its schema. */
@@ -285,7 +289,12 @@ export class ProviderEngine {
         for (const [name, a] of Object.entries(schema.attributes)) if (a.computed && !a.optional && a.changesOnUpdate) planned[name] = UNKNOWN;
       }
     }
-    r.handler.modifyPlan?.({ prior, planned, config }, diags);
+    const replacing = requiresReplace.length > 0;
+    r.handler.modifyPlan?.({ prior, planned, config, requiresReplace }, diags);
+    if (!replacing && requiresReplace.length > 0) {
+      // modifyPlan asked for a replacement (e.g. rotation due): the new object's computed values are unknown.
+      for (const [name, a] of Object.entries(schema.attributes)) if (a.computed && !a.optional) planned[name] = UNKNOWN;
+    }
     if (prior === null && !containsUnknown(configurable(schema, planned))) {
       const fp = fingerprint(typeName, schema, planned);
       const waiting = this.journal.all().find((x) => x.fingerprint === fp && this.journal.adoptable(x));
@@ -390,6 +399,22 @@ export class ProviderEngine {
   }
 
   private context(r: Registered, diags: Diagnostics, planned: ObjectValue = {}, made: string[] = []): ResourceContext<unknown> | undefined {
+    return this.contextFor(r.vendor, r.handler.typeName, diags, { schema: r.handler.schema, planned, made });
+  }
+
+  /**
+   * The lifecycle context of a `typeName` call: the vendor's client (built once), or undefined with a
+   * diagnostic. `create` says what identifies a create made through it (see createOnce).
+   */
+  contextFor(
+    vendor: VendorProvider,
+    typeName: string,
+    diags: Diagnostics,
+    create: { readonly schema?: ResourceSchema; readonly planned?: ObjectValue; readonly made?: string[] } = {},
+  ): ResourceContext<unknown> | undefined {
+    const r = { vendor, handler: { typeName } };
+    const planned = create.planned ?? {};
+    const made = create.made ?? [];
     let client = this.clients.get(r.vendor.name);
     if (client === undefined) {
       const settings = this.settings.get(r.vendor.name)?.settings ?? {};
@@ -409,8 +434,11 @@ export class ProviderEngine {
       }
       this.clients.set(r.vendor.name, client);
     }
-    const typeName = r.handler.typeName;
-    const identity = { vendor: r.vendor.name, type: typeName, fingerprint: fingerprint(typeName, r.handler.schema, planned) };
+    const identity = {
+      vendor: r.vendor.name,
+      type: typeName,
+      fingerprint: fingerprint(typeName, create.schema ?? { version: 0, description: '', attributes: {} }, planned),
+    };
     const env = { clock: this.clock, logger: this.logger, signal: this.signal };
     return {
       client,

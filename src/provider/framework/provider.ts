@@ -7,6 +7,7 @@
  * never mix for one vendor (see settings.ts).
  */
 import type { Logger } from '../../core/log';
+import type { DataSourceHandler, EphemeralHandler } from './other-types';
 import type { ResourceHandler } from './resource';
 import type { AttributeSchema } from './schema';
 
@@ -43,4 +44,7 @@ export interface VendorProvider<C = unknown> {
    */
   verifyCredentials?(client: C, signal: AbortSignal): Promise<void>;
   readonly resources: readonly ResourceHandler<C>[];
+  readonly dataSources?: readonly DataSourceHandler<C>[];
+  /** Ephemeral resources (Terraform >= 1.10). */
+  readonly ephemeralResources?: readonly EphemeralHandler<C>[];
 }

@@ -41,6 +41,8 @@ export interface ModifyPlanRequest {
   /** The engine's plan: config values, defaults, computed attributes unknown or kept. Edit in place. */
   readonly planned: ObjectValue;
   readonly config: ObjectValue;
+  /** Attributes whose change replaces the object; push to ask for a replacement (the value at that path must change). */
+  readonly requiresReplace: string[];
 }
 export interface CheckPlanRequest {
   /** null at create. */

@@ -352,6 +352,35 @@ class MsgpackWriter {
     this.pos += 3;
   }
 
+  /** An unknown with refinements: ext 12 whose payload is the refinement map, as go-cty writes it. */
+  refinedUnknown(payload: Uint8Array): void {
+    const n = payload.length;
+    const fixed: Record<number, number> = { 1: 0xd4, 2: 0xd5, 4: 0xd6, 8: 0xd7, 16: 0xd8 };
+    if (fixed[n] !== undefined) this.u8(fixed[n]);
+    else if (n <= 0xff) {
+      this.u8(0xc7);
+      this.u8(n);
+    } else if (n <= 0xffff) {
+      this.u8(0xc8);
+      this.reserve(2);
+      this.view.setUint16(this.pos, n);
+      this.pos += 2;
+    } else {
+      this.u8(0xc9);
+      this.reserve(4);
+      this.view.setUint32(this.pos, n);
+      this.pos += 4;
+    }
+    this.u8(EXT_REFINED_UNKNOWN);
+    this.bytes(payload);
+  }
+
+  /** A number as go-cty writes it: the smallest int form when it is a safe integer, else float64. */
+  float64OrInt(n: number): void {
+    if (Number.isSafeInteger(n)) this.int(n === 0 ? 0 : n);
+    else this.float64(n);
+  }
+
   /** A safe integer in the smallest int form. */
   int(n: number): void {
     if (n >= 0 && n < 0x80) return this.u8(n);
@@ -482,9 +511,34 @@ function objectEntries(attrs: { readonly [name: string]: CtyType }, v: { [key: s
   });
 }
 
+/**
+ * The ext 12 payload for refinements Terraform sent: a map keyed by the Refinement numbers, number
+ * bounds as [bound, inclusive] (a BigNumber bound as its decimal text, which go-cty reads).
+ */
+function refinementPayload(refinements: ReadonlyMap<number, unknown>): Uint8Array {
+  const w = new MsgpackWriter();
+  const scalar = (x: unknown): void => {
+    if (typeof x === 'boolean') w.bool(x);
+    else if (typeof x === 'string') w.str(x);
+    else if (x instanceof BigNumber) w.str(x.text);
+    else if (typeof x === 'number') w.float64OrInt(x);
+    else w.nil();
+  };
+  w.map(refinements.size);
+  for (const [key, value] of refinements) {
+    w.int(key);
+    if (Array.isArray(value)) {
+      w.array(value.length);
+      value.forEach(scalar);
+    } else scalar(value);
+  }
+  return w.finish();
+}
+
 function toMsgpack(type: CtyType, v: CtyValue, path: string, w: MsgpackWriter): void {
   if (v === null) return w.nil();
-  if (isUnknown(v)) return w.unknown();
+  // Refinements Terraform sent are kept (a "prefix-${x}" stays known to start with "prefix-").
+  if (isUnknown(v)) return v.refinements ? w.refinedUnknown(refinementPayload(v.refinements)) : w.unknown();
   if (typeof type === 'string') {
     switch (type) {
       case 'string':

@@ -108,6 +108,10 @@ service Provider {
   rpc ApplyResourceChange(ApplyResourceChange.Request) returns (ApplyResourceChange.Response);
   rpc ImportResourceState(ImportResourceState.Request) returns (ImportResourceState.Response);
   rpc ReadDataSource(ReadDataSource.Request) returns (ReadDataSource.Response);
+  rpc ValidateEphemeralResourceConfig(ValidateEphemeralResourceConfig.Request) returns (ValidateEphemeralResourceConfig.Response);
+  rpc OpenEphemeralResource(OpenEphemeralResource.Request) returns (OpenEphemeralResource.Response);
+  rpc RenewEphemeralResource(RenewEphemeralResource.Request) returns (RenewEphemeralResource.Response);
+  rpc CloseEphemeralResource(CloseEphemeralResource.Request) returns (CloseEphemeralResource.Response);
   rpc StopProvider(StopProvider.Request) returns (StopProvider.Response);
 }
 
@@ -118,7 +122,9 @@ message GetMetadata {
     repeated Diagnostic diagnostics = 2;
     repeated DataSourceMetadata data_sources = 3;
     repeated ResourceMetadata resources = 4;
+    repeated EphemeralMetadata ephemeral_resources = 6;
   }
+  message EphemeralMetadata { string type_name = 1; }
   message DataSourceMetadata { string type_name = 1; }
   message ResourceMetadata { string type_name = 1; }
 }
@@ -132,6 +138,7 @@ message GetProviderSchema {
     repeated Diagnostic diagnostics = 4;
     Schema provider_meta = 5;
     ServerCapabilities server_capabilities = 6;
+    map<string, Schema> ephemeral_resource_schemas = 8;
   }
 }
 
@@ -231,6 +238,35 @@ message ReadDataSource {
     ClientCapabilities client_capabilities = 4;
   }
   message Response { DynamicValue state = 1; repeated Diagnostic diagnostics = 2; Deferred deferred = 3; }
+}
+
+// Wire-identical to google.protobuf.Timestamp (field types are not on the wire, numbers are).
+message Timestamp { int64 seconds = 1; int32 nanos = 2; }
+
+message ValidateEphemeralResourceConfig {
+  message Request { string type_name = 1; DynamicValue config = 2; }
+  message Response { repeated Diagnostic diagnostics = 1; }
+}
+
+message OpenEphemeralResource {
+  message Request { string type_name = 1; DynamicValue config = 2; ClientCapabilities client_capabilities = 3; }
+  message Response {
+    repeated Diagnostic diagnostics = 1;
+    optional Timestamp renew_at = 2;
+    DynamicValue result = 3;
+    optional bytes private = 4;
+    Deferred deferred = 5;
+  }
+}
+
+message RenewEphemeralResource {
+  message Request { string type_name = 1; optional bytes private = 2; }
+  message Response { repeated Diagnostic diagnostics = 1; optional Timestamp renew_at = 2; optional bytes private = 3; }
+}
+
+message CloseEphemeralResource {
+  message Request { string type_name = 1; optional bytes private = 2; }
+  message Response { repeated Diagnostic diagnostics = 1; }
 }
 `;
 

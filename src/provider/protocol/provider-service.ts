@@ -8,6 +8,7 @@ import type { ProviderEngine, StateCodec } from '../framework/engine';
 import type { ObjectValue } from '../framework/resource';
 import { impliedType } from '../framework/schema';
 import { decodeDynamicValue, decodeJson, encodeDynamicValue, parseJsonLossless } from './dynamic-value';
+import { createOtherHandlers } from './other-rpcs';
 import { decodeErrorDiagnostic, diagnosticsToProto, pathToProto, schemaToProto } from './wire';
 
 type DV = { msgpack?: Uint8Array | null; json?: Uint8Array | null } | null | undefined;
@@ -33,20 +34,28 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
   const encode = (type: CtyType, value: CtyValue): object => (value === null ? NULL_VALUE : encodeDynamicValue(type, value));
 
   return {
+    ...createOtherHandlers(engine),
+
     GetMetadata: () => ({
       server_capabilities: { get_provider_schema_optional: true },
       diagnostics: [],
-      data_sources: [],
+      data_sources: [...engine.other.dataSourceSchemas().keys()].map((type_name) => ({ type_name })),
       resources: [...engine.resourceSchemas().keys()].map((type_name) => ({ type_name })),
+      ephemeral_resources: [...engine.other.ephemeralSchemas().keys()].map((type_name) => ({ type_name })),
     }),
 
     GetProviderSchema: () => {
       const resource_schemas: Record<string, object> = {};
+      const data_source_schemas: Record<string, object> = {};
+      const ephemeral_resource_schemas: Record<string, object> = {};
       for (const [name, schema] of engine.resourceSchemas()) resource_schemas[name] = schemaToProto(schema);
+      for (const [name, schema] of engine.other.dataSourceSchemas()) data_source_schemas[name] = schemaToProto(schema);
+      for (const [name, schema] of engine.other.ephemeralSchemas()) ephemeral_resource_schemas[name] = schemaToProto(schema);
       return {
         provider: schemaToProto(engine.providerSchema),
         resource_schemas,
-        data_source_schemas: {},
+        data_source_schemas,
+        ephemeral_resource_schemas,
         diagnostics: [],
         server_capabilities: { get_provider_schema_optional: true, plan_destroy: false },
       };
@@ -82,14 +91,6 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
         return { diagnostics: decodeErrorDiagnostic(`the configuration of ${typeName}`, err) };
       }
     },
-
-    ValidateDataResourceConfig: (req) => ({
-      diagnostics: [{ severity: 'ERROR', summary: 'Unknown Data Source', detail: `The provider has no data source "${String(req.type_name)}".` }],
-    }),
-
-    ReadDataSource: (req) => ({
-      diagnostics: [{ severity: 'ERROR', summary: 'Unknown Data Source', detail: `The provider has no data source "${String(req.type_name)}".` }],
-    }),
 
     UpgradeResourceState: (req) => {
       const typeName = String(req.type_name);

@@ -45,6 +45,8 @@ export class SignicatClient {
   readonly tokens: OAuth2TokenSource;
   private readonly http: HttpClient;
   private readonly clock: IClock;
+  private readonly tokenDispatcher: Dispatcher;
+  private readonly base: string;
 
   constructor(private readonly config: SignicatClientConfig) {
     assertArgument(/^https?:\/\//.test(config.baseUrl), 'signicat base_url', 'must be an http(s) URL, e.g. https://api.signicat.com');
@@ -55,6 +57,8 @@ export class SignicatClient {
     this.clock = config.clock ?? systemClock;
     const root = config.dispatcher ?? createDefaultDispatcher();
     const retry = createRetryInterceptor({ clock: this.clock });
+    this.base = base;
+    this.tokenDispatcher = composeDispatcher(root, { retry });
     this.tokens = new OAuth2TokenSource({
       issuer: `${base}/auth/open`,
       tokenEndpoint: `${base}/auth/open/connect/token`,
@@ -67,6 +71,24 @@ export class SignicatClient {
     });
     const dispatcher = composeDispatcher(root, { retry, auth: createOAuth2ClientCredentialsInterceptor(this.tokens) });
     this.http = new HttpClient({ baseUrl: base, dispatcher, vendor: 'signicat', timeoutMs: config.timeoutMs ?? 30_000 });
+  }
+
+  /**
+   * A client-credentials access token for any API client (not the managing one): the token of
+   * the ephemeral resource. Returns it with its expiry (epoch ms).
+   */
+  async issueAccessToken(clientId: string, clientSecret: string, signal?: AbortSignal): Promise<{ accessToken: string; expiresAt: number }> {
+    const source = new OAuth2TokenSource({
+      issuer: `${this.base}/auth/open`,
+      tokenEndpoint: `${this.base}/auth/open/connect/token`,
+      clientId,
+      clientSecret,
+      scope: SIGNICAT_SCOPE,
+      authMethod: this.config.authMethod ?? 'client_secret_basic',
+      dispatcher: this.tokenDispatcher,
+      clock: this.clock,
+    });
+    return source.getTokenWithExpiry(signal);
   }
 
   private get account(): Record<string, string> {

@@ -5,3 +5,4 @@
  */
 export { signicatProvider as provider } from './provider';
 export { createSignicatEmulator as emulator } from './emulator';
+export * as specs from './spec';

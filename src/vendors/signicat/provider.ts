@@ -3,11 +3,14 @@ import { APIACCESS_CONFIG_MISSING, ApiAccessError } from '../../core/errors';
 import type { VendorProvider, VendorSettings } from '../../provider/framework/provider';
 import type { SignicatClient } from './client';
 import { SEED_ACCOUNT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from './emulator/state';
-import { ApiClientHandler } from './handlers/api-client';
-import { ClientSecretHandler } from './handlers/client-secret';
+import { settingsFromSpec } from '../../provider/framework/spec-resource';
+import { accessTokenEphemeral } from './handlers/access-token';
+import { apiClientHandler } from './handlers/api-client';
+import { clientSecretHandler } from './handlers/client-secret';
+import { apiClientDataSource, apiClientsDataSource } from './handlers/data-sources';
+import { SIGNICAT_DEFAULT_BASE_URL, signicatSettingsSpec } from './spec/settings';
 
-/** The production API host. */
-export const SIGNICAT_DEFAULT_BASE_URL = 'https://api.signicat.com';
+export { SIGNICAT_DEFAULT_BASE_URL };
 
 /**
  * Loads the client (and with it undici and oauth4webapi) only when a resource needs it: most
@@ -26,12 +29,7 @@ function required(settings: VendorSettings, name: string): string {
 
 export const signicatProvider: VendorProvider<SignicatClient> = {
   name: 'signicat',
-  settings: {
-    base_url: { type: 'string', optional: true, description: `Signicat API host (default ${SIGNICAT_DEFAULT_BASE_URL}).` },
-    client_id: { type: 'string', optional: true, description: 'Client ID of the managing API client (needs the api-clients:manage permission).' },
-    client_secret: { type: 'string', optional: true, sensitive: true, description: 'Secret of the managing API client.' },
-    account_id: { type: 'string', optional: true, description: 'Signicat account ID (a-spge-…) the managed clients live in.' },
-  },
+  settings: settingsFromSpec(signicatSettingsSpec),
   credentials: ['client_id', 'client_secret'],
   endpoint: 'base_url',
   sandboxSettings: (sandboxUrl) => ({
@@ -51,5 +49,7 @@ export const signicatProvider: VendorProvider<SignicatClient> = {
   verifyCredentials: async (client, signal) => {
     await client.tokens.getToken(signal);
   },
-  resources: [new ApiClientHandler(), new ClientSecretHandler()],
+  resources: [apiClientHandler, clientSecretHandler],
+  dataSources: [apiClientDataSource, apiClientsDataSource],
+  ephemeralResources: [accessTokenEphemeral],
 };

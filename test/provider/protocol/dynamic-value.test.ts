@@ -41,8 +41,8 @@ describe('exact msgpack bytes', () => {
     expect(hex(encodeMsgpack('string', UNKNOWN))).toBe('d40000');
     expect(hex(encodeMsgpack(keyType, UNKNOWN))).toBe('d40000');
     expect(hex(encodeMsgpack('dynamic', UNKNOWN))).toBe('d40000');
-    // a refined unknown is written plain: refinements are never emitted
-    expect(hex(encodeMsgpack('string', new Unknown(new Map([[1, false]]))))).toBe('d40000');
+    // issue 7: a refined unknown keeps its refinements: ext8, length 3, type 12, {1: false}
+    expect(hex(encodeMsgpack('string', new Unknown(new Map([[1, false]]))))).toBe('c7030c8101c2');
   });
 
   it('writes null as c0 whatever the type', () => {
@@ -71,7 +71,8 @@ describe('unknown values', () => {
     expect(u.refinements?.get(Refinement.Nullness)).toBe(false);
     expect(u.refinements?.get(Refinement.StringPrefix)).toBe('y-');
     expect(u.refinements?.size).toBe(2);
-    expect(hex(encodeMsgpack('string', u))).toBe('d40000');
+    // issue 7: written back byte for byte as Terraform sent it
+    expect(hex(encodeMsgpack('string', u))).toBe('c7070c8201c202a2792d');
   });
 
   it('decodes number bounds of a refined unknown as [number, inclusive]', () => {
@@ -80,6 +81,10 @@ describe('unknown values', () => {
     const v = decodeMsgpack('number', bytes(`c7 0c 0c ${payload}`)) as Unknown;
     expect(v.refinements?.get(Refinement.NumberLowerBound)).toEqual([1, true]);
     expect(v.refinements?.get(Refinement.NumberUpperBound)).toEqual([0.1, false]);
+    // issue 7: re-encoded, the bounds survive a round trip
+    const again = decodeMsgpack('number', encodeMsgpack('number', v)) as Unknown;
+    expect(again.refinements?.get(Refinement.NumberLowerBound)).toEqual([1, true]);
+    expect(again.refinements?.get(Refinement.NumberUpperBound)).toEqual([0.1, false]);
   });
 
   it('decodes an extension of any other type as the plain unknown', () => {

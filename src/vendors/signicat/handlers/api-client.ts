@@ -1,23 +1,16 @@
-/** `apiaccess_signicat_api_client`: an API client with permissions and an access-token lifetime. */
+/** `apiaccess_signicat_api_client`: the vendor calls. Schema, validation and diffing follow from {@link apiClientSpec}. */
 import { APIACCESS_UNAUTHORIZED, ApiAccessError } from '../../../core/errors';
-import type { CheckPlanRequest, ObjectValue, ResourceContext, ResourceHandler } from '../../../provider/framework/resource';
-import { eachStringMatches, integerBetween, nonEmptyString } from '../../../provider/framework/validators';
+import type { ResourceContext } from '../../../provider/framework/resource';
+import { resourceFromSpec, type ReadModel } from '../../../provider/framework/spec-resource';
 import type { SignicatClient } from '../client';
+import { apiClientSpec } from '../spec/api-client';
 import type { ApiClient } from '../types';
-import { withAttribute } from './errors';
 
-/** Shape of a permission: `<product>:<action>`, lowercase. */
-export const PERMISSION_PATTERN = /^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$/;
+type State = ReadModel<typeof apiClientSpec.attributes>;
 
-function toState(c: ApiClient): ObjectValue {
-  return {
-    id: c.id,
-    name: c.name,
-    permissions: [...c.permissions].sort(),
-    access_token_lifetime: c.accessTokenLifetime,
-    account_id: c.accountId,
-    created_at: c.createdAt,
-  };
+function toState(c: ApiClient): State {
+  const { id, name, accountId, accessTokenLifetime, createdAt } = c;
+  return { id, name, permissions: [...c.permissions], access_token_lifetime: accessTokenLifetime, account_id: accountId, created_at: createdAt };
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
@@ -42,41 +35,33 @@ function suggestions(wrong: readonly string[], allowed: readonly string[]): stri
 }
 
 /** Handler of apiaccess_signicat_api_client. */
-export class ApiClientHandler implements ResourceHandler<SignicatClient> {
-  readonly typeName = 'apiaccess_signicat_api_client';
-  readonly schema = {
-    version: 0,
-    description: 'A Signicat API client: a client ID that obtains OAuth 2.0 tokens, with its permissions and token lifetime.',
-    attributes: {
-      id: { type: 'string', computed: true, description: 'The client ID Signicat generated, e.g. sandbox-round-apple-123.' },
-      name: { type: 'string', required: true, description: 'Display name of the client (1-100 characters).', validators: [nonEmptyString(100)] },
-      permissions: {
-        type: ['set', 'string'],
-        optional: true,
-        computed: true,
-        default: [],
-        description: 'Permissions granted to the client, each <product>:<action> (e.g. authentication:read). Defaults to none.',
-        validators: [eachStringMatches(PERMISSION_PATTERN, '<product>:<action> in lowercase, e.g. authentication:read')],
-      },
-      access_token_lifetime: {
-        type: 'number',
-        optional: true,
-        computed: true,
-        default: 600,
-        description: 'Lifetime of the access tokens this client gets, in seconds (1-3600). Defaults to 600.',
-        validators: [integerBetween(1, 3600, 'seconds')],
-      },
-      account_id: { type: 'string', computed: true, description: 'The Signicat account the client belongs to.' },
-      created_at: { type: 'string', computed: true, description: 'When the client was created (RFC 3339).' },
-    },
-  } as const;
+export const apiClientHandler = resourceFromSpec<SignicatClient, typeof apiClientSpec.attributes>(apiClientSpec, {
+  async create(config, ctx) {
+    const input = { name: config.name, accessTokenLifetime: config.access_token_lifetime };
+    const created = await ctx.createOnce(
+      `"${input.name}"`,
+      (key) => ctx.client.createApiClient(input, ctx.signal, key),
+      (c) => c.id,
+    );
+    if (config.permissions.length === 0) return toState(created);
+    try {
+      return toState(await ctx.client.setPermissions(created.id, config.permissions, ctx.signal));
+    } catch (err) {
+      // The client exists: record it (Terraform marks it tainted) and say why.
+      const message = err instanceof Error ? err.message : String(err);
+      ctx.diagnostics.error('Permissions Not Granted', `API client "${created.id}" was created, but its permissions could not be set: ${message}`, [
+        'permissions',
+      ]);
+      return toState(created);
+    }
+  },
 
   /**
    * Permissions the plan adds must be in the account's catalogue, so a create never leaves a
    * client without the permissions it was planned with. Skipped when Signicat serves no catalogue
    * or it cannot be read (the vendor's answer to the PUT then says what is wrong).
    */
-  async checkPlan(req: CheckPlanRequest, ctx: ResourceContext<SignicatClient>): Promise<void> {
+  async checkPlan(req, ctx) {
     const held = new Set(strings(req.prior?.permissions));
     const added = strings(req.planned.permissions).filter((p) => typeof p === 'string' && !held.has(p));
     if (added.length === 0) return;
@@ -98,59 +83,26 @@ export class ApiClientHandler implements ResourceHandler<SignicatClient> {
       `permissions contains ${wrong.map((p) => `"${p}"`).join(', ')}, which the Signicat account does not offer. Allowed are permissions from the account's catalogue, e.g. ${suggestions(wrong, allowed).join(', ')}.`,
       ['permissions'],
     );
-  }
+  },
 
-  async create(req: { planned: ObjectValue }, ctx: ResourceContext<SignicatClient>): Promise<ObjectValue> {
-    const p = req.planned;
-    const input = { name: p.name as string, accessTokenLifetime: Number(p.access_token_lifetime) };
-    const created = await ctx
-      .createOnce(
-        `"${input.name}"`,
-        (key) => ctx.client.createApiClient(input, ctx.signal, key),
-        (c) => c.id,
-      )
-      .catch(withAttribute);
-    const permissions = strings(p.permissions);
-    if (permissions.length === 0) return toState(created);
-    try {
-      return toState(await ctx.client.setPermissions(created.id, permissions, ctx.signal));
-    } catch (err) {
-      // The client exists: record it (Terraform marks it tainted) and say why.
-      const message = err instanceof Error ? err.message : String(err);
-      ctx.diagnostics.error('Permissions Not Granted', `API client "${created.id}" was created, but its permissions could not be set: ${message}`, [
-        'permissions',
-      ]);
-      return toState(created);
-    }
-  }
-
-  async read(req: { state: ObjectValue }, ctx: ResourceContext<SignicatClient>): Promise<ObjectValue | null> {
-    const c = await ctx.client.getApiClient(String(req.state.id), ctx.signal);
+  async read(state, ctx) {
+    const c = await ctx.client.getApiClient(state.id!, ctx.signal);
     return c ? toState(c) : null;
-  }
+  },
 
-  async update(req: { prior: ObjectValue; planned: ObjectValue }, ctx: ResourceContext<SignicatClient>): Promise<ObjectValue> {
-    const { prior, planned } = req;
-    const id = String(prior.id);
+  async update(state, patch, ctx) {
+    const id = state.id!;
     let current: ApiClient | null = null;
-    const patch: { name?: string; accessTokenLifetime?: number } = {};
-    if (planned.name !== prior.name) patch.name = planned.name as string;
-    if (Number(planned.access_token_lifetime) !== Number(prior.access_token_lifetime)) patch.accessTokenLifetime = Number(planned.access_token_lifetime);
-    if (Object.keys(patch).length > 0) current = await ctx.client.updateApiClient(id, patch, ctx.signal).catch(withAttribute);
-    const want = strings(planned.permissions).sort();
-    if (want.join('\n') !== strings(prior.permissions).sort().join('\n')) {
-      current = await ctx.client.setPermissions(id, want, ctx.signal).catch(withAttribute);
+    if (patch.name !== undefined || patch.access_token_lifetime !== undefined) {
+      current = await ctx.client.updateApiClient(id, { name: patch.name, accessTokenLifetime: patch.access_token_lifetime }, ctx.signal);
     }
+    if (patch.permissions !== undefined) current = await ctx.client.setPermissions(id, [...patch.permissions].sort(), ctx.signal);
     current ??= await ctx.client.getApiClient(id, ctx.signal);
     if (!current) throw new Error(`API client "${id}" no longer exists`);
     return toState(current);
-  }
+  },
 
-  async delete(req: { state: ObjectValue }, ctx: ResourceContext<SignicatClient>): Promise<void> {
-    await ctx.client.deleteApiClient(String(req.state.id), ctx.signal);
-  }
-
-  async importState(req: { id: string }): Promise<ObjectValue> {
-    return { id: req.id.trim() };
-  }
-}
+  async delete(state, ctx) {
+    await ctx.client.deleteApiClient(state.id!, ctx.signal);
+  },
+});

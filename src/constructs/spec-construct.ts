@@ -1,0 +1,49 @@
+/**
+ * What every generated construct does at runtime, straight from its spec: validate the props in
+ * the constructor with the provider's own validators (skipping unresolved tokens), refuse literal
+ * values of sensitive attributes, and synthesize the attributes. The generated files hold only
+ * what must be static for TypeScript and jsii (the props interface, the class, its getters).
+ */
+import { booleanToTerraform, listMapper, numberToTerraform, stringToTerraform, Token } from 'cdktf';
+import type { Construct } from 'constructs';
+import { camelCase, configurableNames, firstProblem, type AttributeSpecs, type SpecType } from '../spec';
+import { ApiAccessValidationError, checkNotLiteralSecret } from './validation';
+
+/** The part of a spec a construct needs. */
+export interface ConstructSpec {
+  /** The Terraform type name. */
+  readonly typeName: string;
+  /** The attributes, in declaration order. */
+  readonly attributes: AttributeSpecs;
+}
+
+const isUnresolved = (v: unknown): boolean => Token.isUnresolved(v);
+
+/** Checks `props` against the spec's validators; throws ApiAccessValidationError naming the construct path and the prop. */
+export function validateProps(scope: Construct, spec: ConstructSpec, props: object): void {
+  const values = props as Record<string, unknown>;
+  for (const name of configurableNames(spec.attributes)) {
+    const a = spec.attributes[name]!;
+    const prop = camelCase(name);
+    if (a.sensitive) checkNotLiteralSecret(scope, prop, values[prop] as string | undefined);
+    const problem = firstProblem(a.validators, values[prop], isUnresolved);
+    if (problem !== undefined) throw new ApiAccessValidationError(scope, prop, problem);
+  }
+}
+
+function toTerraform(type: SpecType, value: unknown): unknown {
+  if (value === undefined) return undefined;
+  if (type === 'string') return stringToTerraform(value);
+  if (type === 'number') return numberToTerraform(value);
+  if (type === 'bool') return booleanToTerraform(value);
+  if (type[0] === 'map' || type[0] === 'object') return value;
+  return listMapper((v: unknown) => toTerraform(type[1], v), false)(value);
+}
+
+/** The Terraform attributes of `props`: one per configurable attribute, in spec order. */
+export function synthesizeFromSpec(spec: ConstructSpec, props: object): { [name: string]: unknown } {
+  const values = props as Record<string, unknown>;
+  const out: { [name: string]: unknown } = {};
+  for (const name of configurableNames(spec.attributes)) out[name] = toTerraform(spec.attributes[name]!.type, values[camelCase(name)]);
+  return out;
+}

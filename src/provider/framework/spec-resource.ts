@@ -1,0 +1,216 @@
+/**
+ * Turns a resource spec plus a small handler (vendor calls only) into a {@link ResourceHandler}
+ * the engine drives. The framework does what every handler used to do by hand: it derives the
+ * schema and plan-time validators from the spec, converts wire values into the typed model,
+ * diffs planned against prior so `update` gets a patch of the changed attributes only, keeps
+ * show-once values from the prior state, parses composite import IDs, and renames the vendor's
+ * field names to attributes on error paths.
+ */
+import type { Diagnostics, PathStep } from '../../core/diagnostics';
+import { systemClock, type IClock } from '../../core/clock';
+import { ApiAccessError } from '../../core/errors';
+import {
+  configurableNames,
+  parseDuration,
+  parseImportId,
+  type AttributeSpec,
+  type AttributeSpecs,
+  type ConfigModel,
+  type Model,
+  type Patch,
+  type ResourceSpec,
+  type SettingsSpec,
+  type Validator,
+} from '../../spec';
+import { BigNumber, ctyEqual, isUnknown, UNKNOWN, type CtyValue } from './cty';
+import type { CheckPlanRequest, ObjectValue, ResourceContext, ResourceHandler, UpgradeStateRequest } from './resource';
+import type { AttributeSchema, AttributeValidator, ResourceSchema } from './schema';
+
+/** Names of the show-once attributes of `A`. */
+export type ShowOnceKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { showOnce: true } ? K : never }[keyof A];
+/** Names of the attributes the framework keeps in state and never sends to the vendor. */
+export type LocalKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { local: true } ? K : never }[keyof A];
+type Kept<A extends AttributeSpecs> = ShowOnceKeys<A> | LocalKeys<A>;
+/** What `read`, `create` and `update` return: the model without the show-once and local values the framework keeps. */
+export type ReadModel<A extends AttributeSpecs> = Omit<Model<A>, Kept<A>> & Partial<Pick<Model<A>, Kept<A>>>;
+
+/** The vendor calls of one resource type; everything else follows from its spec. */
+export interface SpecHandler<C, A extends AttributeSpecs> {
+  /** Creates the object from the configuration (defaults applied); returns the whole new state. */
+  create(config: ConfigModel<A>, ctx: ResourceContext<C>): Promise<ReadModel<A>>;
+  /** What the vendor holds now, or null when the object is gone. After import, only the import-ID parts and `id` are set. */
+  read(state: Model<A>, ctx: ResourceContext<C>): Promise<ReadModel<A> | null>;
+  /** Applies the changed attributes only. Optional when every configurable attribute requires replacement. */
+  update?(state: Model<A>, patch: Patch<A>, ctx: ResourceContext<C>): Promise<ReadModel<A>>;
+  /** Deletes; an object already gone is not an error. */
+  delete(state: Model<A>, ctx: ResourceContext<C>): Promise<void>;
+  /** Vendor-side checks of a planned change (values may be unknown at plan): see ResourceHandler.checkPlan. */
+  checkPlan?(req: CheckPlanRequest, ctx: ResourceContext<C>): Promise<void>;
+  /** Upgrades an older state version: see ResourceHandler.upgradeState. */
+  upgradeState?(req: UpgradeStateRequest): ObjectValue;
+}
+
+/** A spec validator as a plan-time attribute validator. */
+export function planValidator(validate: Validator): AttributeValidator {
+  return (value: CtyValue, path: readonly PathStep[], diags: Diagnostics) => {
+    const problem = validate(value, isUnknown);
+    if (problem !== undefined) diags.error('Invalid Attribute Value', `${String(path[0])} ${problem}`, path);
+  };
+}
+
+/** The framework schema of one attribute spec. */
+export function attributeSchema(a: AttributeSpec): AttributeSchema {
+  return {
+    type: a.type,
+    description: a.description,
+    ...(a.required ? { required: true } : {}),
+    ...(a.optional ? { optional: true } : {}),
+    ...(a.computed ? { computed: true } : {}),
+    ...(a.sensitive ? { sensitive: true } : {}),
+    ...(a.default !== undefined ? { default: a.default as CtyValue } : {}),
+    ...(a.requiresReplace ? { requiresReplace: true } : {}),
+    ...(a.changesOnUpdate ? { changesOnUpdate: true } : {}),
+    ...(a.validators ? { validators: a.validators.map(planValidator) } : {}),
+  };
+}
+
+/** The framework schema of a resource spec. */
+export function schemaFromSpec(spec: ResourceSpec): ResourceSchema {
+  const attributes: Record<string, AttributeSchema> = {};
+  for (const [name, a] of Object.entries(spec.attributes)) attributes[name] = attributeSchema(a);
+  return { version: spec.version, description: spec.description, attributes };
+}
+
+/** A vendor's provider settings (unprefixed) from its settings spec. */
+export function settingsFromSpec(spec: SettingsSpec): { [setting: string]: AttributeSchema } {
+  return Object.fromEntries(Object.entries(spec.attributes).map(([name, a]) => [name, attributeSchema(a)]));
+}
+
+/** Wire value → model value: large numbers as JS numbers, string sets sorted. */
+function toModelValue(a: AttributeSpec, v: CtyValue | undefined): unknown {
+  if (v === undefined || v === null || isUnknown(v)) return null;
+  if (v instanceof BigNumber) return Number(v.text);
+  if (Array.isArray(v)) return v.map((el) => (el instanceof BigNumber ? Number(el.text) : el));
+  return a.type === 'number' && typeof v === 'string' ? Number(v) : v;
+}
+
+function toModel<A extends AttributeSpecs>(attributes: A, obj: ObjectValue, only?: readonly string[]): Model<A> {
+  const out: Record<string, unknown> = {};
+  for (const [name, a] of Object.entries(attributes)) if (!only || only.includes(name)) out[name] = toModelValue(a, obj[name]);
+  return out as Model<A>;
+}
+
+/** Model → state object; sets of strings are kept sorted so state is stable. */
+function fromModel(attributes: AttributeSpecs, model: object): ObjectValue {
+  const out: ObjectValue = {};
+  const m = model as Record<string, unknown>;
+  for (const [name, a] of Object.entries(attributes)) {
+    const v = m[name];
+    if (v === undefined) continue;
+    out[name] = (Array.isArray(v) && Array.isArray(a.type) && a.type[0] === 'set' ? [...(v as string[])].sort() : v) as CtyValue;
+  }
+  return out;
+}
+
+/** Rethrows `err` with the vendor's field name replaced by the attribute that holds it. */
+export function withAttributePath(attributes: AttributeSpecs, err: unknown): never {
+  if (ApiAccessError.isApiAccessError(err) && err.field) {
+    const field = err.field;
+    // The vendor's own name wins over an attribute that happens to share it (Signicat's secret `id` is secret_id).
+    const match = Object.entries(attributes).find(([, a]) => a.vendorField === field) ?? Object.entries(attributes).find(([name]) => name === field);
+    if (match && match[0] !== field) Object.defineProperty(err, 'field', { value: match[0], enumerable: true });
+  }
+  throw err;
+}
+
+/** Options of {@link resourceFromSpec}. */
+export interface SpecResourceOptions {
+  /** The clock rotation ages are measured on. @default the system clock */
+  readonly clock?: IClock;
+}
+
+/** Builds the engine-facing handler of `spec` from its vendor calls. */
+export function resourceFromSpec<C, A extends AttributeSpecs>(
+  spec: ResourceSpec<A>,
+  handler: SpecHandler<C, A>,
+  options: SpecResourceOptions = {},
+): ResourceHandler<C> {
+  const attrs = spec.attributes;
+  const clock = options.clock ?? systemClock;
+  const local = configurableNames(attrs).filter((n) => attrs[n]!.local);
+  const configurable = configurableNames(attrs).filter((n) => !attrs[n]!.local);
+  const showOnce = Object.entries(attrs)
+    .filter(([, a]) => a.showOnce)
+    .map(([n]) => n);
+  if (!handler.update) {
+    const inPlace = configurable.filter((n) => !attrs[n]!.requiresReplace);
+    if (inPlace.length > 0) throw new Error(`${spec.typeName}: update is required, since ${inPlace.join(', ')} can change in place`);
+  }
+  const guard = <T>(p: Promise<T>): Promise<T> => p.catch((err: unknown) => withAttributePath(attrs, err));
+  /** The handler's result as state, with show-once values kept from `prior` where the handler gave none. */
+  const toState = (result: object, prior: ObjectValue | null, planned: ObjectValue | null = null): ObjectValue => {
+    const state = fromModel(attrs, result);
+    for (const n of showOnce) if (state[n] === undefined || state[n] === null) state[n] = prior?.[n] ?? null;
+    for (const n of local) state[n] = (planned ?? prior)?.[n] ?? null;
+    return state;
+  };
+  /** Rotation (VENDOR-DONE §4): a secret older than rotation_period is planned for replacement, with the reason as a warning. */
+  const rotate = (prior: ObjectValue, planned: ObjectValue, config: ObjectValue, requiresReplace: string[], diags: Diagnostics): void => {
+    const period = config.rotation_period;
+    const createdAt = spec.rotation ? prior[spec.rotation.createdAt] : undefined;
+    if (!spec.rotation || typeof period !== 'string' || typeof createdAt !== 'string' || requiresReplace.length > 0) return;
+    const seconds = parseDuration(period);
+    const created = Date.parse(createdAt);
+    if (seconds === undefined || Number.isNaN(created) || clock.now() - created < seconds * 1000) return;
+    requiresReplace.push(spec.rotation.createdAt);
+    planned[spec.rotation.createdAt] = UNKNOWN;
+    diags.warning(
+      'Rotation Due',
+      `${spec.typeName} "${String(prior.id)}" was created at ${createdAt}, more than rotation_period (${period}) ago: rotation due, so the plan replaces it.`,
+      ['rotation_period'],
+    );
+  };
+
+  return {
+    typeName: spec.typeName,
+    schema: schemaFromSpec(spec),
+    ...(spec.rotation ? { modifyPlan: (req, diags) => req.prior && rotate(req.prior, req.planned, req.config, req.requiresReplace, diags) } : {}),
+    ...(handler.checkPlan ? { checkPlan: (req, ctx) => guard(handler.checkPlan!(req, ctx)) } : {}),
+    ...(handler.upgradeState ? { upgradeState: (req) => handler.upgradeState!(req) } : {}),
+    async create(req, ctx) {
+      return toState(await guard(handler.create(toModel(attrs, req.planned, configurable) as ConfigModel<A>, ctx)), null, req.planned);
+    },
+    async read(req, ctx) {
+      const next = await guard(handler.read(toModel(attrs, req.state), ctx));
+      return next === null ? null : toState(next, req.state);
+    },
+    async update(req, ctx) {
+      const patch: Record<string, unknown> = {};
+      for (const n of configurable) {
+        const a = attrs[n]!;
+        if (!ctyEqual(a.type, req.prior[n] ?? null, req.planned[n] ?? null)) patch[n] = toModelValue(a, req.planned[n]);
+      }
+      // Only framework-kept attributes changed (or nothing can change in place): no vendor call.
+      if (!handler.update || Object.keys(patch).length === 0) return toState(toModel(attrs, req.prior), req.prior, req.planned);
+      return toState(await guard(handler.update(toModel(attrs, req.prior), patch as Patch<A>, ctx)), req.prior, req.planned);
+    },
+    async delete(req, ctx) {
+      await guard(handler.delete(toModel(attrs, req.state), ctx));
+    },
+    ...(spec.importId
+      ? {
+          async importState(req, ctx) {
+            const parts = parseImportId(spec.importId!, spec.typeName, req.id);
+            for (const n of showOnce) {
+              ctx.diagnostics.warning(
+                'Value Not Imported',
+                `${spec.typeName}.${n} stays null after import: the vendor shows it only once, at creation. Replace the object to have it in state.`,
+                [n],
+              );
+            }
+            return { id: req.id.trim(), ...parts };
+          },
+        }
+      : {}),
+  };
+}
