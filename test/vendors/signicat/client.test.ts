@@ -463,3 +463,29 @@ describe('issue 6: creates are identified by their idempotency key, never by nam
     await expect(client({ clientId: id, clientSecret: created.secret }).tokens.getToken()).resolves.toEqual(expect.any(String));
   });
 });
+
+describe('issue 12: paginated lists', () => {
+  it('listApiClients follows the next cursors: 250 clients in 3 pages of at most 100', async () => {
+    const doc = emulator.snapshot();
+    const seed = doc.clients[0]!;
+    const many = Array.from({ length: 249 }, (_, i) => ({ ...seed, id: `sandbox-page-${i}`, name: `page-${i}`, secrets: [] }));
+    sandbox.restore({ signicat: { ...doc, clients: [...doc.clients, ...many] } });
+    sandbox.journal.length = 0;
+    const all = await client().listApiClients();
+    expect(all).toHaveLength(250);
+    expect(new Set(all.map((c) => c.id)).size).toBe(250);
+    expect(calls().filter((c) => c.startsWith('GET '))).toEqual([`GET ${CLIENTS} 200`, `GET ${CLIENTS} 200`, `GET ${CLIENTS} 200`]);
+  });
+
+  it('the sandbox refuses a limit outside 1..100 and a cursor it never gave out', async () => {
+    const token = await client().tokens.getToken();
+    const get = (query: string) =>
+      fetch(`${sandbox.baseUrl}/signicat${CLIENTS}?signicat-accountId=${ACCOUNT_ID}&${query}`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await get('limit=0')).status).toBe(400);
+    expect((await get('limit=101')).status).toBe(400);
+    expect((await get('cursor=bm9wZQ')).status).toBe(400);
+    const first = (await (await get('limit=1')).json()) as { data: unknown[]; next?: string };
+    expect(first.data).toHaveLength(1);
+    expect(first.next).toBeUndefined();
+  });
+});

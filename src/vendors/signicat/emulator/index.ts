@@ -46,7 +46,7 @@ export class SignicatEmulator extends StatefulEmulator<SignicatState> {
     const r = this.router;
     r.get('/auth/open/.well-known/openid-configuration', () => this.discovery());
     r.post('/auth/open/connect/token', (req) => this.token(req));
-    r.get('/management/api-clients', (req) => this.managed(req, (acct) => ({ status: 200, body: { data: this.clientsOf(acct).map(present) } })));
+    r.get('/management/api-clients', (req) => this.managed(req, (acct) => listPage(req, this.clientsOf(acct).map(present))));
     r.post('/management/api-clients', (req) => this.managedAsync(req, (acct) => this.idempotency.run(req, acct, () => this.createClient(req, acct))));
     r.get('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => ({ status: 200, body: present(c) })));
     r.patch('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => this.patchClient(req, c)));
@@ -337,3 +337,25 @@ export class SignicatEmulator extends StatefulEmulator<SignicatState> {
 
 /** Factory for the sandbox. */
 export const createSignicatEmulator: EmulatorFactory = (ctx) => new SignicatEmulator(ctx);
+
+/** Largest page of a list (PROPOSED: `?limit=1..100`, default 100; `?cursor=` from the previous page's `next`). */
+export const LIST_PAGE_MAX = 100;
+
+/** One page of `items`: `{ data, next? }`, `next` present only when more follow. */
+function listPage(req: SandboxRequest, items: readonly unknown[]): SandboxResponse {
+  const limitText = req.query.get('limit');
+  const cursorText = req.query.get('cursor');
+  const limit = limitText === null ? LIST_PAGE_MAX : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > LIST_PAGE_MAX) {
+    return apiError(400, 'validation_error', 'Validation failed.', `limit must be an integer from 1 to ${LIST_PAGE_MAX}.`, [
+      { name: 'limit', reason: 'out of range' },
+    ]);
+  }
+  const offset = cursorText === null ? 0 : Number.parseInt(Buffer.from(cursorText, 'base64url').toString('utf8'), 10);
+  if (!Number.isInteger(offset) || offset < 0 || offset > items.length) {
+    return apiError(400, 'validation_error', 'Validation failed.', 'cursor is not one this API gave out.', [{ name: 'cursor', reason: 'unknown cursor' }]);
+  }
+  const data = items.slice(offset, offset + limit);
+  const more = offset + limit < items.length;
+  return { status: 200, body: more ? { data, next: Buffer.from(String(offset + limit)).toString('base64url') } : { data } };
+}
