@@ -6,7 +6,7 @@
 import { CtyPathError, ctyEqual, ctyTypeName, containsUnknown, formatKeyStep, hasOwn, type CtyType, type CtyValue } from '../framework/cty';
 
 /** What a walk does with object attributes the type does not declare, and with absent ones. */
-export interface ObjectPolicy {
+interface ObjectPolicy {
   /** `fail`: an error naming the attribute; `drop`: skip it (stored state of an older schema). */
   readonly extra: 'fail' | 'drop';
   /** `fail`: an error naming the attribute; `null`: the attribute is null (go-cty's JSON reading). */
@@ -114,7 +114,7 @@ function walkObject<I, O>(codec: TreeCodec<I, O>, attrs: { readonly [name: strin
 }
 
 /** The error for a node of the wrong kind. */
-export function mismatch(path: string, what: string, got: string): never {
+function mismatch(path: string, what: string, got: string): never {
   throw new CtyPathError(path, `${what} is required, got ${got}`);
 }
 

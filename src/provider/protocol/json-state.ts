@@ -8,7 +8,7 @@ import { CtyPathError, checkCtyType, formatKeyStep, numberFromText, setOwn, type
 import { walkType, type TreeCodec } from './cty-walk';
 
 /** Options of {@link decodeJson}. */
-export interface JsonDecodeOptions {
+interface JsonDecodeOptions {
   /**
    * Drop object attributes the type does not declare instead of failing (stored state of the
    * current schema version that still holds an attribute removed without a version bump).
