@@ -95,20 +95,23 @@ export function walkType<I, O>(codec: TreeCodec<I, O>, type: CtyType, node: I, p
 function walkObject<I, O>(codec: TreeCodec<I, O>, attrs: { readonly [name: string]: CtyType }, entries: Iterable<readonly [string, I]>, path: string): O {
   const policy = codec.objects;
   const out: [string, O][] = [];
-  const seen = new Set<string>();
   for (const [k, v] of entries) {
     if (!hasOwn(attrs, k)) {
       if (policy.extra === 'drop') continue;
       throw new CtyPathError(path + formatKeyStep(k), `unsupported attribute${policy.extraHint ?? ''}`);
     }
-    seen.add(k);
     out.push([k, walkType(codec, attrs[k], v, path + formatKeyStep(k))]);
   }
-  for (const k of Object.keys(attrs)) {
-    if (seen.has(k)) continue;
-    if (policy.missing === 'fail') throw new CtyPathError(path + formatKeyStep(k), `attribute is missing${policy.missingHint ?? ''}`);
-    // Only decoders read absent attributes as null, and their output null is the cty null.
-    out.push([k, null as O]);
+  // Entry keys are distinct, so as many entries as attributes means none is missing.
+  const names = Object.keys(attrs);
+  if (out.length < names.length) {
+    const seen = new Set(out.map(([k]) => k));
+    for (const k of names) {
+      if (seen.has(k)) continue;
+      if (policy.missing === 'fail') throw new CtyPathError(path + formatKeyStep(k), `attribute is missing${policy.missingHint ?? ''}`);
+      // Only decoders read absent attributes as null, and their output null is the cty null.
+      out.push([k, null as O]);
+    }
   }
   return codec.record(out);
 }
