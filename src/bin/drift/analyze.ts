@@ -6,7 +6,7 @@
  */
 
 /** What happened to a credential. `pending` is a planned change from code, not from the vendor side. */
-export type DriftKind = 'edited' | 'deleted' | 'expired' | 'disabled' | 'rotation_due' | 'pending';
+type DriftKind = 'edited' | 'deleted' | 'expired' | 'disabled' | 'rotation_due' | 'pending';
 
 export interface DriftEntry {
   readonly stack: string;
