@@ -91,6 +91,16 @@ const vendorCalls = resourceFromSpec<ThreatJammerClient, typeof apiKeySpec.attri
   },
 });
 
+/**
+ * Switching `enabled` changes `status` and `updated_at`; nothing else does (so a change of
+ * rotation_period or disable_on_destroy alone plans no vendor-side values as unknown).
+ */
+function planStatus(req: ModifyPlanRequest): void {
+  if (req.prior === null || isUnknown(req.planned.enabled) || req.planned.enabled === req.prior.enabled) return;
+  req.planned.status = UNKNOWN;
+  req.planned.updated_at = UNKNOWN;
+}
+
 /** Rotation due: `value`, `created_at` and `updated_at` change in place, with the reason. */
 function planRotation(req: ModifyPlanRequest, diags: Diagnostics, clock: IClock): void {
   const period = req.config.rotation_period;
@@ -113,7 +123,10 @@ export function createApiKeyHandler(options: { readonly clock?: IClock } = {}): 
   const clock = options.clock ?? systemClock;
   return {
     ...vendorCalls,
-    modifyPlan: (req, diags) => planRotation(req, diags, clock),
+    modifyPlan: (req, diags) => {
+      planStatus(req);
+      planRotation(req, diags, clock);
+    },
     async update(req, ctx) {
       if (!isUnknown(req.planned.value)) return vendorCalls.update(req, ctx);
       const regenerated = await ctx.client.regenerateKey(ctx.signal).catch((err: unknown) => {

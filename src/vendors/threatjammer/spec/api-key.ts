@@ -42,13 +42,12 @@ export const apiKeySpec = defineResource({
       description:
         'The current key (tja_ followed by 36 base-62 characters). After a rotation it is the new key: the provider uses it for the rest of the run, and the next run needs it in threatjammer_api_key (e.g. a pipeline writes it to its secret store).',
     },
-    status: { type: 'string', computed: true, changesOnUpdate: true, description: 'ENABLED or DISABLED, as Threat Jammer reports it (status).' },
+    status: { type: 'string', computed: true, description: 'ENABLED or DISABLED, as Threat Jammer reports it (status).' },
     region_id: { type: 'string', computed: true, vendorField: 'region_id', description: 'The region of the key (region_id), e.g. aws-eu-west-3.' },
     created_at: { type: 'string', computed: true, description: 'When the current key was issued (RFC 3339; Threat Jammer created_at in Unix ms).' },
     updated_at: {
       type: 'string',
       computed: true,
-      changesOnUpdate: true,
       description: 'When the key last changed, e.g. was enabled or disabled (RFC 3339; Threat Jammer updated_at in Unix ms).',
     },
   },
