@@ -225,15 +225,21 @@ export class ProviderEngine {
     const r = this.lookup(typeName, diags);
     if (!r?.handler.checkPlan || planned === null) return diags;
     const ctx = await this.ready(r, diags);
-    if (ctx) await this.runCheckPlan(r, prior, planned, ctx);
+    if (ctx) await this.runCheckPlan(r, prior, planned, ctx, 'plan');
     return diags;
   }
 
   /** Runs `checkPlan`; false when it reported an error (then nothing may change at the vendor). */
-  private async runCheckPlan(r: Registered, prior: ObjectValue | null, planned: ObjectValue, ctx: ResourceContext<unknown>): Promise<boolean> {
+  private async runCheckPlan(
+    r: Registered,
+    prior: ObjectValue | null,
+    planned: ObjectValue,
+    ctx: ResourceContext<unknown>,
+    phase: 'plan' | 'apply',
+  ): Promise<boolean> {
     if (!r.handler.checkPlan) return true;
     try {
-      await r.handler.checkPlan({ prior, planned }, ctx);
+      await r.handler.checkPlan({ prior, planned, phase }, ctx);
     } catch (err) {
       this.report(r, ctx.diagnostics, 'Plan Check Failed', `Checking the planned ${r.handler.typeName} with ${r.vendor.name} failed`, err);
     }
@@ -318,7 +324,7 @@ export class ProviderEngine {
       }
     }
     const creating = prior === null;
-    if (!(await this.runCheckPlan(r, prior, planned, ctx))) return { value: prior, diagnostics: diags };
+    if (!(await this.runCheckPlan(r, prior, planned, ctx, 'apply'))) return { value: prior, diagnostics: diags };
     let state: ObjectValue;
     try {
       state = creating ? await r.handler.create({ planned }, ctx) : await r.handler.update({ prior, planned }, ctx);

@@ -53,6 +53,8 @@ export interface CheckPlanRequest {
   readonly prior: ObjectValue | null;
   /** At plan: the planned values (configured ones may be unknown). At apply: wholly known but computed attributes. */
   readonly planned: ObjectValue;
+  /** Which call this is: PlanResourceChange (`plan`) or the check before an ApplyResourceChange (`apply`). */
+  readonly phase?: 'plan' | 'apply';
 }
 export interface UpgradeStateRequest {
   /** The schema version the state was written with (older than the current one). */
