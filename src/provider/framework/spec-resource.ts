@@ -23,7 +23,15 @@ import {
   type Validator,
 } from '../../spec';
 import { BigNumber, ctyEqual, isUnknown, UNKNOWN, type CtyValue } from './cty';
-import type { CheckPlanRequest, ObjectValue, ResourceContext, ResourceHandler, UpgradeStateRequest } from './resource';
+import type {
+  CheckPlanRequest,
+  ModifyPlanRequest,
+  ObjectValue,
+  ResourceContext,
+  ResourceHandler,
+  UpgradeStateRequest,
+  ValidateConfigRequest,
+} from './resource';
 import type { AttributeSchema, AttributeValidator, ResourceSchema } from './schema';
 
 /** Names of the show-once attributes of `A`. */
@@ -48,6 +56,26 @@ export interface SpecHandler<C, A extends AttributeSpecs> {
   checkPlan?(req: CheckPlanRequest, ctx: ResourceContext<C>): Promise<void>;
   /** Upgrades an older state version: see ResourceHandler.upgradeState. */
   upgradeState?(req: UpgradeStateRequest): ObjectValue;
+  /**
+   * Gives the object new show-once values in place (e.g. Carbon Black's "Generate New Credentials").
+   * Called at update when the plan marks a show-once attribute unknown: a due in-place rotation
+   * (spec `rotation.inPlace`) or the handler's own `modifyPlan` (see {@link planRegeneration}).
+   */
+  regenerate?(state: Model<A>, ctx: ResourceContext<C>): Promise<ReadModel<A>>;
+  /** Cross-attribute checks of the configuration: see ResourceHandler.validateConfig. */
+  validateConfig?(req: ValidateConfigRequest, diags: Diagnostics): void;
+  /** Adjusts the plan after the framework's own changes (no vendor calls): see ResourceHandler.modifyPlan. */
+  modifyPlan?(req: ModifyPlanRequest, diags: Diagnostics): void;
+}
+
+/**
+ * Plans an in-place regeneration: every show-once attribute, the rotation's creation time and the
+ * computed attributes that change on update become unknown. For a handler's `modifyPlan`.
+ */
+export function planRegeneration(spec: ResourceSpec, planned: ObjectValue): void {
+  for (const [name, a] of Object.entries(spec.attributes)) {
+    if (a.showOnce || name === spec.rotation?.createdAt || (a.computed && !a.optional && a.changesOnUpdate)) planned[name] = UNKNOWN;
+  }
 }
 
 /** A spec validator as a plan-time attribute validator. */
@@ -142,6 +170,7 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
   const showOnce = Object.entries(attrs)
     .filter(([, a]) => a.showOnce)
     .map(([n]) => n);
+  if (spec.rotation?.inPlace && !handler.regenerate) throw new Error(`${spec.typeName}: rotation.inPlace needs the handler's regenerate`);
   if (!handler.update) {
     const inPlace = configurable.filter((n) => !attrs[n]!.requiresReplace);
     if (inPlace.length > 0) throw new Error(`${spec.typeName}: update is required, since ${inPlace.join(', ')} can change in place`);
@@ -162,6 +191,15 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
     const seconds = parseDuration(period);
     const created = Date.parse(createdAt);
     if (seconds === undefined || Number.isNaN(created) || clock.now() - created < seconds * 1000) return;
+    if (spec.rotation.inPlace) {
+      planRegeneration(spec, planned);
+      diags.warning(
+        'Rotation Due',
+        `${spec.typeName} "${String(prior.id)}" got its secret at ${createdAt}, more than rotation_period (${period}) ago: rotation due, so the plan regenerates it in place (the old secret stops working when the new one is issued).`,
+        ['rotation_period'],
+      );
+      return;
+    }
     requiresReplace.push(spec.rotation.createdAt);
     planned[spec.rotation.createdAt] = UNKNOWN;
     diags.warning(
@@ -174,7 +212,25 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
   return {
     typeName: spec.typeName,
     schema: schemaFromSpec(spec),
-    ...(spec.rotation ? { modifyPlan: (req, diags) => req.prior && rotate(req.prior, req.planned, req.config, req.requiresReplace, diags) } : {}),
+    ...(spec.rotation || handler.modifyPlan
+      ? {
+          modifyPlan: (req, diags) => {
+            if (req.prior) rotate(req.prior, req.planned, req.config, req.requiresReplace, diags);
+            handler.modifyPlan?.(req, diags);
+          },
+        }
+      : {}),
+    ...(handler.validateConfig || spec.configChecks
+      ? {
+          validateConfig: (req, diags) => {
+            for (const check of spec.configChecks ?? []) {
+              const found = check(req.config, isUnknown);
+              if (found) diags.error('Invalid Attribute Combination', `${found.attribute} ${found.problem}`, [found.attribute]);
+            }
+            handler.validateConfig?.(req, diags);
+          },
+        }
+      : {}),
     ...(handler.checkPlan ? { checkPlan: (req, ctx) => guard(handler.checkPlan!(req, ctx)) } : {}),
     ...(handler.upgradeState ? { upgradeState: (req) => handler.upgradeState!(req) } : {}),
     async create(req, ctx) {
@@ -190,9 +246,12 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
         const a = attrs[n]!;
         if (!ctyEqual(a.type, req.prior[n] ?? null, req.planned[n] ?? null)) patch[n] = toModelValue(a, req.planned[n]);
       }
+      const regenerate = handler.regenerate !== undefined && showOnce.some((n) => isUnknown(req.planned[n] ?? null));
+      let result: object = toModel(attrs, req.prior);
       // Only framework-kept attributes changed (or nothing can change in place): no vendor call.
-      if (!handler.update || Object.keys(patch).length === 0) return toState(toModel(attrs, req.prior), req.prior, req.planned);
-      return toState(await guard(handler.update(toModel(attrs, req.prior), patch as Patch<A>, ctx)), req.prior, req.planned);
+      if (handler.update && Object.keys(patch).length > 0) result = await guard(handler.update(toModel(attrs, req.prior), patch as Patch<A>, ctx));
+      if (regenerate) result = await guard(handler.regenerate!(toModel(attrs, toState(result, req.prior, req.planned)), ctx));
+      return toState(result, req.prior, req.planned);
     },
     async delete(req, ctx) {
       await guard(handler.delete(toModel(attrs, req.state), ctx));

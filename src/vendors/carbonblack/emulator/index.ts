@@ -10,7 +10,7 @@ import { IdempotencyStore, type IdempotencyRecord } from '../../../sandbox/idemp
 import { Router, type RouteHandler } from '../../../sandbox/router';
 import type { EmulatorFactory, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
 import { clone, sentence } from '../../../sandbox/util';
-import { createKey, deleteKey, findKey, getKey, listKeys, regenerateKey, updateKey } from './api-keys';
+import { createKey, deleteKey, findKey, getKey, listAccessLevels, listKeys, regenerateKey, updateKey } from './api-keys';
 import { admit, failure, type RouteClass } from './auth';
 import { type ApiKeyRecord, assertState, type CarbonBlackState, MANAGE_KEYS_PERMISSION, seedState } from './state';
 import { auditLogs, closeSession, getDevice, getPolicy, listDevices, listEvents, listPolicies, notifications, openSession, sessionStatus } from './v3';
@@ -96,6 +96,10 @@ export class CarbonBlackEmulator implements VendorEmulator {
     r.get(
       KEYS,
       this.guard(MANAGE_KEYS, () => listKeys(this.state)),
+    );
+    r.get(
+      '/appservices/v6/orgs/:orgKey/access_levels',
+      this.guard(MANAGE_KEYS, () => listAccessLevels(this.state)),
     );
     r.post(
       KEYS,
