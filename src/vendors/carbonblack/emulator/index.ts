@@ -39,6 +39,9 @@ const MANAGE_KEYS: RouteClass = { kind: 'platform', permission: MANAGE_KEYS_PERM
 
 type Handler = (req: SandboxRequest, caller: ApiKeyRecord, now: number) => SandboxResponse | Promise<SandboxResponse>;
 
+/** The most entries {@link CarbonBlackEmulator.callTimes} keeps. */
+export const MAX_CALL_LOG = 10_000;
+
 /** The Carbon Black emulator with its routes and state. */
 export class CarbonBlackEmulator implements VendorEmulator {
   readonly name = 'carbonblack';
@@ -47,6 +50,8 @@ export class CarbonBlackEmulator implements VendorEmulator {
   /** Idempotency keys of the key create and regenerate routes (see src/sandbox/idempotency.ts). */
   readonly idempotency: IdempotencyStore;
   private state: CarbonBlackState;
+  /** Every call that passed checks 1-3, with its sandbox-clock time and whether it was refused with 429 (newest {@link MAX_CALL_LOG}). */
+  private readonly callLog: { readonly apiId: string; readonly at: number; readonly status: number }[] = [];
 
   constructor(private readonly now: () => number) {
     this.state = seedState(now());
@@ -136,6 +141,7 @@ export class CarbonBlackEmulator implements VendorEmulator {
 
   reset(): void {
     this.state = seedState(this.now());
+    this.callLog.length = 0;
     this.idempotency.clear();
   }
 
@@ -153,6 +159,14 @@ export class CarbonBlackEmulator implements VendorEmulator {
     return this.state.apiKeys.find((k) => k.api_id === apiId);
   }
 
+  /**
+   * Tests: the calls of `apiId` that passed checks 1-3, as the vendor saw them — when (sandbox clock,
+   * on arrival) and `status` 429 when the rate limit refused them, else 0 — oldest first. `reset` clears it.
+   */
+  callTimes(apiId: string): { at: number; status: number }[] {
+    return this.callLog.filter((c) => c.apiId === apiId).map(({ at, status }) => ({ at, status }));
+  }
+
   /** Switches 429 enforcement (the vendor can turn it off; on by default). Calls are counted either way. */
   setRateLimitEnforced(enforced: boolean): void {
     this.state.rateLimitEnforced = enforced;
@@ -163,9 +177,19 @@ export class CarbonBlackEmulator implements VendorEmulator {
     return (req) => {
       const now = this.now();
       const admitted = admit(this.state, req, cls, now, cls.kind === 'platform' ? req.params.orgKey : undefined);
-      if (!admitted.ok) return admitted.response;
+      if (!admitted.ok) {
+        if (admitted.response.status === 429) this.logCall(req, now, 429);
+        return admitted.response;
+      }
+      this.logCall(req, now, 0);
       return fn(req, admitted.value, now);
     };
+  }
+
+  private logCall(req: SandboxRequest, at: number, status: number): void {
+    const apiId = (req.headers['x-auth-token'] ?? '').split('/')[1] ?? '';
+    this.callLog.push({ apiId, at, status });
+    if (this.callLog.length > MAX_CALL_LOG) this.callLog.splice(0, this.callLog.length - MAX_CALL_LOG);
   }
 
   private withKey(req: SandboxRequest, fn: (key: ApiKeyRecord) => SandboxResponse): SandboxResponse {
