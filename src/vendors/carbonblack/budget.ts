@@ -11,7 +11,7 @@
  * sleeping: a plan and apply that the limit forces to span 10 minutes takes seconds, and the
  * sandbox journal shows the spacing the limit forces.
  */
-import { SharedWindowLimiter } from '../../auth/shared-budget';
+import { budgetDir, SharedWindowLimiter } from '../../auth/shared-budget';
 import type { ILimiter } from '../../auth/rate-limit';
 import { type IClock, sleep } from '../../core/clock';
 import type { Logger } from '../../core/log';
@@ -76,6 +76,7 @@ export function managingKeyLimiter(apiId: string, logger: Logger, env: NodeJS.Pr
     windowMs: CARBONBLACK_RATE_WINDOW_MS + CARBONBLACK_RATE_SAFETY_MARGIN_MS,
     describe: `Carbon Black allows ${CARBONBLACK_RATE_LIMIT} calls per 5 minutes per API key`,
     logger,
+    dir: budgetDir(env),
     ...(clock ? { clock } : {}),
   });
   if (!clock) return shared;
