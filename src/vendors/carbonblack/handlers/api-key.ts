@@ -6,9 +6,12 @@
  * Console regeneration: Carbon Black never shows a secret again, so the provider cannot compare
  * secrets. It reads the key's `update_time` instead: a change at Carbon Black after the one
  * Terraform recorded, with every field as Terraform left it, is what "Generate New Credentials"
- * does. Read then sets `secret_issued_at` to null, and the plan regenerates the secret in place
- * with the warning "Secret Regenerated Outside Terraform" (a console edit that also changed a
+ * does. `refine` then sets `secret_issued_at` to null, and the plan regenerates the secret in
+ * place with the warning "Secret Regenerated Outside Terraform" (a console edit that also changed a
  * field shows as that field's drift instead).
+ *
+ * Refresh: one `GET …/api_keys` per provider process serves every read (the framework's `list`);
+ * a key missing from it is confirmed with `GET …/api_keys/{id}` before it is reported gone.
  */
 import type { Diagnostics } from '../../../core/diagnostics';
 import type { ModifyPlanRequest } from '../../../provider/framework/resource';
@@ -17,7 +20,6 @@ import type { Model } from '../../../spec';
 import type { CarbonBlackClient } from '../client';
 import { apiKeySpec } from '../spec/api-key';
 import type { ApiKey, ApiKeyWithSecret, UpdateApiKeyInput } from '../types';
-import { readApiKey } from './list-cache';
 
 type Attrs = typeof apiKeySpec.attributes;
 type State = ReadModel<Attrs>;
@@ -45,13 +47,13 @@ function withSecret(k: ApiKeyWithSecret): State {
 }
 
 /** True when the key's fields are what state holds (so a newer update_time was a regeneration). */
-function sameFields(k: ApiKey, s: Model<Attrs>): boolean {
+function sameFields(k: State, s: Model<Attrs>): boolean {
   return (
     k.name === s.name &&
     k.description === s.description &&
-    k.access_level_type === s.access_level &&
-    k.custom_access_level_id === (s.custom_access_level_id ?? null) &&
-    JSON.stringify(sorted(k.allowed_ip_addresses)) === JSON.stringify(sorted(s.allowed_ip_addresses ?? []))
+    k.access_level === s.access_level &&
+    (k.custom_access_level_id ?? null) === (s.custom_access_level_id ?? null) &&
+    JSON.stringify(sorted(k.allowed_ip_addresses ?? [])) === JSON.stringify(sorted(s.allowed_ip_addresses ?? []))
   );
 }
 
@@ -85,11 +87,19 @@ export const apiKeyHandler = resourceFromSpec<CarbonBlackClient, Attrs>(apiKeySp
     return withSecret(k);
   },
 
+  async list(_state, ctx) {
+    return (await ctx.client.listApiKeys(ctx.signal)).map((k) => toState(k, null));
+  },
+
   async read(state, ctx) {
-    const k = await readApiKey(ctx.client, state.id!, ctx.signal);
-    if (!k) return null;
-    const regeneratedElsewhere = state.api_secret_key !== null && typeof state.updated === 'string' && k.update_time !== state.updated && sameFields(k, state);
-    return toState(k, regeneratedElsewhere ? null : state.secret_issued_at);
+    const k = await ctx.client.getApiKey(state.id!, ctx.signal);
+    return k ? toState(k, null) : null;
+  },
+
+  refine(current, state) {
+    const regeneratedElsewhere =
+      state.api_secret_key !== null && typeof state.updated === 'string' && current.updated !== state.updated && sameFields(current, state);
+    return { ...current, secret_issued_at: regeneratedElsewhere ? null : state.secret_issued_at };
   },
 
   async update(state, patch, ctx) {
