@@ -14,7 +14,7 @@ import { runTerraform } from '../../src/bin/terraform-cli';
 import type { CarbonBlackEmulator } from '../../src/vendors/carbonblack/emulator';
 import { SEED_KEY_ADMIN_KEY } from '../../src/vendors/carbonblack/emulator';
 import { configStack } from './_config';
-import { expectExit, startHarness, type Harness, type TerraformRunLike } from './_harness';
+import { cdktfSynth, expectExit, readTree, startHarness, type Harness, type TerraformRunLike } from './_harness';
 
 jest.setTimeout(120_000);
 
@@ -248,8 +248,56 @@ describe('issue 9: 40 keys within one budget of 25 calls per 5 minutes', () => {
       expect(times.length).toBeGreaterThanOrEqual(41);
       expect(took).toBeGreaterThanOrEqual(forced);
       expect(took).toBeLessThanOrEqual(forced * 1.1);
+      // Refresh cost: a plan of the 40 keys reads them from one list per provider process.
+      h.sandbox.journal.length = 0;
+      expectExit(await h.tf(dir, 'plan', '-detailed-exitcode', '-input=false'), 0);
+      const reads = h.sandbox.calls('carbonblack').map((c) => `${c.method} ${c.path.replace(/api_keys\/[A-Z0-9]+$/, 'api_keys/:id')}`);
+      expect(reads.filter((c) => c.endsWith('/api_keys/:id'))).toEqual([]);
+      // One list for the credential check, one for the refresh.
+      expect(reads).toEqual(['GET /appservices/v6/orgs/ABCD1234/api_keys', 'GET /appservices/v6/orgs/ABCD1234/api_keys']);
       // TF_LOG=info explains the wait.
       expect(readFileSync(join(h.work, 'info.log'), 'utf8')).toMatch(/carbonblack: waiting \d+ s for the rate budget/);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('issue 9: examples/carbonblack through cdktf synth and terraform', () => {
+  it('synthesizes without a secret, applies a SIEM key and an IP-limited Live Response key, outputs their API IDs, destroys back to the seed', async () => {
+    const h = await harness('cb-example');
+    try {
+      const out = join(h.work, 'cdktf.out');
+      const stack = join(out, 'stacks', 'carbonblack');
+      expectExit(await cdktfSynth('carbonblack', out, h.env), 0);
+      const json = JSON.parse(readFileSync(join(stack, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+      expect(json.resource.apiaccess_carbonblack_api_key!['live-response']).toMatchObject({
+        access_level: 'LIVE_RESPONSE',
+        allowed_ip_addresses: ['203.0.113.0/24'],
+      });
+      expectExit(await h.tf(stack, 'init', '-input=false'), 0);
+      const apply = expectExit(await h.tf(stack, 'apply', '-auto-approve', '-input=false'), 0);
+      const ids = JSON.parse(expectExit(await h.tf(stack, 'output', '-json'), 0).stdout) as Record<string, { value: unknown; sensitive: boolean }>;
+      const apiIds = ids.api_ids!.value as { siem: string; live_response: string };
+      expect(keys(h).map((k) => k.api_id)).toEqual(expect.arrayContaining([apiIds.siem, apiIds.live_response]));
+      expect(ids.siem_x_auth_token!.sensitive).toBe(true);
+      const state = stateOf(stack);
+      const secrets = [...state.values()].map((a) => String(a.api_secret_key));
+      expect(secrets).toHaveLength(2);
+      // The provider mirror (terraform.d, and its copy in .terraform) holds the provider bundle, which carries the sandbox's published seed for sandboxSettings: skipped.
+      const synthesized = readTree(out, /^(terraform\.tfstate.*|terraform\.d|\.terraform)$/);
+      for (const secret of [...secrets, SEED_KEY_ADMIN_KEY.apiSecretKey]) {
+        // Booleans only: a failing matcher would print the secret.
+        if (synthesized.includes(secret)) throw new Error('a secret leaked into cdktf.out');
+        if (`${apply.stdout}${apply.stderr}`.includes(secret)) throw new Error('a secret leaked into the apply output');
+      }
+      expectExit(await h.tf(stack, 'plan', '-detailed-exitcode', '-input=false'), 0);
+      expectExit(await h.tf(stack, 'destroy', '-auto-approve', '-input=false'), 0);
+      expect(
+        keys(h)
+          .map((k) => k.api_id)
+          .sort(),
+      ).toEqual(SEED_IDS);
     } finally {
       await h.close();
     }
