@@ -162,6 +162,19 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
     expect(stateOf(dir).get('imported')).toMatchObject({ api_id: id, api_secret_key: null, x_auth_token: null });
   });
 
+  it('an import {} block with plan -generate-config-out writes config that plans to no changes after the import', async () => {
+    const made = await cb(h, 'POST', KEYS, ADMIN, { name: 'generated', access_level_type: 'SIEM', allowed_ip_addresses: ['198.51.100.0/24'] });
+    expect(made.status).toBe(201);
+    issued.add(String(made.body.api_secret_key));
+    writeFileSync(join(dir, 'import.tf'), `import {\n  to = apiaccess_carbonblack_api_key.generated\n  id = "${String(made.body.api_id)}"\n}\n`);
+    expectExit(await tf('plan', '-input=false', '-generate-config-out=generated.tf'), 0);
+    const generated = readFileSync(join(dir, 'generated.tf'), 'utf8');
+    expect(generated).toContain('access_level');
+    expect(generated).not.toContain('api_secret_key');
+    expect(expectExit(await tf('apply', '-auto-approve', '-input=false'), 0).stdout).toContain('1 imported');
+    expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
+  });
+
   it('never shows an issued secret in plan/apply output or provider logs at TF_LOG=trace', async () => {
     const log = join(h.work, 'trace.log');
     expectExit(await runTerraform(['plan', '-input=false'], dir, { ...h.env, TF_LOG: 'trace', TF_LOG_PATH: log }), 0);
