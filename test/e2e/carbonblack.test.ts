@@ -67,6 +67,10 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
     for (const a of stateOf(dir).values()) if (typeof a.api_secret_key === 'string') issued.add(a.api_secret_key);
   };
 
+  /** The lifecycle's steps build on each other, so they run in order inside one test. */
+  const steps: [string, () => Promise<void>][] = [];
+  const step = (name: string, fn: () => Promise<void>): void => void steps.push([name, fn]);
+
   beforeAll(async () => {
     h = await harness('cb');
     dir = configStack(h, 'keys', {
@@ -85,7 +89,7 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
     await h?.close();
   });
 
-  it('applies two keys; the SIEM key from state opens v3/notification and not v3/device; state holds the secrets as sensitive', async () => {
+  step('applies two keys; the SIEM key from state opens v3/notification and not v3/device; state holds the secrets as sensitive', async () => {
     expect(expectExit(await tf('apply', '-auto-approve', '-input=false'), 0).stdout).toContain('Apply complete! Resources: 2 added');
     remember();
     const siem = stateOf(dir).get('siem')!;
@@ -98,7 +102,7 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
     expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
   });
 
-  it('a key limited to 203.0.113.0/24 answers 401 from another caller IP and 200 from inside the range', async () => {
+  step('a key limited to 203.0.113.0/24 answers 401 from another caller IP and 200 from inside the range', async () => {
     const lr = stateOf(dir).get('lr')!;
     const token = String(lr.x_auth_token);
     expect((await cb(h, 'GET', '/integrationServices/v3/device', token)).status).toBe(401);
@@ -109,7 +113,7 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
     await fetch(`${h.sandbox.baseUrl}/__sandbox/caller-ip`, { method: 'DELETE' });
   });
 
-  it('a change in the console plans exit 2 naming the attribute; apply repairs it', async () => {
+  step('a change in the console plans exit 2 naming the attribute; apply repairs it', async () => {
     const id = String(stateOf(dir).get('siem')!.api_id);
     expect((await cb(h, 'PUT', `${KEYS}/${id}`, ADMIN, { description: 'edited in console' })).status).toBe(200);
     const plan = expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 2);
@@ -118,7 +122,7 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
     expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
   });
 
-  it('a regeneration in the console: the plan names the stale secret with the reason; apply regenerates in place and the new secret works', async () => {
+  step('a regeneration in the console: the plan names the stale secret with the reason; apply regenerates in place and the new secret works', async () => {
     const before = stateOf(dir).get('siem')!;
     h.sandbox.clock.advance(1000);
     expect((await cb(h, 'POST', `${KEYS}/${String(before.api_id)}/_regenerate`, ADMIN)).status).toBe(200);
@@ -137,7 +141,7 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
     expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
   });
 
-  it('a key deleted out of band is planned for creation; apply brings it back', async () => {
+  step('a key deleted out of band is planned for creation; apply brings it back', async () => {
     const id = String(stateOf(dir).get('lr')!.api_id);
     expect((await cb(h, 'DELETE', `${KEYS}/${id}`, ADMIN)).status).toBe(200);
     const plan = expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 2);
@@ -147,7 +151,7 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
     expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
   });
 
-  it('imports a key made in the console: the secret stays null with a warning, and the plan is empty', async () => {
+  step('imports a key made in the console: the secret stays null with a warning, and the plan is empty', async () => {
     const made = await cb(h, 'POST', KEYS, ADMIN, { name: 'console-made', access_level_type: 'API', allowed_ip_addresses: [] });
     expect(made.status).toBe(201);
     issued.add(String(made.body.api_secret_key));
@@ -162,7 +166,7 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
     expect(stateOf(dir).get('imported')).toMatchObject({ api_id: id, api_secret_key: null, x_auth_token: null });
   });
 
-  it('an import {} block with plan -generate-config-out writes config that plans to no changes after the import', async () => {
+  step('an import {} block with plan -generate-config-out writes config that plans to no changes after the import', async () => {
     const made = await cb(h, 'POST', KEYS, ADMIN, { name: 'generated', access_level_type: 'SIEM', allowed_ip_addresses: ['198.51.100.0/24'] });
     expect(made.status).toBe(201);
     issued.add(String(made.body.api_secret_key));
@@ -175,7 +179,7 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
     expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
   });
 
-  it('never shows an issued secret in plan/apply output or provider logs at TF_LOG=trace', async () => {
+  step('never shows an issued secret in plan/apply output or provider logs at TF_LOG=trace', async () => {
     const log = join(h.work, 'trace.log');
     expectExit(await runTerraform(['plan', '-input=false'], dir, { ...h.env, TF_LOG: 'trace', TF_LOG_PATH: log }), 0);
     const trace = readFileSync(log, 'utf8');
@@ -190,13 +194,22 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
     }
   });
 
-  it('destroys what it manages; the sandbox is back at its seeded keys', async () => {
+  step('destroys what it manages; the sandbox is back at its seeded keys', async () => {
     expectExit(await tf('destroy', '-auto-approve', '-input=false'), 0);
     expect(
       keys(h)
         .map((k) => k.api_id)
         .sort(),
     ).toEqual(SEED_IDS);
+  });
+  it('lifecycle: apply, routes, console change, console regeneration, out-of-band delete, import (also by import block), secret hygiene, destroy to seed', async () => {
+    for (const [name, fn] of steps) {
+      try {
+        await fn();
+      } catch (err) {
+        throw new Error(`step "${name}": ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
   });
 });
 
