@@ -6,3 +6,4 @@ export * from './constructs/ephemeral';
 export { ApiAccessValidationError } from './constructs/validation';
 export * from './vendors/signicat/constructs';
 export * from './vendors/threatjammer/constructs';
+export * from './vendors/carbonblack/constructs';

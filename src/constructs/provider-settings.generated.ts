@@ -3,6 +3,14 @@
 
 /** Every vendor's provider settings. Each falls back to its environment variable. */
 export interface ApiAccessVendorSettings {
+  /** The API host of the org's environment, e.g. https://defense.conferdeploy.net (Prod 02) or https://defense-eu.conferdeploy.net (EU): a key only works on its own environment. No default. @default APIACCESS_CARBONBLACK_BASE_URL */
+  readonly carbonblackBaseUrl?: string;
+  /** The org key (e.g. ABCD1234), shown in the console under Settings > API Access. @default APIACCESS_CARBONBLACK_ORG_KEY */
+  readonly carbonblackOrgKey?: string;
+  /** API ID (formerly "Connector ID") of the managing key: a CUSTOM key whose access level may manage API keys. @default APIACCESS_CARBONBLACK_API_ID */
+  readonly carbonblackApiId?: string;
+  /** API Secret Key (formerly "API Key") of the managing key. Only as a token (a sensitive variable): a literal is refused. @default APIACCESS_CARBONBLACK_API_SECRET_KEY */
+  readonly carbonblackApiSecretKey?: string;
   /** Signicat API host (default https://api.signicat.com). @default APIACCESS_SIGNICAT_BASE_URL */
   readonly signicatBaseUrl?: string;
   /** Client ID of the managing API client (needs the api-clients:manage permission). @default APIACCESS_SIGNICAT_CLIENT_ID */
@@ -33,6 +41,10 @@ export interface ApiAccessSettingInfo {
 
 /** Every vendor setting, in registry order. */
 export const VENDOR_SETTINGS: readonly ApiAccessSettingInfo[] = [
+  { prop: 'carbonblackBaseUrl', attribute: 'carbonblack_base_url', env: 'APIACCESS_CARBONBLACK_BASE_URL', sensitive: false },
+  { prop: 'carbonblackOrgKey', attribute: 'carbonblack_org_key', env: 'APIACCESS_CARBONBLACK_ORG_KEY', sensitive: false },
+  { prop: 'carbonblackApiId', attribute: 'carbonblack_api_id', env: 'APIACCESS_CARBONBLACK_API_ID', sensitive: false },
+  { prop: 'carbonblackApiSecretKey', attribute: 'carbonblack_api_secret_key', env: 'APIACCESS_CARBONBLACK_API_SECRET_KEY', sensitive: true },
   { prop: 'signicatBaseUrl', attribute: 'signicat_base_url', env: 'APIACCESS_SIGNICAT_BASE_URL', sensitive: false },
   { prop: 'signicatClientId', attribute: 'signicat_client_id', env: 'APIACCESS_SIGNICAT_CLIENT_ID', sensitive: false },
   { prop: 'signicatClientSecret', attribute: 'signicat_client_secret', env: 'APIACCESS_SIGNICAT_CLIENT_SECRET', sensitive: true },

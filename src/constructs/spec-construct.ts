@@ -6,7 +6,7 @@
  */
 import { booleanToTerraform, listMapper, numberToTerraform, stringToTerraform, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { camelCase, configurableNames, firstProblem, type AttributeSpecs, type SpecType } from '../spec';
+import { camelCase, configurableNames, firstProblem, type AttributeSpecs, type ConfigCheck, type SpecType } from '../spec';
 import { ApiAccessValidationError, checkNotLiteralSecret } from './validation';
 
 /** The part of a spec a construct needs. */
@@ -15,6 +15,8 @@ export interface ConstructSpec {
   readonly typeName: string;
   /** The attributes, in declaration order. */
   readonly attributes: AttributeSpecs;
+  /** Cross-attribute rules (resources only). */
+  readonly configChecks?: readonly ConfigCheck[];
 }
 
 const isUnresolved = (v: unknown): boolean => Token.isUnresolved(v);
@@ -28,6 +30,12 @@ export function validateProps(scope: Construct, spec: ConstructSpec, props: obje
     if (a.sensitive) checkNotLiteralSecret(scope, prop, values[prop] as string | undefined);
     const problem = firstProblem(a.validators, values[prop], isUnresolved);
     if (problem !== undefined) throw new ApiAccessValidationError(scope, prop, problem);
+  }
+  if (!spec.configChecks) return;
+  const config = Object.fromEntries(configurableNames(spec.attributes).map((name) => [name, values[camelCase(name)] ?? null]));
+  for (const check of spec.configChecks) {
+    const found = check(config, isUnresolved);
+    if (found) throw new ApiAccessValidationError(scope, camelCase(found.attribute), found.problem);
   }
 }
 

@@ -64,6 +64,17 @@ interface DocsSpec {
   readonly typescript: string;
 }
 
+/**
+ * A cross-attribute rule over the configuration (attribute name → value; a value may be an
+ * unresolved token or unknown, tested with `isUnresolved`). Returns the attribute at fault and the
+ * rest of a sentence that starts with its name, or undefined. Run at plan by the provider and in the
+ * construct constructor.
+ */
+export type ConfigCheck = (
+  config: { readonly [attribute: string]: unknown },
+  isUnresolved: (v: unknown) => boolean,
+) => { readonly attribute: string; readonly problem: string } | undefined;
+
 /** A managed resource type. */
 export interface ResourceSpec<A extends AttributeSpecs = AttributeSpecs> {
   readonly kind: 'resource';
@@ -74,8 +85,15 @@ export interface ResourceSpec<A extends AttributeSpecs = AttributeSpecs> {
   readonly description: string;
   readonly attributes: A;
   readonly importId?: ImportIdSpec;
-  /** Secret rotation (VENDOR-DONE §4): a `rotation_period` attribute (see rotationPeriod()) and the attribute holding the creation time. */
-  readonly rotation?: { readonly createdAt: string };
+  /**
+   * Secret rotation (VENDOR-DONE §4): a `rotation_period` attribute (see rotationPeriod()) and the
+   * attribute holding the secret's creation time. `inPlace`: the vendor regenerates the secret of
+   * the same object (the handler's `regenerate`), so a due rotation plans an in-place update that
+   * marks the show-once values unknown instead of a replacement.
+   */
+  readonly rotation?: { readonly createdAt: string; readonly inPlace?: boolean };
+  /** Cross-attribute rules (VENDOR-DONE §6), e.g. "x is required exactly when y is Z". */
+  readonly configChecks?: readonly ConfigCheck[];
   readonly docs: DocsSpec;
 }
 

@@ -24,7 +24,15 @@ import {
 } from '../../spec';
 import { BigNumber, ctyEqual, isUnknown, UNKNOWN, type CtyValue } from './cty';
 import { ListCache } from './list-cache';
-import type { CheckPlanRequest, ObjectValue, ResourceContext, ResourceHandler, UpgradeStateRequest } from './resource';
+import type {
+  CheckPlanRequest,
+  ModifyPlanRequest,
+  ObjectValue,
+  ResourceContext,
+  ResourceHandler,
+  UpgradeStateRequest,
+  ValidateConfigRequest,
+} from './resource';
 import type { AttributeSchema, AttributeValidator, ResourceSchema } from './schema';
 
 /** Names of the show-once attributes of `A`. */
@@ -53,10 +61,35 @@ export interface SpecHandler<C, A extends AttributeSpecs> {
   list?(state: Model<A>, ctx: ResourceContext<C>): Promise<ReadModel<A>[]>;
   /** The list scope of `state`, e.g. the parent's ID for objects listed per parent. Default: one scope. */
   listScope?(state: Model<A>): string;
+  /**
+   * Completes what the vendor holds (listed or read) with the prior state, for values only
+   * Terraform knows (e.g. when it received a secret). Runs after every refresh that found the object.
+   */
+  refine?(current: ReadModel<A>, state: Model<A>): ReadModel<A>;
   /** Vendor-side checks of a planned change (values may be unknown at plan): see ResourceHandler.checkPlan. */
   checkPlan?(req: CheckPlanRequest, ctx: ResourceContext<C>): Promise<void>;
   /** Upgrades an older state version: see ResourceHandler.upgradeState. */
   upgradeState?(req: UpgradeStateRequest): ObjectValue;
+  /**
+   * Gives the object new show-once values in place (e.g. Carbon Black's "Generate New Credentials").
+   * Called at update when the plan marks a show-once attribute unknown: a due in-place rotation
+   * (spec `rotation.inPlace`) or the handler's own `modifyPlan` (see {@link planRegeneration}).
+   */
+  regenerate?(state: Model<A>, ctx: ResourceContext<C>): Promise<ReadModel<A>>;
+  /** Cross-attribute checks of the configuration: see ResourceHandler.validateConfig. */
+  validateConfig?(req: ValidateConfigRequest, diags: Diagnostics): void;
+  /** Adjusts the plan after the framework's own changes (no vendor calls): see ResourceHandler.modifyPlan. */
+  modifyPlan?(req: ModifyPlanRequest, diags: Diagnostics): void;
+}
+
+/**
+ * Plans an in-place regeneration: every show-once attribute, the rotation's creation time and the
+ * computed attributes that change on update become unknown. For a handler's `modifyPlan`.
+ */
+export function planRegeneration(spec: ResourceSpec, planned: ObjectValue): void {
+  for (const [name, a] of Object.entries(spec.attributes)) {
+    if (a.showOnce || name === spec.rotation?.createdAt || (a.computed && !a.optional && a.changesOnUpdate)) planned[name] = UNKNOWN;
+  }
 }
 
 /** A spec validator as a plan-time attribute validator. */
@@ -151,6 +184,7 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
   const showOnce = Object.entries(attrs)
     .filter(([, a]) => a.showOnce)
     .map(([n]) => n);
+  if (spec.rotation?.inPlace && !handler.regenerate) throw new Error(`${spec.typeName}: rotation.inPlace needs the handler's regenerate`);
   if (!handler.update) {
     const inPlace = configurable.filter((n) => !attrs[n]!.requiresReplace);
     if (inPlace.length > 0) throw new Error(`${spec.typeName}: update is required, since ${inPlace.join(', ')} can change in place`);
@@ -191,6 +225,15 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
     const seconds = parseDuration(period);
     const created = Date.parse(createdAt);
     if (seconds === undefined || Number.isNaN(created) || clock.now() - created < seconds * 1000) return;
+    if (spec.rotation.inPlace) {
+      planRegeneration(spec, planned);
+      diags.warning(
+        'Rotation Due',
+        `${spec.typeName} "${String(prior.id)}" got its secret at ${createdAt}, more than rotation_period (${period}) ago: rotation due, so the plan regenerates it in place (the old secret stops working when the new one is issued).`,
+        ['rotation_period'],
+      );
+      return;
+    }
     requiresReplace.push(spec.rotation.createdAt);
     planned[spec.rotation.createdAt] = UNKNOWN;
     diags.warning(
@@ -203,7 +246,25 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
   return {
     typeName: spec.typeName,
     schema: schemaFromSpec(spec),
-    ...(spec.rotation ? { modifyPlan: (req, diags) => req.prior && rotate(req.prior, req.planned, req.config, req.requiresReplace, diags) } : {}),
+    ...(spec.rotation || handler.modifyPlan
+      ? {
+          modifyPlan: (req, diags) => {
+            if (req.prior) rotate(req.prior, req.planned, req.config, req.requiresReplace, diags);
+            handler.modifyPlan?.(req, diags);
+          },
+        }
+      : {}),
+    ...(handler.validateConfig || spec.configChecks
+      ? {
+          validateConfig: (req, diags) => {
+            for (const check of spec.configChecks ?? []) {
+              const found = check(req.config, isUnknown);
+              if (found) diags.error('Invalid Attribute Combination', `${found.attribute} ${found.problem}`, [found.attribute]);
+            }
+            handler.validateConfig?.(req, diags);
+          },
+        }
+      : {}),
     ...(handler.checkPlan ? { checkPlan: (req, ctx) => guard(handler.checkPlan!(req, ctx)) } : {}),
     ...(handler.upgradeState ? { upgradeState: (req) => handler.upgradeState!(req) } : {}),
     async create(req, ctx) {
@@ -211,8 +272,10 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
       return toState(await guard(handler.create(toModel(attrs, req.planned, configurable) as ConfigModel<A>, ctx)), null, req.planned);
     },
     async read(req, ctx) {
-      const next = await current(toModel(attrs, req.state), ctx);
-      return next === null ? null : toState(next, req.state);
+      const prior = toModel(attrs, req.state);
+      const next = await current(prior, ctx);
+      if (next === null) return null;
+      return toState(handler.refine ? handler.refine(next, prior) : next, req.state);
     },
     async update(req, ctx) {
       const patch: Record<string, unknown> = {};
@@ -220,10 +283,18 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
         const a = attrs[n]!;
         if (!ctyEqual(a.type, req.prior[n] ?? null, req.planned[n] ?? null)) patch[n] = toModelValue(a, req.planned[n]);
       }
+      const regenerate = handler.regenerate !== undefined && showOnce.some((n) => isUnknown(req.planned[n] ?? null));
+      let result: object = toModel(attrs, req.prior);
       // Only framework-kept attributes changed (or nothing can change in place): no vendor call.
-      if (!handler.update || Object.keys(patch).length === 0) return toState(toModel(attrs, req.prior), req.prior, req.planned);
-      wrote(ctx);
-      return toState(await guard(handler.update(toModel(attrs, req.prior), patch as Patch<A>, ctx)), req.prior, req.planned);
+      if (handler.update && Object.keys(patch).length > 0) {
+        wrote(ctx);
+        result = await guard(handler.update(toModel(attrs, req.prior), patch as Patch<A>, ctx));
+      }
+      if (regenerate) {
+        wrote(ctx);
+        result = await guard(handler.regenerate!(toModel(attrs, toState(result, req.prior, req.planned)), ctx));
+      }
+      return toState(result, req.prior, req.planned);
     },
     async delete(req, ctx) {
       wrote(ctx);

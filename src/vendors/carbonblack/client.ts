@@ -15,14 +15,21 @@
  */
 import { composeDispatcher, createDefaultDispatcher } from '../../auth/compose';
 import { HttpClient, httpError, path, type HttpResponse } from '../../auth/http';
-import { createRateLimitInterceptor, defaultLimiterRegistry, type LimiterRegistry, limiterKey, SlidingWindowLimiter } from '../../auth/rate-limit';
+import {
+  createRateLimitInterceptor,
+  defaultLimiterRegistry,
+  type ILimiter,
+  type LimiterRegistry,
+  limiterKey,
+  SlidingWindowLimiter,
+} from '../../auth/rate-limit';
 import { createRetryInterceptor, type RetryOptions } from '../../auth/retry';
 import { assertXAuthTokenPart, createXAuthTokenInterceptor } from '../../auth/x-auth-token';
 import { type IClock, systemClock } from '../../core/clock';
 import { APIACCESS_BAD_RESPONSE, APIACCESS_VENDOR_REJECTED, ApiAccessError, assertArgument } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { registerSecret } from '../../core/redact';
-import { ACCESS_LEVEL_TYPES, type ApiKey, type ApiKeyWithSecret, type CreateApiKeyInput, type UpdateApiKeyInput } from './types';
+import { ACCESS_LEVEL_TYPES, type ApiKey, type ApiKeyWithSecret, type CreateApiKeyInput, type CustomAccessLevel, type UpdateApiKeyInput } from './types';
 
 /** Vendor name in errors, logs and limiter keys. */
 export const CARBONBLACK_VENDOR = 'carbonblack';
@@ -65,6 +72,12 @@ export interface CarbonBlackClientConfig {
    * @default defaultLimiterRegistry
    */
   readonly limiterRegistry?: LimiterRegistry;
+  /**
+   * The managing key's limiter, used instead of the registry's: the provider passes a
+   * SharedWindowLimiter (see budget.ts) so every provider process on the machine shares one budget.
+   * @default the registry's in-process limiter for the API ID
+   */
+  readonly limiter?: ILimiter;
   /**
    * Extra milliseconds on top of the 5-minute window in the client's limiter (only used by the
    * client that creates the API ID's limiter). @default CARBONBLACK_RATE_SAFETY_MARGIN_MS
@@ -192,6 +205,19 @@ export function processApiKeyWithSecretResponse(res: HttpResponse, what: string,
   return { ...key, api_secret_key: secret };
 }
 
+/** `GET …/access_levels` → the custom access levels. */
+export function processAccessLevelListResponse(res: HttpResponse, what = 'Listing Carbon Black access levels failed'): CustomAccessLevel[] {
+  const body = processEnvelope(res, what);
+  if (!Array.isArray(body.access_levels)) throw unexpectedShape(what, res);
+  return body.access_levels.map((item: unknown) => {
+    const r = item as Record<string, unknown> | null;
+    if (typeof r !== 'object' || r === null || !Number.isInteger(r.id) || typeof r.name !== 'string' || !isStringArray(r.permissions)) {
+      throw unexpectedShape(what, res);
+    }
+    return { id: r.id as number, name: r.name, permissions: [...r.permissions] };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Local checks.
 // ---------------------------------------------------------------------------------------------
@@ -244,10 +270,12 @@ export class CarbonBlackClient {
     const margin = config.rateLimitSafetyMarginMs ?? CARBONBLACK_RATE_SAFETY_MARGIN_MS;
     assertArgument(Number.isFinite(margin) && margin >= 0, 'rateLimitSafetyMarginMs', 'must be a non-negative number of milliseconds.');
     const registry = config.limiterRegistry ?? defaultLimiterRegistry;
-    const limiter = registry.get(
-      limiterKey(CARBONBLACK_VENDOR, config.apiId),
-      () => new SlidingWindowLimiter({ limit: CARBONBLACK_RATE_LIMIT, windowMs: CARBONBLACK_RATE_WINDOW_MS + margin, clock: this.clock }),
-    );
+    const limiter =
+      config.limiter ??
+      registry.get(
+        limiterKey(CARBONBLACK_VENDOR, config.apiId),
+        () => new SlidingWindowLimiter({ limit: CARBONBLACK_RATE_LIMIT, windowMs: CARBONBLACK_RATE_WINDOW_MS + margin, clock: this.clock }),
+      );
     const dispatcher = composeDispatcher(config.dispatcher ?? createDefaultDispatcher(), {
       retry: createRetryInterceptor({ clock: this.clock, ...(config.retry ?? {}) }),
       rateLimit: createRateLimitInterceptor(limiter),
@@ -275,6 +303,12 @@ export class CarbonBlackClient {
   async listApiKeys(signal?: AbortSignal): Promise<ApiKey[]> {
     const res = await this.http.request({ method: 'GET', path: this.keysPath(), signal });
     return processApiKeyListResponse(res);
+  }
+
+  /** The org's custom access levels (PROPOSED route). */
+  async listAccessLevels(signal?: AbortSignal): Promise<CustomAccessLevel[]> {
+    const res = await this.http.request({ method: 'GET', path: path`/appservices/v6/orgs/${this.orgKey}/access_levels`, signal });
+    return processAccessLevelListResponse(res);
   }
 
   /** The key, or null when there is none with this API ID. */

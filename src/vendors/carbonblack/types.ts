@@ -65,3 +65,10 @@ export interface UpdateApiKeyInput {
 export interface ApiKeyListBody extends CarbonBlackEnvelope {
   readonly api_keys: readonly ApiKey[];
 }
+
+/** A custom access level (PROPOSED `GET …/access_levels`): what a CUSTOM key may do. */
+export interface CustomAccessLevel {
+  readonly id: number;
+  readonly name: string;
+  readonly permissions: readonly string[];
+}

@@ -129,6 +129,11 @@ export function listKeys(state: CarbonBlackState): SandboxResponse {
   return ok(200, { api_keys: state.apiKeys.map(presentKey) });
 }
 
+/** `GET …/access_levels` (PROPOSED): the org's custom access levels, so a key manager can pick one for a CUSTOM key. */
+export function listAccessLevels(state: CarbonBlackState): SandboxResponse {
+  return ok(200, { access_levels: state.customAccessLevels.map((l) => ({ id: l.id, name: l.name, permissions: [...l.permissions] })) });
+}
+
 export function getKey(key: ApiKeyRecord): SandboxResponse {
   return ok(200, presentKey(key));
 }

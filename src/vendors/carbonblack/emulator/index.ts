@@ -10,7 +10,7 @@ import { Router, type RouteHandler } from '../../../sandbox/router';
 import { checkedCopy, StatefulEmulator } from '../../../sandbox/stateful';
 import type { EmulatorFactory, SandboxRequest, SandboxResponse } from '../../../sandbox/types';
 import { sentence } from '../../../sandbox/util';
-import { createKey, deleteKey, findKey, getKey, listKeys, regenerateKey, updateKey } from './api-keys';
+import { createKey, deleteKey, findKey, getKey, listAccessLevels, listKeys, regenerateKey, updateKey } from './api-keys';
 import { admit, failure, type RouteClass } from './auth';
 import { type ApiKeyRecord, assertState, type CarbonBlackState, MANAGE_KEYS_PERMISSION, seedState } from './state';
 import { auditLogs, closeSession, getDevice, getPolicy, listDevices, listEvents, listPolicies, notifications, openSession, sessionStatus } from './v3';
@@ -39,11 +39,16 @@ const MANAGE_KEYS: RouteClass = { kind: 'platform', permission: MANAGE_KEYS_PERM
 
 type Handler = (req: SandboxRequest, caller: ApiKeyRecord, now: number) => SandboxResponse | Promise<SandboxResponse>;
 
+/** The most entries {@link CarbonBlackEmulator.callTimes} keeps. */
+export const MAX_CALL_LOG = 10_000;
+
 /** The Carbon Black emulator with its routes and state. */
 export class CarbonBlackEmulator extends StatefulEmulator<CarbonBlackState> {
   readonly name = 'carbonblack';
   readonly prefix = '/carbonblack';
   readonly router = new Router();
+  /** Every call that passed checks 1-3, with its sandbox-clock time and whether it was refused with 429 (newest {@link MAX_CALL_LOG}). */
+  private readonly callLog: { readonly apiId: string; readonly at: number; readonly status: number }[] = [];
 
   constructor(now: () => number) {
     super({ now, seed: seedState, parse: checkedCopy(assertState) });
@@ -93,6 +98,10 @@ export class CarbonBlackEmulator extends StatefulEmulator<CarbonBlackState> {
       KEYS,
       this.guard(MANAGE_KEYS, () => listKeys(this.state)),
     );
+    r.get(
+      '/appservices/v6/orgs/:orgKey/access_levels',
+      this.guard(MANAGE_KEYS, () => listAccessLevels(this.state)),
+    );
     r.post(
       KEYS,
       this.guard(MANAGE_KEYS, (req, caller, now) => this.idempotency.run(req, req.params.orgKey!, () => createKey(this.state, req, caller, now))),
@@ -127,6 +136,20 @@ export class CarbonBlackEmulator extends StatefulEmulator<CarbonBlackState> {
     return this.state.apiKeys.find((k) => k.api_id === apiId);
   }
 
+  /** Back to the seed; the call log is cleared too. */
+  override reset(): void {
+    super.reset();
+    this.callLog.length = 0;
+  }
+
+  /**
+   * Tests: the calls of `apiId` that passed checks 1-3, as the vendor saw them — when (sandbox clock,
+   * on arrival) and `status` 429 when the rate limit refused them, else 0 — oldest first. `reset` clears it.
+   */
+  callTimes(apiId: string): { at: number; status: number }[] {
+    return this.callLog.filter((c) => c.apiId === apiId).map(({ at, status }) => ({ at, status }));
+  }
+
   /** Switches 429 enforcement (the vendor can turn it off; on by default). Calls are counted either way. */
   setRateLimitEnforced(enforced: boolean): void {
     this.state.rateLimitEnforced = enforced;
@@ -137,9 +160,19 @@ export class CarbonBlackEmulator extends StatefulEmulator<CarbonBlackState> {
     return (req) => {
       const now = this.now();
       const admitted = admit(this.state, req, cls, now, cls.kind === 'platform' ? req.params.orgKey : undefined);
-      if (!admitted.ok) return admitted.response;
+      if (!admitted.ok) {
+        if (admitted.response.status === 429) this.logCall(req, now, 429);
+        return admitted.response;
+      }
+      this.logCall(req, now, 0);
       return fn(req, admitted.value, now);
     };
+  }
+
+  private logCall(req: SandboxRequest, at: number, status: number): void {
+    const apiId = (req.headers['x-auth-token'] ?? '').split('/')[1] ?? '';
+    this.callLog.push({ apiId, at, status });
+    if (this.callLog.length > MAX_CALL_LOG) this.callLog.splice(0, this.callLog.length - MAX_CALL_LOG);
   }
 
   private withKey(req: SandboxRequest, fn: (key: ApiKeyRecord) => SandboxResponse): SandboxResponse {

@@ -1,0 +1,5 @@
+/** Carbon Black's specs: what the provider, the constructs and the docs are derived from. */
+export * from './settings';
+export * from './api-key';
+export * from './api-keys-data';
+export * from './access-levels-data';
