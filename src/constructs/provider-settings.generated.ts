@@ -3,6 +3,14 @@
 
 /** Every vendor's provider settings. Each falls back to its environment variable. */
 export interface ApiAccessVendorSettings {
+  /** Signal Sciences API host, below which /api/v0 lives (default https://dashboard.signalsciences.net). @default APIACCESS_SIGSCI_BASE_URL */
+  readonly sigsciBaseUrl?: string;
+  /** E-mail of the user the provider acts as (the x-api-user header); its tokens are the ones apiaccess_sigsci_api_token manages. @default APIACCESS_SIGSCI_EMAIL */
+  readonly sigsciEmail?: string;
+  /** A personal API access token of that user (the x-api-token header). Only as a token (a sensitive variable): a literal is refused. @default APIACCESS_SIGSCI_TOKEN */
+  readonly sigsciToken?: string;
+  /** Short name of the corp whose token settings and users are managed, e.g. my-corp. @default APIACCESS_SIGSCI_CORP */
+  readonly sigsciCorp?: string;
   /** Signicat API host (default https://api.signicat.com). @default APIACCESS_SIGNICAT_BASE_URL */
   readonly signicatBaseUrl?: string;
   /** Client ID of the managing API client (needs the api-clients:manage permission). @default APIACCESS_SIGNICAT_CLIENT_ID */
@@ -27,6 +35,10 @@ export interface ApiAccessSettingInfo {
 
 /** Every vendor setting, in registry order. */
 export const VENDOR_SETTINGS: readonly ApiAccessSettingInfo[] = [
+  { prop: 'sigsciBaseUrl', attribute: 'sigsci_base_url', env: 'APIACCESS_SIGSCI_BASE_URL', sensitive: false },
+  { prop: 'sigsciEmail', attribute: 'sigsci_email', env: 'APIACCESS_SIGSCI_EMAIL', sensitive: false },
+  { prop: 'sigsciToken', attribute: 'sigsci_token', env: 'APIACCESS_SIGSCI_TOKEN', sensitive: true },
+  { prop: 'sigsciCorp', attribute: 'sigsci_corp', env: 'APIACCESS_SIGSCI_CORP', sensitive: false },
   { prop: 'signicatBaseUrl', attribute: 'signicat_base_url', env: 'APIACCESS_SIGNICAT_BASE_URL', sensitive: false },
   { prop: 'signicatClientId', attribute: 'signicat_client_id', env: 'APIACCESS_SIGNICAT_CLIENT_ID', sensitive: false },
   { prop: 'signicatClientSecret', attribute: 'signicat_client_secret', env: 'APIACCESS_SIGNICAT_CLIENT_SECRET', sensitive: true },
