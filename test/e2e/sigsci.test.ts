@@ -14,14 +14,12 @@ import { expectExit, startHarness, type Harness } from './_harness';
 jest.setTimeout(120_000);
 
 const DAY_MS = 86_400_000;
-const MANAGEMENT = /^(POST|PATCH|PUT|DELETE)$/;
 
 describe('issue 8: Signal Sciences through terraform + apiaccess provider', () => {
   let h: Harness;
   const state = (): SigSciState => h.sandbox.snapshot().sigsci as SigSciState;
   const put = (next: SigSciState): void => h.sandbox.restore({ sigsci: next });
   const tokens = () => state().tokens;
-  const managementCalls = () => h.sandbox.calls('sigsci').filter((c) => MANAGEMENT.test(c.method));
   const tfState = (dir: string) =>
     JSON.parse(readFileSync(join(dir, 'terraform.tfstate'), 'utf8')) as {
       resources: { type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
