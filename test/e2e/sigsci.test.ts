@@ -14,12 +14,15 @@ import { expectExit, startHarness, type Harness } from './_harness';
 jest.setTimeout(120_000);
 
 const DAY_MS = 86_400_000;
+const MANAGEMENT = /^(POST|PATCH|PUT|DELETE)$/;
+const backdate = (days: number): string => new Date(Date.now() - days * DAY_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 describe('issue 8: Signal Sciences through terraform + apiaccess provider', () => {
   let h: Harness;
   const state = (): SigSciState => h.sandbox.snapshot().sigsci as SigSciState;
   const put = (next: SigSciState): void => h.sandbox.restore({ sigsci: next });
   const tokens = () => state().tokens;
+  const managementCalls = () => h.sandbox.calls('sigsci').filter((c) => MANAGEMENT.test(c.method));
   const tfState = (dir: string) =>
     JSON.parse(readFileSync(join(dir, 'terraform.tfstate'), 'utf8')) as {
       resources: { type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
@@ -124,5 +127,185 @@ describe('issue 8: Signal Sciences through terraform + apiaccess provider', () =
 
     expect((await run(h.tf(dir, 'destroy', '-auto-approve', '-input=false'), 0)).stdout).toContain('Destroy complete! Resources: 3 destroyed.');
     expect(tokens().map((t) => t.id)).toEqual([SEED_OWNER_TOKEN_ID]);
+  });
+
+  it('token settings and user access: apply, plan 0, console drift shown and repaired, import, destroy restores the defaults', async () => {
+    const seed = state();
+    const config = {
+      resource: {
+        apiaccess_sigsci_user_token_access: { me: { email: 'owner@example.com', allowed: true }, user: { email: 'user@example.com', allowed: true } },
+        apiaccess_sigsci_token_settings: {
+          corp: {
+            expiration: '2160h',
+            allowed_ips: ['127.0.0.0/8', '10.0.0.0/8'],
+            restrict_to_allowed_users: true,
+            depends_on: ['apiaccess_sigsci_user_token_access.me'],
+          },
+        },
+      },
+      data: {
+        apiaccess_sigsci_corp_users: { all: { depends_on: ['apiaccess_sigsci_user_token_access.me', 'apiaccess_sigsci_user_token_access.user'] } },
+        apiaccess_sigsci_api_tokens: { active: { status: 'active', depends_on: ['apiaccess_sigsci_token_settings.corp'] } },
+      },
+      output: {
+        allowed: { value: '${[for u in data.apiaccess_sigsci_corp_users.all.users : u.email if u.access_token_allowed]}' },
+        active: { value: '${[for t in data.apiaccess_sigsci_api_tokens.active.tokens : t.name]}' },
+      },
+    };
+    const dir = await stack('settings', config);
+    expectExit(await apply(dir), 0);
+    expect(state().corp).toMatchObject({ apiTokenMaxAge: 90 * 86_400, apiAllowedIPs: ['10.0.0.0/8', '127.0.0.0/8'], restrictedAccessTokens: true });
+    expect(state().users.map((u) => u.accessTokenAllowed)).toEqual([true, true]);
+    const out = JSON.parse(expectExit(await h.tf(dir, 'output', '-json'), 0).stdout);
+    expect(out.active.value).toEqual(['sandbox seed']);
+    expectExit(await plan(dir), 0);
+
+    // changed in the console
+    const doc = state();
+    doc.corp.apiTokenMaxAge = 30 * 86_400;
+    doc.users.find((u) => u.email === 'user@example.com')!.accessTokenAllowed = false;
+    put(doc);
+    const drift = expectExit(await plan(dir), 2);
+    expect(drift.stdout).toMatch(/~ expiration\s+= "720h" -> "2160h"/);
+    expect(drift.stdout).toMatch(/~ allowed\s+= false -> true/);
+    expect(drift.stdout).toContain('Plan: 0 to add, 2 to change, 0 to destroy.');
+    expectExit(await apply(dir), 0);
+    expectExit(await plan(dir), 0);
+
+    // forgotten by Terraform, imported back with import blocks: no changes
+    for (const a of ['apiaccess_sigsci_token_settings.corp', 'apiaccess_sigsci_user_token_access.user']) expectExit(await h.tf(dir, 'state', 'rm', a), 0);
+    writeFileSync(
+      join(dir, 'imports.tf.json'),
+      JSON.stringify({
+        import: [
+          { to: 'apiaccess_sigsci_token_settings.corp', id: 'sandbox-corp' },
+          { to: 'apiaccess_sigsci_user_token_access.user', id: 'user@example.com' },
+        ],
+      }),
+    );
+    const imported = expectExit(await plan(dir), 2);
+    expect(imported.stdout).toContain('Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.');
+    expectExit(await apply(dir), 0);
+    expectExit(await plan(dir), 0);
+
+    expectExit(await h.tf(dir, 'destroy', '-auto-approve', '-input=false'), 0);
+    expect(state()).toEqual({ ...seed, tokens: state().tokens });
+    expect(state().tokens.map((t) => t.id)).toEqual([SEED_OWNER_TOKEN_ID]);
+  });
+
+  it("issue 8: restriction on while the provider's user is not allowed is a plan error, and nothing changes", async () => {
+    const before = state();
+    const dir = await stack('lockout', { resource: { apiaccess_sigsci_token_settings: { corp: { restrict_to_allowed_users: true } } } });
+    const run = expectExit(await plan(dir), 1);
+    expect(run.stderr).toContain('Restriction Would Lock Out This Provider');
+    expect(run.stderr).toContain('restrict_to_allowed_users');
+    expect(run.stderr).toContain('sigsci_email');
+    expectExit(await apply(dir), 1);
+    expect(managementCalls()).toEqual([]);
+    expect(state().corp).toEqual(before.corp);
+  });
+
+  it('issue 8: a 6th token is an error before any create, naming the limit and the tokens; the 5 others are untouched', async () => {
+    const names = ['t1', 't2', 't3', 't4', 't5'];
+    const five = Object.fromEntries(names.map((n) => [n, { name: n }]));
+    const dir = await stack('limit', { resource: { apiaccess_sigsci_api_token: five } });
+    // five new ones next to the seed token: refused as a whole, nothing created
+    const all = expectExit(await plan(dir), 1);
+    expect(all.stderr).toContain('Token Limit Reached');
+    expect(managementCalls()).toEqual([]);
+    const four = Object.fromEntries(names.slice(0, 4).map((n) => [n, { name: n }]));
+    writeFileSync(
+      join(dir, 'main.tf.json'),
+      JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'main.tf.json'), 'utf8')), resource: { apiaccess_sigsci_api_token: four } }),
+    );
+    expectExit(await apply(dir), 0);
+    const held = tokens()
+      .map((t) => t.id)
+      .sort();
+    expect(held).toHaveLength(5);
+    h.sandbox.journal.length = 0;
+    writeFileSync(
+      join(dir, 'main.tf.json'),
+      JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'main.tf.json'), 'utf8')), resource: { apiaccess_sigsci_api_token: five } }),
+    );
+    const sixth = expectExit(await apply(dir), 1);
+    expect(sixth.stderr).toContain('Token Limit Reached');
+    expect(sixth.stderr).toMatch(/allows\s+5\s+API\s+access\s+tokens\s+per\s+user/);
+    expect(sixth.stderr).toMatch(/"sandbox\s+seed"\s+\(active,\s+created/);
+    expect(sixth.stderr).toContain('Free a slot');
+    expect(managementCalls()).toEqual([]);
+    expect(
+      tokens()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(held);
+  });
+
+  it('issue 8: a token 60 days old expires when settings go to 30 days (warned, then replaced at plan) and is active again at 90 days', async () => {
+    const base = (expiration: string) => ({
+      resource: {
+        apiaccess_sigsci_api_token: { old: { name: 'old token' } },
+        apiaccess_sigsci_token_settings: { corp: { expiration } },
+      },
+    });
+    const dir = await stack('expiry', base('0s'));
+    expectExit(await apply(dir), 0);
+    const id = attrs(dir, 'apiaccess_sigsci_api_token', 'old').id;
+    const doc = state();
+    doc.tokens.find((t) => t.id === id)!.created = backdate(60);
+    put(doc);
+    expectExit(await plan(dir), 0);
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'main.tf.json'), 'utf8')), ...base('720h') }));
+    const warned = expectExit(await apply(dir), 0);
+    expect(warned.stdout).toContain('Tokens Expire At Once');
+    expect(warned.stdout).toMatch(/"old\s+token"\s+of\s+the\s+provider's\s+user/);
+    expect(tokens().find((t) => t.id === id)).toBeDefined();
+    const replaced = expectExit(await plan(dir), 2);
+    expect(replaced.stdout).toMatch(/~ status\s+= "expired" -> \(known after apply\)/);
+    expect(replaced.stdout).toContain('# apiaccess_sigsci_api_token.old must be replaced');
+    expect(replaced.stdout).toContain('Token Inactive');
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'main.tf.json'), 'utf8')), ...base('2160h') }));
+    // only the settings: the token's own plan would replace it while it is still expired
+    expectExit(await h.tf(dir, 'apply', '-auto-approve', '-input=false', '-target=apiaccess_sigsci_token_settings.corp'), 0);
+    expectExit(await plan(dir), 0);
+    expect(attrs(dir, 'apiaccess_sigsci_api_token', 'old')).toMatchObject({ id, status: 'active' });
+  });
+
+  it("issue 8: allowed_ips excluding the caller is warned at plan, and the vendor's 400 afterwards is a diagnostic naming allowed_ips", async () => {
+    const dir = await stack('allowlist', { resource: { apiaccess_sigsci_token_settings: { corp: { allowed_ips: ['203.0.113.0/24'] } } } });
+    const applied = expectExit(await apply(dir), 0);
+    expect(applied.stdout).toContain('Allow-List Excludes This Provider');
+    const refused = expectExit(await plan(dir), 1);
+    expect(refused.stderr).toContain('allowed_ips');
+    expect(refused.stderr).toContain('apiAllowedIPs');
+  });
+
+  it('refuses bad input at plan with a diagnostic on the attribute, without a management call', async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['token name with a dash', { resource: { apiaccess_sigsci_api_token: { x: { name: 'ci-pipeline' } } } }, 'name'],
+      ['token name with a double space', { resource: { apiaccess_sigsci_api_token: { x: { name: 'a  b' } } } }, 'name'],
+      ['token name of 65 characters', { resource: { apiaccess_sigsci_api_token: { x: { name: 'a'.repeat(65) } } } }, 'name'],
+      ['rotation_period in days', { resource: { apiaccess_sigsci_api_token: { x: { name: 'ok', rotation_period: '30d' } } } }, 'rotation_period'],
+      ['IPv6 allow-list entry', { resource: { apiaccess_sigsci_token_settings: { x: { allowed_ips: ['2001:db8::/32'] } } } }, 'allowed_ips'],
+      ['octet over 255', { resource: { apiaccess_sigsci_token_settings: { x: { allowed_ips: ['10.0.0.256'] } } } }, 'allowed_ips'],
+      ['prefix over 32', { resource: { apiaccess_sigsci_token_settings: { x: { allowed_ips: ['10.0.0.0/33'] } } } }, 'allowed_ips'],
+      ['leading zero', { resource: { apiaccess_sigsci_token_settings: { x: { allowed_ips: ['010.0.0.1'] } } } }, 'allowed_ips'],
+      ['expiration in days', { resource: { apiaccess_sigsci_token_settings: { x: { expiration: '30d' } } } }, 'expiration'],
+      ['user e-mail', { resource: { apiaccess_sigsci_user_token_access: { x: { email: 'nobody', allowed: true } } } }, 'email'],
+      ['token status filter', { data: { apiaccess_sigsci_api_tokens: { x: { status: 'revoked' } } } }, 'status'],
+      ['user role filter', { data: { apiaccess_sigsci_corp_users: { x: { role: 'root' } } } }, 'role'],
+    ];
+    const dir = await stack('bad-input', {});
+    for (const [what, blocks, attribute] of cases) {
+      writeFileSync(
+        join(dir, 'main.tf.json'),
+        JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'main.tf.json'), 'utf8')), resource: undefined, data: undefined, ...blocks }),
+      );
+      h.sandbox.journal.length = 0;
+      const run = await plan(dir);
+      expect([what, run.code]).toEqual([what, 1]);
+      expect([what, run.stderr.includes('Invalid Attribute Value') && run.stderr.includes(attribute)]).toEqual([what, true]);
+      expect([what, managementCalls()]).toEqual([what, []]);
+    }
   });
 });

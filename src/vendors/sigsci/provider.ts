@@ -5,6 +5,9 @@ import { settingsFromSpec } from '../../provider/framework/spec-resource';
 import type { SigSciClient } from './client';
 import { SEED_CORP, SEED_OWNER_EMAIL, SEED_OWNER_TOKEN } from './emulator/state';
 import { apiTokenHandler } from './handlers/api-token';
+import { apiTokensDataSource, corpUsersDataSource } from './handlers/data-sources';
+import { tokenSettingsHandler } from './handlers/token-settings';
+import { userTokenAccessHandler } from './handlers/user-token-access';
 import { SIGSCI_DEFAULT_BASE_URL, sigsciSettingsSpec } from './spec/settings';
 
 export { SIGSCI_DEFAULT_BASE_URL };
@@ -55,6 +58,6 @@ export const sigsciProvider: VendorProvider<SigSciClient> = {
       throw err;
     });
   },
-  resources: [apiTokenHandler],
-  dataSources: [],
+  resources: [apiTokenHandler, tokenSettingsHandler, userTokenAccessHandler],
+  dataSources: [apiTokensDataSource, corpUsersDataSource],
 };

@@ -79,3 +79,8 @@ export function allowListEntries(): Validator {
 export function email(): Validator {
   return (v) => (typeof v === 'string' && !/^[^\s@]+@[^\s@]+$/.test(v) ? `is "${v}"; it must be the user's e-mail address.` : undefined);
 }
+
+/** One of `allowed`. */
+export function oneOf(allowed: readonly string[]): Validator {
+  return (v) => (typeof v === 'string' && !allowed.includes(v) ? `is "${v}"; it must be one of ${allowed.join(', ')}.` : undefined);
+}
