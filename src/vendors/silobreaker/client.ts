@@ -17,6 +17,7 @@ import { createHmacDigestInterceptor, type DigestAlgorithm } from '../../auth/hm
 import { HttpClient, httpError, path, type HttpRequest, type HttpResponse } from '../../auth/http';
 import { createRateLimitInterceptor, limiterFor, limiterKey, TokenBucketLimiter, type ILimiter } from '../../auth/rate-limit';
 import { createRetryInterceptor } from '../../auth/retry';
+import { SILOBREAKER_DIGEST, SILOBREAKER_SESSION_PATHS } from './auth-params';
 import { systemClock, type IClock } from '../../core/clock';
 import { APIACCESS_BAD_RESPONSE, APIACCESS_CONFIG_MISSING, ApiAccessError, assertArgument } from '../../core/errors';
 import { redact, registerSecret } from '../../core/redact';
@@ -111,7 +112,12 @@ export class SilobreakerClient {
         : new TokenBucketLimiter({ capacity: 10, refillPerSecond: 2, clock }));
 
     if (hasKey) {
-      const auth = createHmacDigestInterceptor({ apiKey: config.apiKey!, sharedKey: config.sharedKey!, algorithm: config.digestAlgorithm });
+      const auth = createHmacDigestInterceptor({
+        apiKey: config.apiKey!,
+        sharedKey: config.sharedKey!,
+        scheme: SILOBREAKER_DIGEST,
+        algorithm: config.digestAlgorithm,
+      });
       const dispatcher = composeDispatcher(root, { retry, rateLimit: createRateLimitInterceptor(limiter('key', config.apiKey!)), auth });
       this.dataHttp = new HttpClient({ baseUrl, dispatcher, vendor: VENDOR, timeoutMs });
     }
@@ -126,6 +132,7 @@ export class SilobreakerClient {
         maxLoginWaitSeconds: config.maxLoginWaitSeconds,
         maxLoginAttempts: config.maxLoginAttempts,
         vendor: VENDOR,
+        paths: SILOBREAKER_SESSION_PATHS,
         timeoutMs,
       });
       const dispatcher = composeDispatcher(root, { retry, rateLimit, auth: createCookieSessionInterceptor(this.session) });
