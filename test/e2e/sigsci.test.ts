@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runTerraform } from '../../src/bin/terraform-cli';
 import { SEED_OWNER_TOKEN, SEED_OWNER_TOKEN_ID, type SigSciState } from '../../src/vendors/sigsci/emulator';
 import { configStack } from './_config';
-import { expectExit, startHarness, type Harness } from './_harness';
+import { cdktfSynth, expectExit, readTree, startHarness, type Harness } from './_harness';
 
 jest.setTimeout(120_000);
 
@@ -307,5 +307,25 @@ describe('issue 8: Signal Sciences through terraform + apiaccess provider', () =
       expect([what, run.stderr.includes('Invalid Attribute Value') && run.stderr.includes(attribute)]).toEqual([what, true]);
       expect([what, managementCalls()]).toEqual([what, []]);
     }
+  });
+
+  it('examples/sigsci: cdktf synth (no secret in cdktf.out), apply, plan 0, destroy back to the seed', async () => {
+    const seed = state();
+    const out = join(h.work, 'sigsci.out');
+    expectExit(await cdktfSynth('sigsci', out, h.env), 0);
+    const dir = join(out, 'stacks', 'sigsci');
+    expectExit(await h.tf(dir, 'init', '-input=false'), 0);
+    expect((await apply(dir)).stdout).toContain('Apply complete! Resources: 5 added, 0 changed, 0 destroyed.');
+    expect(state().corp).toMatchObject({ apiTokenMaxAge: 90 * 86_400, restrictedAccessTokens: true });
+    expectExit(await plan(dir), 0);
+    const values = tfState(dir)
+      .resources.filter((r) => r.type === 'apiaccess_sigsci_api_token')
+      .map((r) => r.instances[0]!.attributes.token as string);
+    expect(values.every((v) => typeof v === 'string' && v.length > 0)).toBe(true);
+    const synthesized = readTree(out, /^terraform\.tfstate/);
+    expect([...values, SEED_OWNER_TOKEN].filter((v) => synthesized.includes(v))).toHaveLength(0);
+    expectExit(await h.tf(dir, 'destroy', '-auto-approve', '-input=false'), 0);
+    expect(state()).toEqual({ ...seed, tokens: state().tokens });
+    expect(state().tokens.map((t) => t.id)).toEqual([SEED_OWNER_TOKEN_ID]);
   });
 });

@@ -95,6 +95,11 @@ const spec = resourceFromSpec<SigSciClient, typeof apiTokenSpec.attributes>(apiT
     }
   },
 
+  // One list of the user's tokens per provider process serves every read (batched refresh).
+  async list(_state, ctx) {
+    return (await ctx.client.listTokens(ctx.signal)).map(toState);
+  },
+
   async delete(state, ctx) {
     await ctx.client.deleteToken(state.id!, ctx.signal).catch((err: unknown) => {
       if (!notFound(err)) throw err;

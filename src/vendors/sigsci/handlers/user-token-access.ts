@@ -41,6 +41,11 @@ export const userTokenAccessHandler = resourceFromSpec<SigSciClient, typeof user
     }
   },
 
+  // One list of the corp's users per provider process serves every read (batched refresh).
+  async list(_state, ctx) {
+    return (await ctx.client.listUsers(ctx.signal)).map(toState);
+  },
+
   async update(state, patch, ctx) {
     return toState(await ctx.client.setAccessTokenAllowed(state.email, patch.allowed ?? state.allowed, ctx.signal));
   },
