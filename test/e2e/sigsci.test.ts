@@ -280,33 +280,37 @@ describe('issue 8: Signal Sciences through terraform + apiaccess provider', () =
     expect(refused.stderr).toContain('apiAllowedIPs');
   });
 
-  it('refuses bad input at plan with a diagnostic on the attribute, without a management call', async () => {
+  it('refuses bad input at plan with a diagnostic on each attribute, without a management call', async () => {
+    // [address, block, attribute]: one configuration, so one plan reports every refusal.
     const cases: [string, Record<string, unknown>, string][] = [
-      ['token name with a dash', { resource: { apiaccess_sigsci_api_token: { x: { name: 'ci-pipeline' } } } }, 'name'],
-      ['token name with a double space', { resource: { apiaccess_sigsci_api_token: { x: { name: 'a  b' } } } }, 'name'],
-      ['token name of 65 characters', { resource: { apiaccess_sigsci_api_token: { x: { name: 'a'.repeat(65) } } } }, 'name'],
-      ['rotation_period in days', { resource: { apiaccess_sigsci_api_token: { x: { name: 'ok', rotation_period: '30d' } } } }, 'rotation_period'],
-      ['IPv6 allow-list entry', { resource: { apiaccess_sigsci_token_settings: { x: { allowed_ips: ['2001:db8::/32'] } } } }, 'allowed_ips'],
-      ['octet over 255', { resource: { apiaccess_sigsci_token_settings: { x: { allowed_ips: ['10.0.0.256'] } } } }, 'allowed_ips'],
-      ['prefix over 32', { resource: { apiaccess_sigsci_token_settings: { x: { allowed_ips: ['10.0.0.0/33'] } } } }, 'allowed_ips'],
-      ['leading zero', { resource: { apiaccess_sigsci_token_settings: { x: { allowed_ips: ['010.0.0.1'] } } } }, 'allowed_ips'],
-      ['expiration in days', { resource: { apiaccess_sigsci_token_settings: { x: { expiration: '30d' } } } }, 'expiration'],
-      ['user e-mail', { resource: { apiaccess_sigsci_user_token_access: { x: { email: 'nobody', allowed: true } } } }, 'email'],
-      ['token status filter', { data: { apiaccess_sigsci_api_tokens: { x: { status: 'revoked' } } } }, 'status'],
-      ['user role filter', { data: { apiaccess_sigsci_corp_users: { x: { role: 'root' } } } }, 'role'],
+      ['apiaccess_sigsci_api_token.dash', { name: 'ci-pipeline' }, 'name'],
+      ['apiaccess_sigsci_api_token.double_space', { name: 'a  b' }, 'name'],
+      ['apiaccess_sigsci_api_token.too_long', { name: 'a'.repeat(65) }, 'name'],
+      ['apiaccess_sigsci_api_token.days', { name: 'ok', rotation_period: '30d' }, 'rotation_period'],
+      ['apiaccess_sigsci_token_settings.ipv6', { allowed_ips: ['2001:db8::/32'] }, 'allowed_ips'],
+      ['apiaccess_sigsci_token_settings.octet', { allowed_ips: ['10.0.0.256'] }, 'allowed_ips'],
+      ['apiaccess_sigsci_token_settings.prefix', { allowed_ips: ['10.0.0.0/33'] }, 'allowed_ips'],
+      ['apiaccess_sigsci_token_settings.leading_zero', { allowed_ips: ['010.0.0.1'] }, 'allowed_ips'],
+      ['apiaccess_sigsci_token_settings.days', { expiration: '30d' }, 'expiration'],
+      ['apiaccess_sigsci_user_token_access.email', { email: 'nobody', allowed: true }, 'email'],
+      ['data.apiaccess_sigsci_api_tokens.status', { status: 'revoked' }, 'status'],
+      ['data.apiaccess_sigsci_corp_users.role', { role: 'root' }, 'role'],
     ];
-    const dir = await stack('bad-input', {});
-    for (const [what, blocks, attribute] of cases) {
-      writeFileSync(
-        join(dir, 'main.tf.json'),
-        JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'main.tf.json'), 'utf8')), resource: undefined, data: undefined, ...blocks }),
-      );
-      h.sandbox.journal.length = 0;
-      const run = await plan(dir);
-      expect([what, run.code]).toEqual([what, 1]);
-      expect([what, run.stderr.includes('Invalid Attribute Value') && run.stderr.includes(attribute)]).toEqual([what, true]);
-      expect([what, managementCalls()]).toEqual([what, []]);
+    const blocks: Record<string, Record<string, Record<string, unknown>>> = {};
+    for (const [address, block] of cases) {
+      const [kind, type, name] = address.startsWith('data.') ? address.split('.') : ['resource', ...address.split('.')];
+      ((blocks[kind!] ??= {})[type!] ??= {})[name!] = block;
     }
+    const dir = await stack('bad-input', blocks);
+    h.sandbox.journal.length = 0;
+    const run = expectExit(await plan(dir), 1);
+    const errors = run.stderr.split(/(?=Error: )/).filter((e) => e.startsWith('Error: Invalid Attribute Value'));
+    expect(errors).toHaveLength(cases.length);
+    for (const [address, , attribute] of cases) {
+      const diag = errors.find((e) => e.includes(`with ${address},`)) ?? '';
+      expect([address, diag.includes(attribute)]).toEqual([address, true]);
+    }
+    expect(managementCalls()).toEqual([]);
   });
 
   it('examples/sigsci: cdktf synth (no secret in cdktf.out), apply, plan 0, destroy back to the seed', async () => {
