@@ -8,8 +8,9 @@ import type { Diagnostics } from '../../../core/diagnostics';
 import { isUnknown, UNKNOWN } from '../../../provider/framework/cty';
 import type { ModifyPlanRequest, ResourceHandler } from '../../../provider/framework/resource';
 import { resourceFromSpec } from '../../../provider/framework/spec-resource';
-import { SIGSCI_MAX_TOKENS_PER_USER, type SigSciClient } from '../client';
+import type { SigSciClient } from '../client';
 import { apiTokenSpec } from '../spec/api-token';
+import { TOKENS_PER_USER } from '../spec/validators';
 import type { SigSciApiToken } from '../types';
 import { pendingOf } from './plan-checks';
 
@@ -65,11 +66,11 @@ const spec = resourceFromSpec<SigSciClient, typeof apiTokenSpec.attributes>(apiT
     const held = (await ctx.client.listTokens(ctx.signal)).filter((t) => !p.leaving.has(t.id));
     const names = new Set(held.map((t) => t.name));
     const adding = [...p.creating].filter((n) => !names.has(n));
-    if (held.length + adding.length <= SIGSCI_MAX_TOKENS_PER_USER) return;
+    if (held.length + adding.length <= TOKENS_PER_USER) return;
     const list = held.map((t) => `"${t.name}" (${t.status}, created ${t.created})`).join(', ');
     ctx.diagnostics.error(
       'Token Limit Reached',
-      `Signal Sciences allows ${SIGSCI_MAX_TOKENS_PER_USER} API access tokens per user; this user holds ${held.length} (${list || 'none'}) and the plan adds ${adding.length} more (${adding
+      `Signal Sciences allows ${TOKENS_PER_USER} API access tokens per user; this user holds ${held.length} (${list || 'none'}) and the plan adds ${adding.length} more (${adding
         .filter((n) => !n.startsWith('#'))
         .map((n) => `"${n}"`)
         .join(', ')}). Nothing was created. Free a slot by deleting a token (expired and disabled ones count too), or remove tokens from the configuration.`,

@@ -1,6 +1,9 @@
 /** Signal Sciences value shapes, shared by the provider (plan time) and the constructs. */
 import type { Validator } from '../../../spec';
 
+/** Personal API access tokens per user, on every plan (the seed). */
+export const TOKENS_PER_USER = 5;
+
 /** Token names (PROPOSED from the vendor's 400s): letters, digits, `_` and single inner spaces, 1-64 characters. */
 export const TOKEN_NAME = /^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*$/;
 export const TOKEN_NAME_MAX = 64;
