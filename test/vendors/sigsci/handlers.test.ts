@@ -168,6 +168,9 @@ describe('issue 8: apiaccess_sigsci_user_token_access handler', () => {
     const state = await userTokenAccessHandler.create({ planned: { email: SEED_USER_EMAIL, allowed: true } }, context());
     expect(state).toEqual({ id: SEED_USER_EMAIL, email: SEED_USER_EMAIL, allowed: true });
     expect(await userTokenAccessHandler.read({ state }, context())).toEqual(state);
+    // the configured spelling of the e-mail is kept, so it never shows as a change
+    const mixed = { ...state, email: 'User@Example.com' };
+    expect(await userTokenAccessHandler.read({ state: mixed }, context())).toEqual(mixed);
     const off = await userTokenAccessHandler.update({ prior: state, planned: { ...state, allowed: false } }, context());
     expect(off.allowed).toBe(false);
     await userTokenAccessHandler.update({ prior: off, planned: state }, context());

@@ -11,7 +11,12 @@ import { userTokenAccessSpec } from '../spec/user-token-access';
 import type { SigSciCorpUser } from '../types';
 import { pendingOf } from './plan-checks';
 
-const toState = (u: SigSciCorpUser) => ({ id: u.email, email: u.email, allowed: u.accessTokenAllowed });
+/** The vendor's user as state; the configured spelling of the e-mail is kept (the vendor keys users case-insensitively). */
+const toState = (u: SigSciCorpUser, configured?: string | null) => ({
+  id: u.email,
+  email: configured && configured.toLowerCase() === u.email.toLowerCase() ? configured : u.email,
+  allowed: u.accessTokenAllowed,
+});
 
 const lockOut = () =>
   `this is the provider's own user (sigsci_email) and the corp restricts tokens to allowed users: withdrawing its permission disables the provider's token at once. Switch restrict_to_allowed_users off first, or manage this grant with another user's token.`;
@@ -29,25 +34,22 @@ export const userTokenAccessHandler = resourceFromSpec<SigSciClient, typeof user
   },
 
   async create(config, ctx) {
-    return toState(await ctx.client.setAccessTokenAllowed(config.email, config.allowed, ctx.signal));
+    return toState(await ctx.client.setAccessTokenAllowed(config.email, config.allowed, ctx.signal), config.email);
   },
 
   async read(state, ctx) {
     try {
-      return toState(await ctx.client.getUser(state.email, ctx.signal));
+      return toState(await ctx.client.getUser(state.email, ctx.signal), state.email);
     } catch (err) {
       if (ApiAccessError.isApiAccessError(err) && err.code === APIACCESS_NOT_FOUND) return null;
       throw err;
     }
   },
 
-  // One list of the corp's users per provider process serves every read (batched refresh).
-  async list(_state, ctx) {
-    return (await ctx.client.listUsers(ctx.signal)).map(toState);
-  },
-
+  // No batched list: a listed user carries the vendor's lower-case e-mail, and the configured
+  // spelling is kept only on a direct read (a list cannot know which spelling each state uses).
   async update(state, patch, ctx) {
-    return toState(await ctx.client.setAccessTokenAllowed(state.email, patch.allowed ?? state.allowed, ctx.signal));
+    return toState(await ctx.client.setAccessTokenAllowed(state.email, patch.allowed ?? state.allowed, ctx.signal), state.email);
   },
 
   async delete(state, ctx) {
