@@ -21,7 +21,7 @@ import { silentLogger, type Logger } from '../core/log';
 import type { ILimiter } from './rate-limit';
 
 /** Environment variable naming the folder of the shared budgets. */
-export const BUDGET_DIR_ENV = 'APIACCESS_BUDGET_DIR';
+const BUDGET_DIR_ENV = 'APIACCESS_BUDGET_DIR';
 
 /** The folder of the shared budgets. */
 export function budgetDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -55,7 +55,7 @@ function attributeLine(name: string, a: AttributeSpec): string {
 }
 
 /** The page of one resource, data source or ephemeral resource. */
-export function typePage(spec: TypedSpec): string {
+function typePage(spec: TypedSpec): string {
   const vendor = names(spec.kind, spec.typeName).vendor;
   const args = configurableNames(spec.attributes);
   const computed = Object.keys(spec.attributes).filter((n) => !args.includes(n));
@@ -119,7 +119,7 @@ export function typePage(spec: TypedSpec): string {
 }
 
 /** docs/index.md: the provider, its settings and every type. */
-export function indexPage(settings: readonly Settings[], specs: readonly TypedSpec[]): string {
+function indexPage(settings: readonly Settings[], specs: readonly TypedSpec[]): string {
   const rows = settings.flatMap((s) =>
     Object.entries(s.attributes).map(
       ([n, a]) =>
@@ -187,7 +187,7 @@ function propType(t: SpecType): string {
 }
 
 /** API.md: every construct, its props and its attributes. */
-export function apiPage(settings: readonly Settings[], specs: readonly TypedSpec[]): string {
+function apiPage(settings: readonly Settings[], specs: readonly TypedSpec[]): string {
   const out = [
     '# API Reference',
     '',

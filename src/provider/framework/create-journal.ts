@@ -25,13 +25,13 @@ import { dirname, join, resolve } from 'node:path';
 import { isProcessRunning, withFileLock } from '../../core/file-lock';
 
 /** Environment variable that overrides where the journal lives. */
-export const CREATE_JOURNAL_ENV = 'APIACCESS_CREATE_JOURNAL';
+const CREATE_JOURNAL_ENV = 'APIACCESS_CREATE_JOURNAL';
 /** File name below the Terraform data directory. */
-export const CREATE_JOURNAL_FILE = 'apiaccess-creates.jsonl';
+const CREATE_JOURNAL_FILE = 'apiaccess-creates.jsonl';
 /** How long the sandbox vendors remember an idempotency key. */
-export const VENDOR_KEY_RETENTION_MS = 24 * 3600_000;
+const VENDOR_KEY_RETENTION_MS = 24 * 3600_000;
 /** Adopt only keys the vendor surely still remembers: the retention less an hour's margin. */
-export const ADOPT_WITHIN_MS = VENDOR_KEY_RETENTION_MS - 3600_000;
+const ADOPT_WITHIN_MS = VENDOR_KEY_RETENTION_MS - 3600_000;
 /** Entries are kept (and warned about) this long, then dropped at compaction. */
 const KEEP_MS = 7 * 24 * 3600_000;
 const COMPACT_AFTER_LINES = 400;

@@ -24,7 +24,6 @@ import { OtherTypesEngine } from './engine-other';
 export { SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName } from './settings';
 export type { StateCodec, StoredState } from './state-upgrade';
 export { reportError, runValidators } from './results';
-export { fingerprint } from './create-tracking';
 
 /** Options of {@link ProviderEngine}. */
 export interface EngineOptions {

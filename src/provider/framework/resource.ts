@@ -30,11 +30,15 @@ export interface ResourceContext<C> {
   createOnce<T>(what: string, send: (idempotencyKey: string) => Promise<T>, idOf: (created: T) => string, options?: { readonly keyed?: boolean }): Promise<T>;
 }
 
-/** The requests, in plain objects. */
+/**
+ * The requests, in plain objects.
+ * @public (vendor handlers type their validate and modifyPlan hooks with these)
+ */
 export interface ValidateConfigRequest {
   /** The configuration; any attribute may be unknown in the validate walk. */
   readonly config: ObjectValue;
 }
+/** @public (see ValidateConfigRequest) */
 export interface ModifyPlanRequest {
   /** null at create. */
   readonly prior: ObjectValue | null;
