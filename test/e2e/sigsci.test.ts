@@ -326,7 +326,7 @@ describe('issue 8: Signal Sciences through terraform + apiaccess provider', () =
       .resources.filter((r) => r.type === 'apiaccess_sigsci_api_token')
       .map((r) => r.instances[0]!.attributes.token as string);
     expect(values.every((v) => typeof v === 'string' && v.length > 0)).toBe(true);
-    const synthesized = readTree(out, /^terraform\.tfstate/);
+    const synthesized = readTree(out, /^(terraform\.tfstate.*|\.terraform|terraform\.d)$/);
     expect([...values, SEED_OWNER_TOKEN].filter((v) => synthesized.includes(v))).toHaveLength(0);
     expectExit(await h.tf(dir, 'destroy', '-auto-approve', '-input=false'), 0);
     expect(state()).toEqual({ ...seed, tokens: state().tokens });
