@@ -207,7 +207,11 @@ export class CreateJournal {
 
   /** Interrupted creates a new create of `type` with `fingerprint` would take over. */
   adoptable(x: CreateEntry, now = this.now()): boolean {
-    return x.keyed && !x.settled && !x.failed && now - x.at < ADOPT_WITHIN_MS && !sameProcess(x.owner, this.self) && !this.alive(x.owner);
+    // An answer handed to a terraform that then ended normally (delivered) is in its state: taking
+    // it over would replay an object that may since have been deleted at the vendor. Only answers
+    // no terraform can have recorded (none arrived, or the process died) are taken over.
+    const recorded = x.id !== undefined && x.delivered === true && !x.orphan;
+    return x.keyed && !x.settled && !x.failed && !recorded && now - x.at < ADOPT_WITHIN_MS && !sameProcess(x.owner, this.self) && !this.alive(x.owner);
   }
 
   /** Every entry (tests, warnings). */

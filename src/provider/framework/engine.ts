@@ -341,12 +341,14 @@ export class ProviderEngine {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r) return { value: state, diagnostics: diags };
+    // Terraform holds it in state, whether or not the vendor still does: its create is done (a
+    // create of the same configuration later is a new object, never a replay of this one).
+    this.creates.seen(typeName, state);
     const ctx = await this.ready(r, diags);
     if (!ctx) return { value: state, diagnostics: diags };
     try {
       const next = await r.handler.read({ state }, ctx);
       if (next === null) return { value: null, diagnostics: diags };
-      this.creates.seen(typeName, state);
       const complete = completeState(r.handler.schema, next);
       if (containsUnknown(complete)) throw new Error(`read of ${typeName} returned an unknown value`);
       return { value: complete, diagnostics: diags };
