@@ -7,3 +7,4 @@ export { ApiAccessValidationError } from './constructs/validation';
 export * from './vendors/signicat/constructs';
 export * from './vendors/threatjammer/constructs';
 export * from './vendors/carbonblack/constructs';
+export * from './vendors/sigsci/constructs';

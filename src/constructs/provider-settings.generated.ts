@@ -3,6 +3,14 @@
 
 /** Every vendor's provider settings. Each falls back to its environment variable. */
 export interface ApiAccessVendorSettings {
+  /** Signal Sciences API host, below which /api/v0 lives (default https://dashboard.signalsciences.net). @default APIACCESS_SIGSCI_BASE_URL */
+  readonly sigsciBaseUrl?: string;
+  /** E-mail of the user the provider acts as (the x-api-user header); its tokens are the ones apiaccess_sigsci_api_token manages. @default APIACCESS_SIGSCI_EMAIL */
+  readonly sigsciEmail?: string;
+  /** A personal API access token of that user (the x-api-token header). Only as a token (a sensitive variable): a literal is refused. @default APIACCESS_SIGSCI_TOKEN */
+  readonly sigsciToken?: string;
+  /** Short name of the corp whose token settings and users are managed, e.g. my-corp. @default APIACCESS_SIGSCI_CORP */
+  readonly sigsciCorp?: string;
   /** The API host of the org's environment, e.g. https://defense.conferdeploy.net (Prod 02) or https://defense-eu.conferdeploy.net (EU): a key only works on its own environment. No default. @default APIACCESS_CARBONBLACK_BASE_URL */
   readonly carbonblackBaseUrl?: string;
   /** The org key (e.g. ABCD1234), shown in the console under Settings > API Access. @default APIACCESS_CARBONBLACK_ORG_KEY */
@@ -41,6 +49,10 @@ export interface ApiAccessSettingInfo {
 
 /** Every vendor setting, in registry order. */
 export const VENDOR_SETTINGS: readonly ApiAccessSettingInfo[] = [
+  { prop: 'sigsciBaseUrl', attribute: 'sigsci_base_url', env: 'APIACCESS_SIGSCI_BASE_URL', sensitive: false },
+  { prop: 'sigsciEmail', attribute: 'sigsci_email', env: 'APIACCESS_SIGSCI_EMAIL', sensitive: false },
+  { prop: 'sigsciToken', attribute: 'sigsci_token', env: 'APIACCESS_SIGSCI_TOKEN', sensitive: true },
+  { prop: 'sigsciCorp', attribute: 'sigsci_corp', env: 'APIACCESS_SIGSCI_CORP', sensitive: false },
   { prop: 'carbonblackBaseUrl', attribute: 'carbonblack_base_url', env: 'APIACCESS_CARBONBLACK_BASE_URL', sensitive: false },
   { prop: 'carbonblackOrgKey', attribute: 'carbonblack_org_key', env: 'APIACCESS_CARBONBLACK_ORG_KEY', sensitive: false },
   { prop: 'carbonblackApiId', attribute: 'carbonblack_api_id', env: 'APIACCESS_CARBONBLACK_API_ID', sensitive: false },

@@ -23,6 +23,9 @@ describe('vendor registry', () => {
         'apiaccess_signicat_client_secret',
         'apiaccess_threatjammer_api_key',
         'apiaccess_carbonblack_api_key',
+        'apiaccess_sigsci_api_token',
+        'apiaccess_sigsci_token_settings',
+        'apiaccess_sigsci_user_token_access',
       ]),
     );
     expect(new Set(types).size).toBe(types.length);

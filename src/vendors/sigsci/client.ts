@@ -117,6 +117,8 @@ function assertSettings(update: SigSciTokenSettingsUpdate): void {
 export class SigSciClient {
   /** The corp this client manages. */
   readonly corpName: string;
+  /** The user this client acts as (`x-api-user`), lower case. */
+  readonly email: string;
   private readonly http: HttpClient;
 
   constructor(config: SigSciClientConfig) {
@@ -130,6 +132,7 @@ export class SigSciClient {
     assertArgument(typeof config.dispatcher?.compose === 'function', 'dispatcher', 'must be an undici Dispatcher (e.g. an Agent).');
     registerSecret(config.accessToken);
     this.corpName = config.corpName;
+    this.email = config.email.trim().toLowerCase();
     const interceptors: ComposeInterceptors = {
       retry: createRetryInterceptor({ clock: config.clock ?? systemClock, ...config.retry }),
       auth: createHeaderTokenInterceptor({ 'x-api-user': config.email, 'x-api-token': config.accessToken }),
