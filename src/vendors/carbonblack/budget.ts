@@ -18,13 +18,13 @@ import type { Logger } from '../../core/log';
 import { CARBONBLACK_RATE_LIMIT, CARBONBLACK_RATE_SAFETY_MARGIN_MS, CARBONBLACK_RATE_WINDOW_MS, CARBONBLACK_VENDOR } from './client';
 
 /** Environment variable that puts the budget on the sandbox clock (`sandbox`); tests only. */
-export const BUDGET_CLOCK_ENV = 'APIACCESS_BUDGET_CLOCK';
+const BUDGET_CLOCK_ENV = 'APIACCESS_BUDGET_CLOCK';
 
 /** How long a sandbox-time wait lets calls already sent arrive before it moves the clock. */
-export const SANDBOX_SETTLE_MS = 150;
+const SANDBOX_SETTLE_MS = 150;
 
 /** The sandbox's clock, read and moved through `/__sandbox/clock`. `now()` is the last reading plus real time since. */
-export class SandboxBudgetClock implements IClock {
+class SandboxBudgetClock implements IClock {
   private offsetMs = 0;
   /** Waits of one process move the clock one at a time, so two waiters never both move it. */
   private chain: Promise<void> = Promise.resolve();

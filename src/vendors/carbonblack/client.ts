@@ -47,10 +47,10 @@ export const CARBONBLACK_RATE_SAFETY_MARGIN_MS = 1000;
  * Default time for one call, including its wait for the rate limiter (the shared HttpClient starts
  * its timer before the interceptors run): one full window plus 30 seconds.
  */
-export const CARBONBLACK_DEFAULT_TIMEOUT_MS = CARBONBLACK_RATE_WINDOW_MS + 30_000;
+const CARBONBLACK_DEFAULT_TIMEOUT_MS = CARBONBLACK_RATE_WINDOW_MS + 30_000;
 
 /** An undici Dispatcher, named through src/auth (vendor clients do not import undici). */
-export type CarbonBlackDispatcher = Parameters<typeof composeDispatcher>[0];
+type CarbonBlackDispatcher = Parameters<typeof composeDispatcher>[0];
 
 /** Settings of {@link CarbonBlackClient}. */
 export interface CarbonBlackClientConfig {
@@ -100,7 +100,7 @@ const HINT_401 =
   'or the key belongs to another org';
 
 /** The ApiAccessError for an answer with an unexpected status, with a hint for the statuses Carbon Black documents. */
-export function carbonBlackError(res: HttpResponse, what: string): ApiAccessError {
+function carbonBlackError(res: HttpResponse, what: string): ApiAccessError {
   const hint =
     res.status === 401
       ? ` (Carbon Black answers 401 when ${HINT_401})`
@@ -189,7 +189,7 @@ export function processApiKeyListResponse(res: HttpResponse, what = 'Listing Car
 }
 
 /** `GET|PUT …/api_keys/{id}` → the key (any secret in the answer is ignored). */
-export function processApiKeyResponse(res: HttpResponse, what: string): ApiKey {
+function processApiKeyResponse(res: HttpResponse, what: string): ApiKey {
   const key = apiKeyOf(processEnvelope(res, what));
   if (!key) throw unexpectedShape(what, res);
   return key;
@@ -206,7 +206,7 @@ export function processApiKeyWithSecretResponse(res: HttpResponse, what: string,
 }
 
 /** `GET …/access_levels` → the custom access levels. */
-export function processAccessLevelListResponse(res: HttpResponse, what = 'Listing Carbon Black access levels failed'): CustomAccessLevel[] {
+function processAccessLevelListResponse(res: HttpResponse, what = 'Listing Carbon Black access levels failed'): CustomAccessLevel[] {
   const body = processEnvelope(res, what);
   if (!Array.isArray(body.access_levels)) throw unexpectedShape(what, res);
   return body.access_levels.map((item: unknown) => {

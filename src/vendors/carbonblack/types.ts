@@ -10,12 +10,6 @@ export type AccessLevelType = 'API' | 'SIEM' | 'LIVE_RESPONSE' | 'CUSTOM';
 /** The access levels the client accepts. */
 export const ACCESS_LEVEL_TYPES: readonly AccessLevelType[] = ['API', 'SIEM', 'LIVE_RESPONSE', 'CUSTOM'];
 
-/** The envelope of every Carbon Black answer: read the rest only when `success` is true. */
-export interface CarbonBlackEnvelope {
-  readonly success: boolean;
-  readonly message?: string;
-}
-
 /** An API key as listed or read (never with its secret). */
 export interface ApiKey {
   /** The API ID (formerly "Connector ID"). */
@@ -59,11 +53,6 @@ export interface UpdateApiKeyInput {
   readonly access_level_type?: AccessLevelType;
   readonly custom_access_level_id?: number | null;
   readonly allowed_ip_addresses?: readonly string[];
-}
-
-/** `GET …/api_keys`. */
-export interface ApiKeyListBody extends CarbonBlackEnvelope {
-  readonly api_keys: readonly ApiKey[];
 }
 
 /** A custom access level (PROPOSED `GET …/access_levels`): what a CUSTOM key may do. */

@@ -35,9 +35,7 @@ import {
 import type { SigSciApiToken, SigSciCorp, SigSciCorpUser, SigSciCreatedApiToken, SigSciTokenSettings, SigSciTokenSettingsUpdate } from './types';
 
 /** The production host; the API lives below `/api/v0`. */
-export const SIGSCI_DEFAULT_BASE_URL = 'https://dashboard.signalsciences.net';
-/** Personal tokens per user, on every plan. */
-export const SIGSCI_MAX_TOKENS_PER_USER = 5;
+const SIGSCI_DEFAULT_BASE_URL = 'https://dashboard.signalsciences.net';
 const VENDOR = 'sigsci';
 /** Characters the vendor documents as "often" rejected in token names. */
 const DOCUMENTED_BAD_NAME_CHARS = /[-@!%]/;

@@ -10,8 +10,6 @@ import { tokenSettingsHandler } from './handlers/token-settings';
 import { userTokenAccessHandler } from './handlers/user-token-access';
 import { SIGSCI_DEFAULT_BASE_URL, sigsciSettingsSpec } from './spec/settings';
 
-export { SIGSCI_DEFAULT_BASE_URL };
-
 /** Loads the client (and undici with it) only when a resource needs it. */
 function loadClient(): typeof import('./client') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

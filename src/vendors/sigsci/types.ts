@@ -4,11 +4,6 @@
  * (the console manages tokens; there is no public reference).
  */
 
-/** `{"data": [...]}`, the vendor's list envelope (no pagination on these routes). */
-export interface SigSciList<T> {
-  readonly data: readonly T[];
-}
-
 /** Error bodies: `{"message": "..."}`. */
 export interface SigSciErrorBody {
   readonly message?: string;

@@ -44,13 +44,13 @@ import type {
 } from './types';
 
 /** The Dublin User API host, the only public region. */
-export const THREATJAMMER_DEFAULT_BASE_URL = 'https://dublin.api.threatjammer.com';
+const THREATJAMMER_DEFAULT_BASE_URL = 'https://dublin.api.threatjammer.com';
 const VENDOR = 'threatjammer';
 /** The longest Retry-After worth waiting for: a per-minute refusal never asks for more. */
 const MAX_RETRY_AFTER_MS = 60_000;
 
 /** The base dispatcher type the client accepts (an undici Dispatcher). */
-export type BaseDispatcher = HttpClientOptions['dispatcher'];
+type BaseDispatcher = HttpClientOptions['dispatcher'];
 
 /** Settings of {@link ThreatJammerClient}. */
 export interface ThreatJammerClientConfig {
@@ -134,7 +134,7 @@ function missingBearer(res: HttpResponse): boolean {
 }
 
 /** Throws the vendor's answer as an ApiAccessError (401 → UNAUTHORIZED, 429 → RATE_LIMITED, 422 → VENDOR_REJECTED …). */
-export function threatJammerError(res: HttpResponse, what: string): ApiAccessError {
+function threatJammerError(res: HttpResponse, what: string): ApiAccessError {
   if (missingBearer(res)) {
     // The key may be fine: what reached Threat Jammer was not "Bearer <key>". Not the user's to fix in the key.
     return new ApiAccessError(
@@ -233,7 +233,7 @@ export function processRegenerateResponse(res: HttpResponse): RegeneratedKey {
 }
 
 /** Makes sense of `GET /v1/token/activity`. */
-export function processActivityResponse(res: HttpResponse): ThreatJammerActivityPage {
+function processActivityResponse(res: HttpResponse): ThreatJammerActivityPage {
   const what = 'Reading the Threat Jammer key activity';
   if (res.status !== 200) throw threatJammerError(res, `${what} failed`);
   const body = jsonObject(res, what) as Partial<ActivityPageOutput>;
@@ -251,7 +251,7 @@ export function processActivityResponse(res: HttpResponse): ThreatJammerActivity
 }
 
 /** Makes sense of an answer that should be `expected` with no body to read (`/test`, enable, disable). */
-export function processEmptyResponse(res: HttpResponse, expected: number, what: string): void {
+function processEmptyResponse(res: HttpResponse, expected: number, what: string): void {
   if (res.status !== expected) throw threatJammerError(res, `${what} failed`);
 }
 

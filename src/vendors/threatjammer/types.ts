@@ -4,7 +4,7 @@
  */
 
 /** Key status values. */
-export type ThreatJammerKeyStatus = 'ENABLED' | 'DISABLED';
+type ThreatJammerKeyStatus = 'ENABLED' | 'DISABLED';
 
 /** `GET /v1/token` → 200 (TokenOutput). */
 export interface TokenOutput {
@@ -29,7 +29,7 @@ export interface RegeneratedTokenOutput extends TokenOutput {
 }
 
 /** One entry of `GET /v1/token/activity`. */
-export interface ActivityOutput {
+interface ActivityOutput {
   readonly self: string;
   readonly event: string;
   readonly description: string;
@@ -62,7 +62,7 @@ export interface ThreatJammerErrorBody {
 }
 
 /** One quota bucket as the client reports it. */
-export interface QuotaBucket {
+interface QuotaBucket {
   /** Bucket size (`*_init_value`). */
   readonly limit: number;
   /** Calls counted so far (`*_value`). */
@@ -93,7 +93,7 @@ export interface RegeneratedKey {
 }
 
 /** One activity entry. */
-export interface ThreatJammerActivity {
+interface ThreatJammerActivity {
   readonly event: string;
   readonly description: string;
   readonly data: Readonly<Record<string, unknown>>;

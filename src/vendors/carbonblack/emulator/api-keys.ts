@@ -10,14 +10,14 @@ import { failure } from './auth';
 import { ACCESS_LEVEL_TYPES, type AccessLevelType, type ApiKeyRecord, type CarbonBlackState, isIpOrCidr, newApiId, newApiSecretKey, sha256 } from './state';
 import { badRequest, type Checked, objectBody } from './validate';
 
-export const MAX_NAME_LENGTH = 64;
-export const MAX_DESCRIPTION_LENGTH = 256;
-export const MAX_ALLOWED_IPS = 50;
+const MAX_NAME_LENGTH = 64;
+const MAX_DESCRIPTION_LENGTH = 256;
+const MAX_ALLOWED_IPS = 50;
 
 const EDITABLE = ['name', 'description', 'access_level_type', 'custom_access_level_id', 'allowed_ip_addresses'] as const;
 
 /** The public shape of a key: everything but the secret. */
-export function presentKey(k: ApiKeyRecord): Record<string, unknown> {
+function presentKey(k: ApiKeyRecord): Record<string, unknown> {
   return {
     api_id: k.api_id,
     name: k.name,

@@ -42,7 +42,7 @@ function deny(status: number, message: string): { ok: false; response: SandboxRe
 }
 
 /** The key named by the request's X-Auth-Token, or the 401 to answer. */
-export function authenticate(state: CarbonBlackState, req: SandboxRequest): Checked<ApiKeyRecord> {
+function authenticate(state: CarbonBlackState, req: SandboxRequest): Checked<ApiKeyRecord> {
   const token = req.headers['x-auth-token'];
   if (token === undefined || token === '') return deny(401, `Unauthorized: the X-Auth-Token header is missing. ${TOKEN_FORMAT}`);
   const parts = token.split('/');
@@ -58,7 +58,7 @@ export function authenticate(state: CarbonBlackState, req: SandboxRequest): Chec
 }
 
 /** True when `ip` may use `key` (an empty allow-list admits everyone). */
-export function ipAllowed(key: ApiKeyRecord, ip: string): boolean {
+function ipAllowed(key: ApiKeyRecord, ip: string): boolean {
   if (key.allowed_ip_addresses.length === 0) return true;
   const family = isIP(ip);
   if (family === 0) return false;
@@ -74,7 +74,7 @@ export function ipAllowed(key: ApiKeyRecord, ip: string): boolean {
 }
 
 /** True when the key's access level opens routes of class `cls`. */
-export function opens(state: CarbonBlackState, key: ApiKeyRecord, cls: RouteClass): boolean {
+function opens(state: CarbonBlackState, key: ApiKeyRecord, cls: RouteClass): boolean {
   switch (cls.kind) {
     case 'api':
       return key.access_level_type === 'API' || key.access_level_type === 'LIVE_RESPONSE';
@@ -97,7 +97,7 @@ export const MAX_WINDOW_CALLS = 10_000;
  * Counts one call for `key` at `now`, or answers 429 when the key already made {@link RATE_LIMIT}
  * counted calls in `(now - 5 min, now]` and enforcement is on. A refused call is not counted.
  */
-export function countCall(state: CarbonBlackState, key: ApiKeyRecord, now: number): SandboxResponse | undefined {
+function countCall(state: CarbonBlackState, key: ApiKeyRecord, now: number): SandboxResponse | undefined {
   const inWindow = (state.rateWindows[key.api_id] ?? []).filter((t) => t > now - RATE_WINDOW_MS);
   if (state.rateLimitEnforced && inWindow.length >= RATE_LIMIT) {
     state.rateWindows[key.api_id] = inWindow;

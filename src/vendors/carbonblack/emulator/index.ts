@@ -18,8 +18,6 @@ import { auditLogs, closeSession, getDevice, getPolicy, listDevices, listEvents,
 export {
   AUDITOR_ACCESS_LEVEL_ID,
   KEY_ADMIN_ACCESS_LEVEL_ID,
-  MANAGE_KEYS_PERMISSION,
-  RATE_LIMIT,
   RATE_WINDOW_MS,
   SEED_API_KEY,
   SEED_KEY_ADMIN_KEY,
@@ -40,7 +38,7 @@ const MANAGE_KEYS: RouteClass = { kind: 'platform', permission: MANAGE_KEYS_PERM
 type Handler = (req: SandboxRequest, caller: ApiKeyRecord, now: number) => SandboxResponse | Promise<SandboxResponse>;
 
 /** The most entries {@link CarbonBlackEmulator.callTimes} keeps. */
-export const MAX_CALL_LOG = 10_000;
+const MAX_CALL_LOG = 10_000;
 
 /** The Carbon Black emulator with its routes and state. */
 export class CarbonBlackEmulator extends StatefulEmulator<CarbonBlackState> {

@@ -20,7 +20,7 @@ export const RATE_LIMIT = 25;
 export const RATE_WINDOW_MS = 5 * 60 * 1000;
 
 export const SEED_ORG_KEY = 'ABCD1234';
-export const SEED_ORG_NAME = 'Sandbox Org';
+const SEED_ORG_NAME = 'Sandbox Org';
 
 /** A seeded credential: documented, fixed values that tests and the demo use. */
 export interface SeedCredential {
@@ -53,7 +53,7 @@ export const SEED_KEY_ADMIN_KEY: SeedCredential = {
 export const KEY_ADMIN_ACCESS_LEVEL_ID = 1001;
 export const AUDITOR_ACCESS_LEVEL_ID = 1002;
 
-export interface CustomAccessLevel {
+interface CustomAccessLevel {
   id: number;
   name: string;
   permissions: string[];
@@ -72,7 +72,7 @@ export interface ApiKeyRecord {
   secret_sha256: string;
 }
 
-export interface Device {
+interface Device {
   deviceId: number;
   name: string;
   email: string;
@@ -83,7 +83,7 @@ export interface Device {
   lastInternalIpAddress: string;
 }
 
-export interface Policy {
+interface Policy {
   id: number;
   name: string;
   description: string;
@@ -91,7 +91,7 @@ export interface Policy {
   version: number;
 }
 
-export interface EventRecord {
+interface EventRecord {
   eventId: string;
   deviceId: number;
   eventTime: number;
@@ -99,7 +99,7 @@ export interface EventRecord {
   shortDescription: string;
 }
 
-export interface Notification {
+interface Notification {
   eventTime: number;
   type: string;
   url: string;
@@ -108,7 +108,7 @@ export interface Notification {
   deviceInfo: { deviceId: number; deviceName: string };
 }
 
-export interface AuditEntry {
+interface AuditEntry {
   requestUrl: string | null;
   eventTime: number;
   eventId: string;

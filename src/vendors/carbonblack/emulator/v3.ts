@@ -10,10 +10,10 @@ import { failure } from './auth';
 import type { ApiKeyRecord, CarbonBlackState, LiveResponseSession } from './state';
 import { badRequest, intParam, objectBody, page, queryOf } from './validate';
 
-export const MAX_ROWS = 5000;
-export const DEFAULT_ROWS = 20;
+const MAX_ROWS = 5000;
+const DEFAULT_ROWS = 20;
 /** A new Live Response session stays PENDING this long (sandbox clock) before it turns ACTIVE. */
-export const SESSION_PENDING_MS = 2000;
+const SESSION_PENDING_MS = 2000;
 
 const SEARCH_WINDOWS: Readonly<Record<string, number>> = { '1h': 3_600_000, '3h': 10_800_000, '1d': 86_400_000, '1w': 604_800_000, '2w': 1_209_600_000 };
 
@@ -152,7 +152,7 @@ export function openSession(state: CarbonBlackState, req: SandboxRequest, key: A
 }
 
 /** The most Live Response sessions kept (oldest dropped). */
-export const MAX_SESSIONS = 1_000;
+const MAX_SESSIONS = 1_000;
 
 export function sessionStatus(state: CarbonBlackState, req: SandboxRequest, now: number): SandboxResponse {
   const q = queryOf(req, []);

@@ -5,7 +5,7 @@ import type { ConfigCheck, Validator } from '../../../spec';
 export const ACCESS_LEVELS = ['API', 'SIEM', 'LIVE_RESPONSE', 'CUSTOM'] as const;
 
 /** The most entries in an IP allow-list. */
-export const MAX_ALLOWED_IPS = 50;
+const MAX_ALLOWED_IPS = 50;
 
 /** One of `values`. */
 export function oneOf(values: readonly string[]): Validator {
@@ -16,7 +16,7 @@ const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
 
 /** True for an IPv4 address (`203.0.113.7`) or an IPv4 CIDR block (`203.0.113.0/24`, prefix 0-32). */
-export function isIpv4OrCidr(v: string): boolean {
+function isIpv4OrCidr(v: string): boolean {
   const [addr, bits, ...rest] = v.split('/');
   if (rest.length > 0 || !IPV4.test(addr ?? '')) return false;
   return bits === undefined || /^(\d|[12]\d|3[0-2])$/.test(bits);

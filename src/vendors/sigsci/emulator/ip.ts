@@ -7,7 +7,7 @@
 const OCTET = /^(0|[1-9]\d{0,2})$/;
 
 /** The address as an unsigned 32-bit number, or undefined when `text` is not a dotted IPv4 address. */
-export function parseIpv4(text: string): number | undefined {
+function parseIpv4(text: string): number | undefined {
   const parts = text.split('.');
   if (parts.length !== 4) return undefined;
   let n = 0;
@@ -40,7 +40,7 @@ export function isIpv4Entry(entry: string): boolean {
 }
 
 /** True when `ip` falls inside `entry` (an address or CIDR range). IPv6 callers never match. */
-export function ipMatches(ip: string, entry: string): boolean {
+function ipMatches(ip: string, entry: string): boolean {
   const addr = parseIpv4(ip);
   const e = parseEntry(entry);
   if (addr === undefined || e === undefined) return false;

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { isIpv4Entry } from './ip';
 
 /** Corp roles, most privileged first. */
-export const ROLES = ['owner', 'admin', 'user', 'observer'] as const;
-export type Role = (typeof ROLES)[number];
+const ROLES = ['owner', 'admin', 'user', 'observer'] as const;
+type Role = (typeof ROLES)[number];
 
 /** The corp and its API access token settings. */
 export interface CorpState {

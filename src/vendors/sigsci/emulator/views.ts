@@ -11,7 +11,7 @@ import { rfc3339, type CorpState, type SigSciState, type TokenState, type UserSt
 export type TokenStatus = 'active' | 'expired' | 'disabled';
 
 /** Expiry instant (ms) of `token` under the corp's current `apiTokenMaxAge`, or undefined when none. */
-export function expiresAt(corp: CorpState, token: TokenState): number | undefined {
+function expiresAt(corp: CorpState, token: TokenState): number | undefined {
   return corp.apiTokenMaxAge > 0 ? Date.parse(token.created) + corp.apiTokenMaxAge * 1000 : undefined;
 }
 

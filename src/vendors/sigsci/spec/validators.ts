@@ -5,8 +5,8 @@ import type { Validator } from '../../../spec';
 export const TOKENS_PER_USER = 5;
 
 /** Token names (PROPOSED from the vendor's 400s): letters, digits, `_` and single inner spaces, 1-64 characters. */
-export const TOKEN_NAME = /^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*$/;
-export const TOKEN_NAME_MAX = 64;
+const TOKEN_NAME = /^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*$/;
+const TOKEN_NAME_MAX = 64;
 
 /** A token name the vendor accepts. */
 export function tokenName(): Validator {
@@ -52,7 +52,7 @@ export function expiration(): Validator {
 const OCTET = /^(0|[1-9]\d{0,2})$/;
 
 /** True when `text` is a strict dotted-quad IPv4 address. */
-export function isIpv4(text: string): boolean {
+function isIpv4(text: string): boolean {
   const parts = text.split('.');
   return parts.length === 4 && parts.every((p) => OCTET.test(p) && Number(p) <= 255);
 }

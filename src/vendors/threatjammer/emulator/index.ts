@@ -14,7 +14,7 @@ import { authenticate, DETAIL_DISABLED, problem, unauthorized } from './auth';
 import { consume, quotaView, refusal, settle } from './quota';
 import { assertState, MAX_ACTIVITY, newKeyValue, newUser, type PlanLimits, seedState, type ThreatJammerState, type UserRecord } from './state';
 
-export { KEY_PATTERN, MONTH_MS, PLANS, REGION_ID, SEED_API_KEY, SEED_EMAIL, SEED_USER_ID } from './state';
+export { KEY_PATTERN, MONTH_MS, SEED_API_KEY, SEED_USER_ID } from './state';
 export type { PlanLimits, ThreatJammerState, UserRecord } from './state';
 export { DETAIL_DISABLED, DETAIL_MALFORMED, DETAIL_MISSING_BEARER, DETAIL_MISSING_HEADER, DETAIL_OTHER_REGION, DETAIL_UNKNOWN } from './auth';
 

@@ -34,7 +34,7 @@ export function settle(user: UserRecord, now: number): void {
 }
 
 /** When the current monthly period ends (ms). */
-export function monthRefresh(user: UserRecord): number {
+function monthRefresh(user: UserRecord): number {
   return user.month.periodStart + MONTH_MS;
 }
 

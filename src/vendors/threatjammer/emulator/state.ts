@@ -11,13 +11,12 @@ export const REGION_ID = 'aws-eu-west-3';
 
 /** `tja_` + 36 base-62 characters, 40 in all. */
 export const KEY_PATTERN = /^tja_[0-9A-Za-z]{36}$/;
-export const KEY_PREFIX = 'tja_';
-export const KEY_LENGTH = 40;
+const KEY_PREFIX = 'tja_';
 
 /** The seeded user's key: a fixed value of the documented shape (see the vendor README). */
 export const SEED_API_KEY = 'tja_SandboxSeedKey0000ThreatJammer0Dub1n';
 export const SEED_USER_ID = 'usr_sandbox_seed';
-export const SEED_EMAIL = 'seed-user@example.com';
+const SEED_EMAIL = 'seed-user@example.com';
 
 /** One month of the monthly bucket: 30 days from registration. */
 export const MONTH_MS = 30 * 24 * 60 * 60 * 1000;
@@ -28,7 +27,7 @@ export const REFILL_TICK_MS = 1000;
 /** Most activity entries kept per user (oldest dropped first). */
 export const MAX_ACTIVITY = 200;
 
-export type KeyStatus = 'ENABLED' | 'DISABLED';
+type KeyStatus = 'ENABLED' | 'DISABLED';
 
 /** Limits of a plan. */
 export interface PlanLimits {
@@ -41,12 +40,12 @@ export interface PlanLimits {
 }
 
 /** The plans the sandbox knows. The docs only publish the Free plan (5000 / month, 10 / minute). */
-export const PLANS: Readonly<Record<string, PlanLimits>> = {
+const PLANS: Readonly<Record<string, PlanLimits>> = {
   // The refill ratio of the Free plan is not published; 1 per second is the documented example's value.
   Free: { month: 5000, minute: 10, refillRatio: 1 },
 };
 
-export interface KeyRecord {
+interface KeyRecord {
   value: string;
   status: KeyStatus;
   createdAt: number;
@@ -54,7 +53,7 @@ export interface KeyRecord {
 }
 
 /** Monthly bucket: calls counted in the 30-day period that started at `periodStart`. */
-export interface MonthBucket {
+interface MonthBucket {
   periodStart: number;
   used: number;
 }
@@ -64,13 +63,13 @@ export interface MonthBucket {
  * `refilledAt` gives back `refillRatio` calls; at `resetAt` (one minute after the first call
  * that found it empty) the bucket is emptied. `resetAt` is null while the bucket is empty.
  */
-export interface MinuteBucket {
+interface MinuteBucket {
   used: number;
   refilledAt: number;
   resetAt: number | null;
 }
 
-export interface ActivityRecord {
+interface ActivityRecord {
   id: string;
   event: string;
   description: string;

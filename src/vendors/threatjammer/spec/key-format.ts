@@ -5,9 +5,9 @@
  */
 import type { Validator } from '../../../spec';
 
-export const KEY_PREFIX = 'tja_';
-export const KEY_PAYLOAD_LENGTH = 36;
-export const KEY_LENGTH = KEY_PREFIX.length + KEY_PAYLOAD_LENGTH;
+const KEY_PREFIX = 'tja_';
+const KEY_PAYLOAD_LENGTH = 36;
+const KEY_LENGTH = KEY_PREFIX.length + KEY_PAYLOAD_LENGTH;
 
 const SHAPE = `a Threat Jammer API key is "${KEY_PREFIX}" followed by ${KEY_PAYLOAD_LENGTH} base-62 characters (0-9, A-Z, a-z), ${KEY_LENGTH} in all`;
 
