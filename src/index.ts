@@ -5,3 +5,4 @@ export * from './constructs/data-source';
 export * from './constructs/ephemeral';
 export { ApiAccessValidationError } from './constructs/validation';
 export * from './vendors/signicat/constructs';
+export * from './vendors/silobreaker/constructs';

@@ -11,6 +11,12 @@ export interface ApiAccessVendorSettings {
   readonly signicatClientSecret?: string;
   /** Signicat account ID (a-spge-…) the managed clients live in. @default APIACCESS_SIGNICAT_ACCOUNT_ID */
   readonly signicatAccountId?: string;
+  /** Silobreaker API host (default https://api.silobreaker.com). @default APIACCESS_SILOBREAKER_BASE_URL */
+  readonly silobreakerBaseUrl?: string;
+  /** User name of the cookie session (Silobreaker "Username") that manages API keys and whose password apiaccess_silobreaker_password rotates. @default APIACCESS_SILOBREAKER_USERNAME */
+  readonly silobreakerUsername?: string;
+  /** Current password of that user (Silobreaker "Password"). After a rotation, feed the new one from the same secret store as password_wo. Only as a token (a sensitive variable): a literal is refused. @default APIACCESS_SILOBREAKER_PASSWORD */
+  readonly silobreakerPassword?: string;
 }
 
 /** One vendor setting: its prop, its provider attribute, its environment fallback. */
@@ -31,4 +37,7 @@ export const VENDOR_SETTINGS: readonly ApiAccessSettingInfo[] = [
   { prop: 'signicatClientId', attribute: 'signicat_client_id', env: 'APIACCESS_SIGNICAT_CLIENT_ID', sensitive: false },
   { prop: 'signicatClientSecret', attribute: 'signicat_client_secret', env: 'APIACCESS_SIGNICAT_CLIENT_SECRET', sensitive: true },
   { prop: 'signicatAccountId', attribute: 'signicat_account_id', env: 'APIACCESS_SIGNICAT_ACCOUNT_ID', sensitive: false },
+  { prop: 'silobreakerBaseUrl', attribute: 'silobreaker_base_url', env: 'APIACCESS_SILOBREAKER_BASE_URL', sensitive: false },
+  { prop: 'silobreakerUsername', attribute: 'silobreaker_username', env: 'APIACCESS_SILOBREAKER_USERNAME', sensitive: false },
+  { prop: 'silobreakerPassword', attribute: 'silobreaker_password', env: 'APIACCESS_SILOBREAKER_PASSWORD', sensitive: true },
 ];

@@ -1,0 +1,3 @@
+/** Silobreaker's specs: what the provider, the constructs and the docs are derived from. */
+export * from './settings';
+export * from './api-key';
