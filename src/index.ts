@@ -3,6 +3,7 @@ export * from './constructs/provider';
 export * from './constructs/resource';
 export * from './constructs/data-source';
 export * from './constructs/ephemeral';
+export * from './constructs/functions';
 export { ApiAccessValidationError } from './constructs/validation';
 export * from './vendors/signicat/constructs';
 export * from './vendors/silobreaker/constructs';

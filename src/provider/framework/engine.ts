@@ -21,6 +21,7 @@ import { assertValidSchema } from './schema';
 import { resolveSettings, SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName, type ResolvedVendor } from './settings';
 import { upgradeStoredState, type StateCodec, type StoredState } from './state-upgrade';
 import { OtherTypesEngine } from './engine-other';
+import { FunctionsEngine } from './functions';
 
 export { SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName } from './settings';
 export type { StateCodec, StoredState } from './state-upgrade';
@@ -65,6 +66,8 @@ export class ProviderEngine {
   private readonly clock: IClock;
   /** Data sources and ephemeral resources. */
   readonly other: OtherTypesEngine;
+  /** Provider-defined functions. */
+  readonly functions: FunctionsEngine;
 
   constructor(
     private readonly vendors: readonly VendorProvider[],
@@ -94,6 +97,7 @@ export class ProviderEngine {
       }
     }
     this.providerSchema = { version: 0, description: 'apiaccess: API credentials at security vendors.', attributes };
+    this.functions = new FunctionsEngine(vendors);
     this.other = new OtherTypesEngine(vendors, (vendor, typeName, diags) => this.contextFor(vendor, typeName, diags));
   }
 

@@ -8,6 +8,7 @@ import type { ProviderEngine, StateCodec } from '../framework/engine';
 import type { ObjectValue } from '../framework/resource';
 import { impliedType } from '../framework/schema';
 import { decodeDynamicValue, decodeJson, encodeDynamicValue, parseJsonLossless } from './dynamic-value';
+import { createFunctionHandlers, functionsToProto } from './function-rpcs';
 import { createOtherHandlers } from './other-rpcs';
 import { decodeErrorDiagnostic, diagnosticsToProto, pathToProto, schemaToProto } from './wire';
 
@@ -35,6 +36,7 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
 
   return {
     ...createOtherHandlers(engine),
+    ...createFunctionHandlers(engine.functions),
 
     GetMetadata: () => ({
       server_capabilities: { get_provider_schema_optional: true },
@@ -42,6 +44,7 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
       data_sources: [...engine.other.dataSourceSchemas().keys()].map((type_name) => ({ type_name })),
       resources: [...engine.resourceSchemas().keys()].map((type_name) => ({ type_name })),
       ephemeral_resources: [...engine.other.ephemeralSchemas().keys()].map((type_name) => ({ type_name })),
+      functions: [...engine.functions.definitions().keys()].map((name) => ({ name })),
     }),
 
     GetProviderSchema: () => {
@@ -56,6 +59,7 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
         resource_schemas,
         data_source_schemas,
         ephemeral_resource_schemas,
+        functions: functionsToProto(engine.functions),
         diagnostics: [],
         server_capabilities: { get_provider_schema_optional: true, plan_destroy: false },
       };
