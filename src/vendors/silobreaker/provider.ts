@@ -5,6 +5,7 @@ import { settingsFromSpec } from '../../provider/framework/spec-resource';
 import type { SilobreakerClient } from './client';
 import { SEED_PASSWORD, SEED_USERNAME } from './emulator/state';
 import { apiKeyHandler } from './handlers/api-key';
+import { signedUrlFunction } from './handlers/signed-url';
 import { SILOBREAKER_DEFAULT_BASE_URL, silobreakerSettingsSpec } from './spec/settings';
 
 export { SILOBREAKER_DEFAULT_BASE_URL };
@@ -49,4 +50,5 @@ export const silobreakerProvider: VendorProvider<SilobreakerClient> = {
     });
   },
   resources: [apiKeyHandler],
+  functions: [signedUrlFunction],
 };
