@@ -21,6 +21,7 @@ import { assertValidSchema } from './schema';
 import { resolveSettings, SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName, type ResolvedVendor } from './settings';
 import { upgradeStoredState, type StateCodec, type StoredState } from './state-upgrade';
 import { OtherTypesEngine } from './engine-other';
+import { checkWriteOnlySupport, nullWriteOnly, type ClientCapabilities } from './write-only';
 import { FunctionsEngine } from './functions';
 
 export { SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName } from './settings';
@@ -261,17 +262,25 @@ export class ProviderEngine {
     return upgradeStoredState(r.handler, stored, codec, (state) => this.complete(r.handler.schema, state));
   }
 
-  planResourceChange(typeName: string, prior: ObjectValue | null, proposed: ObjectValue | null, config: ObjectValue | null): PlanResult {
+  planResourceChange(
+    typeName: string,
+    prior: ObjectValue | null,
+    proposed: ObjectValue | null,
+    config: ObjectValue | null,
+    caps?: ClientCapabilities,
+  ): PlanResult {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r || proposed === null || config === null) return { planned: null, requiresReplace: [], diagnostics: diags };
     const schema = r.handler.schema;
     if (prior !== null && typeof prior.id === 'string') this.journal.settle(typeName, prior.id);
     runValidators(schema, config, diags);
+    checkWriteOnlySupport(schema, typeName, config, caps, diags);
     if (!diags.hasErrors) r.handler.validateConfig?.({ config }, diags);
     if (diags.hasErrors) return { planned: null, requiresReplace: [], diagnostics: diags };
 
-    const planned: ObjectValue = { ...proposed };
+    // Write-only values are in the proposed state but must be planned null (they reach apply through the config).
+    const planned: ObjectValue = nullWriteOnly(schema, { ...proposed });
     for (const [name, a] of Object.entries(schema.attributes)) {
       if (!a.computed) continue;
       const configured = a.optional && config[name] !== null && config[name] !== undefined;
@@ -313,7 +322,12 @@ export class ProviderEngine {
     return { planned, requiresReplace, diagnostics: diags };
   }
 
-  async applyResourceChange(typeName: string, prior: ObjectValue | null, planned: ObjectValue | null): Promise<EngineResult<ObjectValue | null>> {
+  async applyResourceChange(
+    typeName: string,
+    prior: ObjectValue | null,
+    planned: ObjectValue | null,
+    config: ObjectValue | null = null,
+  ): Promise<EngineResult<ObjectValue | null>> {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r) return { value: prior, diagnostics: diags };
@@ -335,7 +349,8 @@ export class ProviderEngine {
     if (!(await this.runCheckPlan(r, prior, planned, ctx))) return { value: prior, diagnostics: diags };
     let state: ObjectValue;
     try {
-      state = creating ? await r.handler.create({ planned }, ctx) : await r.handler.update({ prior, planned }, ctx);
+      const withConfig = config === null ? {} : { config };
+      state = creating ? await r.handler.create({ planned, ...withConfig }, ctx) : await r.handler.update({ prior, planned, ...withConfig }, ctx);
     } catch (err) {
       this.report(r, diags, creating ? 'Create Failed' : 'Update Failed', `${creating ? 'Creating' : 'Updating'} ${typeName} failed`, err);
       for (const key of made) {
@@ -463,11 +478,11 @@ export class ProviderEngine {
     };
   }
 
-  /** Adds attributes the handler left out (as null) and drops unknown keys. */
+  /** Adds attributes the handler left out (as null), drops unknown keys and nulls write-only values. */
   private complete(schema: ResourceSchema, state: ObjectValue): ObjectValue {
     const out: ObjectValue = {};
     for (const [name, a] of Object.entries(schema.attributes)) {
-      const v = state[name] ?? null;
+      const v = a.writeOnly ? null : (state[name] ?? null);
       if (a.sensitive && typeof v === 'string') registerSecret(v);
       out[name] = v;
     }

@@ -70,6 +70,7 @@ export function attributeSchema(a: AttributeSpec): AttributeSchema {
     ...(a.default !== undefined ? { default: a.default as CtyValue } : {}),
     ...(a.requiresReplace ? { requiresReplace: true } : {}),
     ...(a.changesOnUpdate ? { changesOnUpdate: true } : {}),
+    ...(a.writeOnly ? { writeOnly: true } : {}),
     ...(a.validators ? { validators: a.validators.map(planValidator) } : {}),
   };
 }
@@ -142,6 +143,10 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
   const showOnce = Object.entries(attrs)
     .filter(([, a]) => a.showOnce)
     .map(([n]) => n);
+  const writeOnly = configurable.filter((n) => attrs[n]!.writeOnly);
+  /** The configured write-only values (null in plan and state; only the configuration has them). */
+  const writeOnlyOf = (config: ObjectValue | null | undefined): Record<string, unknown> =>
+    Object.fromEntries(writeOnly.map((n) => [n, toModelValue(attrs[n]!, config?.[n])]));
   if (!handler.update) {
     const inPlace = configurable.filter((n) => !attrs[n]!.requiresReplace);
     if (inPlace.length > 0) throw new Error(`${spec.typeName}: update is required, since ${inPlace.join(', ')} can change in place`);
@@ -152,6 +157,7 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
     const state = fromModel(attrs, result);
     for (const n of showOnce) if (state[n] === undefined || state[n] === null) state[n] = prior?.[n] ?? null;
     for (const n of local) state[n] = (planned ?? prior)?.[n] ?? null;
+    for (const n of writeOnly) state[n] = null;
     return state;
   };
   /** Rotation (VENDOR-DONE §4): a secret older than rotation_period is planned for replacement, with the reason as a warning. */
@@ -178,7 +184,8 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
     ...(handler.checkPlan ? { checkPlan: (req, ctx) => guard(handler.checkPlan!(req, ctx)) } : {}),
     ...(handler.upgradeState ? { upgradeState: (req) => handler.upgradeState!(req) } : {}),
     async create(req, ctx) {
-      return toState(await guard(handler.create(toModel(attrs, req.planned, configurable) as ConfigModel<A>, ctx)), null, req.planned);
+      const config = { ...toModel(attrs, req.planned, configurable), ...writeOnlyOf(req.config) } as ConfigModel<A>;
+      return toState(await guard(handler.create(config, ctx)), null, req.planned);
     },
     async read(req, ctx) {
       const next = await guard(handler.read(toModel(attrs, req.state), ctx));
@@ -192,6 +199,8 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
       }
       // Only framework-kept attributes changed (or nothing can change in place): no vendor call.
       if (!handler.update || Object.keys(patch).length === 0) return toState(toModel(attrs, req.prior), req.prior, req.planned);
+      // Write-only values are never in the diff: the change that triggers the update (e.g. a *_version) brings them along.
+      Object.assign(patch, writeOnlyOf(req.config));
       return toState(await guard(handler.update(toModel(attrs, req.prior), patch as Patch<A>, ctx)), req.prior, req.planned);
     },
     async delete(req, ctx) {

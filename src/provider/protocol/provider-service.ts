@@ -147,7 +147,10 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
         const prior = asObject(decodeDynamicValue(type, req.prior_state as DV));
         const proposed = asObject(decodeDynamicValue(type, req.proposed_new_state as DV));
         const config = asObject(decodeDynamicValue(type, req.config as DV));
-        const { planned, requiresReplace, diagnostics } = engine.planResourceChange(typeName, prior, proposed, config);
+        const caps = req.client_capabilities as { write_only_attributes_allowed?: boolean } | null | undefined;
+        const { planned, requiresReplace, diagnostics } = engine.planResourceChange(typeName, prior, proposed, config, {
+          writeOnlyAttributesAllowed: !!caps?.write_only_attributes_allowed,
+        });
         if (!diagnostics.hasErrors) diagnostics.append(await engine.checkPlannedChange(typeName, prior, planned));
         if (diagnostics.hasErrors) return { diagnostics: diagnosticsToProto(diagnostics) };
         return {
@@ -167,13 +170,15 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
       if (!type) return { diagnostics: unknownType(typeName) };
       let prior: ObjectValue | null;
       let planned: ObjectValue | null;
+      let config: ObjectValue | null;
       try {
         prior = asObject(decodeDynamicValue(type, req.prior_state as DV));
         planned = asObject(decodeDynamicValue(type, req.planned_state as DV));
+        config = asObject(decodeDynamicValue(type, req.config as DV));
       } catch (err) {
         return { diagnostics: decodeErrorDiagnostic(`the change of ${typeName}`, err) };
       }
-      const { value, diagnostics } = await engine.applyResourceChange(typeName, prior, planned);
+      const { value, diagnostics } = await engine.applyResourceChange(typeName, prior, planned, config);
       return { new_state: encode(type, value), private: req.planned_private, diagnostics: diagnosticsToProto(diagnostics) };
     },
 
