@@ -126,6 +126,8 @@ export function signedUrl(input: SignedUrlInput): string {
 export class SilobreakerClient {
   /** The cookie session (undefined without username/password). */
   readonly session: CookieSession | undefined;
+  /** The session's user name (undefined without one). */
+  readonly username: string | undefined;
   private readonly dataHttp: HttpClient | undefined;
   private readonly sessionHttp: HttpClient | undefined;
 
@@ -145,6 +147,7 @@ export class SilobreakerClient {
       assertArgument(typeof config.password === 'string' && config.password !== '', 'silobreaker password', 'must not be empty when username is given.');
       registerSecret(config.password);
     }
+    this.username = hasUser ? config.username : undefined;
     const clock = config.clock ?? systemClock;
     const timeoutMs = config.timeoutMs ?? 30_000;
     const root = config.dispatcher ?? createDefaultDispatcher();

@@ -5,6 +5,8 @@ import { settingsFromSpec } from '../../provider/framework/spec-resource';
 import type { SilobreakerClient } from './client';
 import { SEED_PASSWORD, SEED_USERNAME } from './emulator/state';
 import { apiKeyHandler } from './handlers/api-key';
+import { apiKeysDataSource } from './handlers/data-sources';
+import { passwordHandler } from './handlers/password';
 import { signedUrlFunction } from './handlers/signed-url';
 import { SILOBREAKER_DEFAULT_BASE_URL, silobreakerSettingsSpec } from './spec/settings';
 
@@ -49,6 +51,7 @@ export const silobreakerProvider: VendorProvider<SilobreakerClient> = {
       throw asRefusedLogin(err);
     });
   },
-  resources: [apiKeyHandler],
+  resources: [apiKeyHandler, passwordHandler],
+  dataSources: [apiKeysDataSource],
   functions: [signedUrlFunction],
 };
