@@ -132,7 +132,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/vendors/*/client.ts', 'src/vendors/*/types.ts'],
+    files: ['src/vendors/*/client.ts', 'src/vendors/*/types.ts', 'src/vendors/*/responses.ts', 'src/vendors/*/auth-params.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

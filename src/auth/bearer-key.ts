@@ -1,6 +1,6 @@
 /**
- * `Authorization: Bearer <key>` with a key of a fixed, prefixed shape (Threat Jammer: `tja_` + 36
- * base-62 characters, 40 in all). The key is checked locally before anything is sent, so a
+ * `Authorization: Bearer <key>` with a key of a fixed, prefixed shape ({@link BearerKeyFormat}; Threat
+ * Jammer's, `tja_` + 36 base-62 characters, is in `src/vendors/threatjammer/auth-params.ts`). The key is checked locally before anything is sent, so a
  * pasted key with a stray newline, a `Bearer ` too many or a truncated payload fails with a
  * precise APIACCESS_INVALID_ARGUMENT instead of a vendor 401 (which would, at Threat Jammer,
  * not even say what is wrong). Messages describe the problem and never contain the key.
@@ -8,20 +8,17 @@
  */
 import { APIACCESS_INVALID_ARGUMENT, ApiAccessError, assertArgument } from '../core/errors';
 import { registerSecret } from '../core/redact';
-import { failRequest, normalizeHeaders, type Interceptor } from './dispatch-utils';
+import { createSetHeadersInterceptor, type Interceptor } from './dispatch-utils';
 
 /** The shape of a key: a fixed prefix followed by a fixed number of base-62 characters. */
 export interface BearerKeyFormat {
-  /** @default 'tja_' */
+  /** The fixed prefix, e.g. `tja_`. */
   readonly prefix: string;
-  /** Number of base-62 characters after the prefix. @default 36 */
+  /** Number of base-62 characters after the prefix. */
   readonly payloadLength: number;
-  /** Vendor name used in messages. @default 'Threat Jammer' */
+  /** Vendor name used in messages. */
   readonly vendor: string;
 }
-
-/** Threat Jammer's key format: `tja_` + 36 base-62 characters. */
-export const THREATJAMMER_KEY_FORMAT: BearerKeyFormat = { prefix: 'tja_', payloadLength: 36, vendor: 'Threat Jammer' };
 
 /** Options of {@link createBearerKeyInterceptor}. */
 export interface BearerKeyInterceptorOptions {
@@ -30,8 +27,8 @@ export interface BearerKeyInterceptorOptions {
    * once per dispatch (so once per retry attempt), for clients that regenerate their key.
    */
   readonly apiKey: string | (() => string);
-  /** @default THREATJAMMER_KEY_FORMAT */
-  readonly format?: BearerKeyFormat;
+  /** The vendor's key shape. */
+  readonly format: BearerKeyFormat;
 }
 
 const BASE62 = /^[0-9A-Za-z]$/;
@@ -55,7 +52,7 @@ function invalid(message: string): ApiAccessError {
  * says what is wrong (missing, wrong prefix, wrong length with the actual length, a character
  * outside base-62 with its 1-based position) and never contains the key.
  */
-export function assertBearerKey(key: unknown, format: BearerKeyFormat = THREATJAMMER_KEY_FORMAT): asserts key is string {
+export function assertBearerKey(key: unknown, format: BearerKeyFormat): asserts key is string {
   const total = format.prefix.length + format.payloadLength;
   const shape = `${format.vendor} keys are "${format.prefix}" followed by ${format.payloadLength} base-62 characters (0-9, A-Z, a-z), ${total} in all`;
   if (typeof key !== 'string' || key.length === 0) throw invalid(`is missing. ${shape}.`);
@@ -85,9 +82,9 @@ export function assertBearerKey(key: unknown, format: BearerKeyFormat = THREATJA
 export function createBearerKeyInterceptor(options: BearerKeyInterceptorOptions): Interceptor {
   assertArgument(typeof options === 'object' && options !== null, '"options"', 'must be an object with "apiKey".');
   const { apiKey } = options;
-  const format = options.format ?? THREATJAMMER_KEY_FORMAT;
+  const format = options.format;
   assertArgument(
-    typeof format.prefix === 'string' && Number.isInteger(format.payloadLength) && format.payloadLength > 0,
+    typeof format?.prefix === 'string' && Number.isInteger(format.payloadLength) && format.payloadLength > 0,
     '"format"',
     'needs a string "prefix" and a positive integer "payloadLength".',
   );
@@ -97,19 +94,10 @@ export function createBearerKeyInterceptor(options: BearerKeyInterceptorOptions)
     if (typeof apiKey === 'string') registerSecret(apiKey);
     assertBearerKey(apiKey, format);
   }
-  return (dispatch) =>
-    function bearerKeyInterceptor(opts, handler) {
-      let headers: ReturnType<typeof normalizeHeaders>;
-      try {
-        const current: unknown = typeof apiKey === 'function' ? apiKey() : apiKey;
-        if (typeof current === 'string') registerSecret(current);
-        assertBearerKey(current, format);
-        headers = normalizeHeaders(opts.headers);
-        headers.authorization = `Bearer ${current}`;
-      } catch (err) {
-        failRequest(handler, err);
-        return true;
-      }
-      return dispatch({ ...opts, headers }, handler);
-    };
+  return createSetHeadersInterceptor(() => {
+    const current: unknown = typeof apiKey === 'function' ? apiKey() : apiKey;
+    if (typeof current === 'string') registerSecret(current);
+    assertBearerKey(current, format);
+    return { authorization: `Bearer ${current}` };
+  });
 }

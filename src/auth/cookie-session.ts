@@ -1,5 +1,6 @@
 /**
- * Forms-authentication cookie sessions (Silobreaker's `/v1/login` family):
+ * Forms-authentication cookie sessions (the `/v1/login` family of Silobreaker's API; the vendor's
+ * paths are in `src/vendors/silobreaker/auth-params.ts`):
  *
  * - `POST login {"Username","Password"}` answers `{"Status":"Success","CookieName":"<name>"}` with a
  *   `Set-Cookie: <name>=…`, or `{"Status":"Delay","NextLoginDelayInSeconds":n}`: no login may be tried
@@ -17,7 +18,7 @@
  */
 import type { IncomingHttpHeaders } from 'http';
 import type { Duplex } from 'stream';
-import type { Dispatcher } from 'undici';
+import { getSetCookies, Headers, type Cookie, type Dispatcher } from 'undici';
 
 import { systemClock, type IClock } from '../core/clock';
 import {
@@ -41,14 +42,6 @@ export interface CookieSessionPaths {
   readonly changePassword: string;
 }
 
-/** Silobreaker's paths. */
-export const DEFAULT_COOKIE_SESSION_PATHS: CookieSessionPaths = {
-  login: '/v1/login',
-  logout: '/v1/logout',
-  status: '/v1/loginstatus',
-  changePassword: '/v1/changepassword',
-};
-
 /** Options of {@link CookieSession}. */
 export interface CookieSessionOptions {
   /** API root, e.g. `https://api.silobreaker.com` (or `<sandbox>/silobreaker`). */
@@ -67,10 +60,10 @@ export interface CookieSessionOptions {
   readonly maxLoginWaitSeconds?: number;
   /** Login attempts per login (the first one plus retries after a delay). @default 2 */
   readonly maxLoginAttempts?: number;
-  /** @default DEFAULT_COOKIE_SESSION_PATHS */
-  readonly paths?: Partial<CookieSessionPaths>;
-  /** Vendor name for messages. @default 'silobreaker' */
-  readonly vendor?: string;
+  /** The vendor's session routes. */
+  readonly paths: CookieSessionPaths;
+  /** Vendor name for messages. */
+  readonly vendor: string;
   /** @default 30000 */
   readonly timeoutMs?: number;
 }
@@ -90,31 +83,28 @@ interface SetCookie {
   readonly expired: boolean;
 }
 
+/** Where a joined header value starts its next cookie: a comma followed by `name=` (not a date's day). */
+const NEXT_COOKIE = /,\s*(?=[^;,\s=]+=)/;
+
 /**
- * Parses Set-Cookie values (an array, or several joined with ", " as some clients do; the comma in
- * an Expires date is told apart by what follows it).
+ * Parses Set-Cookie values with undici's `getSetCookies`. They come as an array, or joined with
+ * ", " (HttpClient joins repeated headers), so a joined value is split first where a comma is
+ * followed by `name=` (the comma in an Expires date is followed by a day). A cookie counts as
+ * expired when its value is empty, its Max-Age is 0 or its Expires is not after `nowMs`. (undici
+ * 7.30 drops a negative Max-Age, which RFC 6265 reads as "expired"; ASP.NET forms authentication,
+ * Silobreaker's, removes its cookie with an empty value and a past Expires, which both count.)
  */
 export function parseSetCookie(header: string | readonly string[] | undefined, nowMs: number): SetCookie[] {
   if (header === undefined) return [];
-  const lines = (typeof header === 'string' ? [header] : header).flatMap((h) => h.split(/,\s*(?=[^;,\s=]+=)/));
-  const out: SetCookie[] = [];
-  for (const line of lines) {
-    const [pair, ...attrs] = line.split(';');
-    const eq = pair!.indexOf('=');
-    if (eq <= 0) continue;
-    const name = pair!.slice(0, eq).trim();
-    const value = pair!.slice(eq + 1).trim();
-    let expired = value === '';
-    for (const attr of attrs) {
-      const [k, ...v] = attr.split('=');
-      const key = k!.trim().toLowerCase();
-      const val = v.join('=').trim();
-      if (key === 'max-age' && /^-?\d+$/.test(val) && Number(val) <= 0) expired = true;
-      if (key === 'expires' && !Number.isNaN(Date.parse(val)) && Date.parse(val) <= nowMs) expired = true;
-    }
-    out.push({ name, value, expired });
-  }
-  return out;
+  const headers = new Headers();
+  for (const line of (typeof header === 'string' ? [header] : header).flatMap((h) => h.split(NEXT_COOKIE))) headers.append('set-cookie', line);
+  return getSetCookies(headers)
+    .filter((c): c is Cookie => c !== null && c.name !== '')
+    .map((c) => ({
+      name: c.name,
+      value: c.value,
+      expired: c.value === '' || c.maxAge === 0 || (c.expires !== undefined && Number(c.expires) <= nowMs),
+    }));
 }
 
 function statusOf(res: HttpResponse, vendor: string, what: string): string {
@@ -134,7 +124,7 @@ function statusOf(res: HttpResponse, vendor: string, what: string): string {
  * other answer is a coded error (the HTTP status decides the code; a 200 of another shape is
  * APIACCESS_BAD_RESPONSE).
  */
-export function processLoginResponse(res: HttpResponse, vendor = 'silobreaker', nowMs = Date.now()): LoginOutcome {
+export function processLoginResponse(res: HttpResponse, vendor: string, nowMs = Date.now()): LoginOutcome {
   if (res.status !== 200) throw httpError(vendor, res, `${vendor}: login failed`);
   const status = statusOf(res, vendor, 'login');
   const body = res.json<Record<string, unknown>>();
@@ -181,7 +171,14 @@ export class CookieSession {
     const maxAttempts = options.maxLoginAttempts ?? 2;
     assertArgument(Number.isInteger(maxAttempts) && maxAttempts >= 1, '"maxLoginAttempts"', 'must be a positive integer.');
     registerSecret(options.password);
-    this.vendor = options.vendor ?? 'silobreaker';
+    assertArgument(typeof options.vendor === 'string' && options.vendor.length > 0, '"vendor"', 'must be a non-empty string.');
+    const paths = options.paths;
+    assertArgument(
+      typeof paths === 'object' && paths !== null && [paths.login, paths.logout, paths.status, paths.changePassword].every((p) => typeof p === 'string'),
+      '"paths"',
+      'needs string "login", "logout", "status" and "changePassword" paths.',
+    );
+    this.vendor = options.vendor;
     this.http = new HttpClient({
       baseUrl: options.baseUrl,
       dispatcher: options.dispatcher ?? createDefaultDispatcher(),
@@ -189,7 +186,7 @@ export class CookieSession {
       timeoutMs: options.timeoutMs ?? 30_000,
     });
     this.clock = options.clock ?? systemClock;
-    this.paths = { ...DEFAULT_COOKIE_SESSION_PATHS, ...(options.paths ?? {}) };
+    this.paths = { login: paths.login, logout: paths.logout, status: paths.status, changePassword: paths.changePassword };
     this.maxLoginWaitMs = maxWait * 1000;
     this.maxLoginAttempts = maxAttempts;
     this.username = options.username;

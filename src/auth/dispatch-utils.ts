@@ -1,7 +1,8 @@
 /**
  * Small helpers every interceptor in this folder shares: the interceptor type, header
- * normalisation (undici accepts four header shapes), the request's AbortSignal, and a way to fail
- * a request before any connection was made.
+ * normalisation (undici accepts four header shapes), the request's AbortSignal, a way to fail
+ * a request before any connection was made, and the credential-header interceptor the header
+ * schemes are built on.
  */
 import type { Dispatcher } from 'undici';
 
@@ -79,6 +80,28 @@ class DetachedController implements Dispatcher.DispatchController {
 export function failRequest(handler: Dispatcher.DispatchHandler, error: unknown): void {
   const err = error instanceof Error ? error : new Error(String(error));
   handler.onResponseError?.(new DetachedController(), err);
+}
+
+/**
+ * An interceptor that sets the headers `headersFor()` returns on every request, replacing any
+ * header of the same name (case-insensitive) that the caller set. `headersFor` runs once per
+ * dispatch (so once per retry attempt); when it throws, that request fails with its error through
+ * the handler (`onResponseError`) and nothing is sent.
+ */
+export function createSetHeadersInterceptor(headersFor: () => Readonly<Record<string, string>>): Interceptor {
+  return (dispatch) =>
+    function setHeadersInterceptor(opts, handler) {
+      let headers: HeaderRecord;
+      try {
+        const set = headersFor();
+        headers = normalizeHeaders(opts.headers);
+        for (const [name, value] of Object.entries(set)) headers[name.toLowerCase()] = value;
+      } catch (err) {
+        failRequest(handler, err);
+        return true;
+      }
+      return dispatch({ ...opts, headers }, handler);
+    };
 }
 
 /** The error for a request cancelled by its signal while it waited (for a limiter, for a retry). */

@@ -1,11 +1,12 @@
 /**
- * Fixed credential headers on every request: Signal Sciences (`x-api-user` + `x-api-token`),
- * Carbon Black (`X-Auth-Token: SECRET/ID`), Threat Jammer (`Authorization: Bearer <key>`).
+ * Credential headers given as they are sent, on every request (Signal Sciences' `x-api-user` +
+ * `x-api-token`; `createXAuthTokenInterceptor` uses it for a fixed X-Auth-Token). Schemes that
+ * check a key's shape first have their own interceptor (`bearer-key.ts`, `x-auth-token.ts`).
  * One concern only: set the headers. It sits in the "auth" slot of {@link composeDispatcher}.
  */
 import { assertArgument } from '../core/errors';
 import { registerSecret } from '../core/redact';
-import { normalizeHeaders, type Interceptor } from './dispatch-utils';
+import { createSetHeadersInterceptor, type Interceptor } from './dispatch-utils';
 
 /** The credential headers, or a function returning them per request (for rotation). */
 export type HeaderTokenSource = Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
@@ -38,22 +39,20 @@ function checkHeaders(headers: unknown): asserts headers is Readonly<Record<stri
 
 /**
  * Sets `headers` on every request, replacing any header of the same name (case-insensitive) that
- * the caller set. With a function, it is called once per dispatch (so once per retry attempt).
+ * the caller set. Fixed headers are checked when the interceptor is created; a function is called
+ * and its answer checked once per dispatch (so once per retry attempt), and a bad answer (or a
+ * function that throws) fails that request with the error before anything is sent.
  */
 export function createHeaderTokenInterceptor(headers: HeaderTokenSource): Interceptor {
   if (typeof headers !== 'function') {
     checkHeaders(headers);
     registerHeaderSecrets(headers);
+    return createSetHeadersInterceptor(() => headers);
   }
-  return (dispatch) =>
-    function headerTokenInterceptor(opts, handler) {
-      const token = typeof headers === 'function' ? headers() : headers;
-      if (typeof headers === 'function') {
-        checkHeaders(token);
-        registerHeaderSecrets(token);
-      }
-      const merged = normalizeHeaders(opts.headers);
-      for (const [name, value] of Object.entries(token)) merged[name.toLowerCase()] = value;
-      return dispatch({ ...opts, headers: merged }, handler);
-    };
+  return createSetHeadersInterceptor(() => {
+    const token: unknown = headers();
+    checkHeaders(token);
+    registerHeaderSecrets(token);
+    return token;
+  });
 }

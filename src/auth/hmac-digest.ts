@@ -1,8 +1,10 @@
 /**
- * Silobreaker's API-key scheme: every request carries `apiKey=<ApiKey>&digest=<digest>` as the last
- * query parameters, where digest = Base64(HMAC-SHA1(UTF-8 SharedKey, "<VERB> <full URL>" + body bytes)),
- * percent-encoded. The full URL is the one the dispatcher sends (origin + path + query) before the two
- * parameters are appended; for a request with a body, its exact bytes follow the URL with no separator.
+ * The HMAC query-signature scheme: every request carries `<keyParam>=<key>&<digestParam>=<digest>` as
+ * the last query parameters, where digest = Base64(HMAC(UTF-8 shared key, "<VERB> <full URL>" + body
+ * bytes)), percent-encoded. The full URL is the one the dispatcher sends (origin + path + query) before
+ * the two parameters are appended; for a request with a body, its exact bytes follow the URL with no
+ * separator. The parameter names and the default algorithm are the vendor's ({@link HmacDigestScheme};
+ * Silobreaker's are in `src/vendors/silobreaker/auth-params.ts`).
  *
  * One concern only: sign and append. It sits in the innermost "auth" slot of `composeDispatcher`, so
  * it signs the request exactly as it leaves, afresh for every retry attempt.
@@ -15,16 +17,28 @@ import { APIACCESS_INVALID_ARGUMENT, ApiAccessError, assertArgument } from '../c
 import { registerSecret } from '../core/redact';
 import { failRequest, type Interceptor } from './dispatch-utils';
 
-/** HMAC algorithms: SHA-1 is documented; SHA-512 is what a 2025 partner integration uses. */
+/** The HMAC algorithms the signer offers. */
 export type DigestAlgorithm = 'sha1' | 'sha512';
+
+/** A vendor's parameters of the scheme. */
+export interface HmacDigestScheme {
+  /** The query parameter that carries the public key. */
+  readonly keyParam: string;
+  /** The query parameter that carries the digest. */
+  readonly digestParam: string;
+  /** The algorithm used when the options name none. */
+  readonly algorithm: DigestAlgorithm;
+}
 
 /** Options of {@link createHmacDigestInterceptor}. */
 export interface HmacDigestOptions {
-  /** The public API key, sent as `apiKey`. */
+  /** The public API key, sent as the scheme's `keyParam`. */
   readonly apiKey: string;
   /** The shared secret the digest is made with; never sent. */
   readonly sharedKey: string;
-  /** @default 'sha1' */
+  /** The vendor's parameter names and default algorithm. */
+  readonly scheme: HmacDigestScheme;
+  /** @default scheme.algorithm */
   readonly algorithm?: DigestAlgorithm;
 }
 
@@ -35,10 +49,10 @@ export type SignableBody = string | Uint8Array | null | undefined;
  * The digest of one request, Base64 (not yet URL-encoded): HMAC of `"<verb> <url>"` (UTF-8) followed
  * by the body bytes, keyed with the UTF-8 bytes of `sharedKey`. Pure; the interceptor uses it too.
  *
- * @example silobreakerDigest('GET', 'https://api.silobreaker.com/search/documents/Sweden', undefined, 'MySharedKey')
+ * @example requestDigest('GET', 'https://api.silobreaker.com/search/documents/Sweden', undefined, 'MySharedKey', 'sha1')
  *          // 'YZHTB5EvNKnLhmpyroyGyq71EmQ='
  */
-export function silobreakerDigest(verb: string, url: string, body: SignableBody, sharedKey: string, algorithm: DigestAlgorithm = 'sha1'): string {
+export function requestDigest(verb: string, url: string, body: SignableBody, sharedKey: string, algorithm: DigestAlgorithm): string {
   assertArgument(typeof verb === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(verb), '"verb"', 'must be an HTTP method, written as it is sent.');
   assertArgument(typeof url === 'string' && /^https?:\/\/[^/?#]+/.test(url), '"url"', 'must be an absolute http(s) URL.');
   assertArgument(typeof sharedKey === 'string' && sharedKey.length > 0, '"sharedKey"', 'must be a non-empty string.');
@@ -95,10 +109,11 @@ function queryNames(path: string): string[] {
 }
 
 /**
- * The request with `apiKey` and `digest` appended, signed over the URL it is sent to. `opts.query`
- * is folded into the path first (as undici would), so that what is signed is what is sent.
+ * The request with the key and digest parameters appended, signed over the URL it is sent to.
+ * `opts.query` is folded into the path first (as undici would), so that what is signed is what is sent.
  */
 export function signRequest(opts: Dispatcher.DispatchOptions, options: HmacDigestOptions): Dispatcher.DispatchOptions {
+  const { keyParam, digestParam } = options.scheme;
   const origin = originOf(opts.origin);
   let path = opts.path;
   if (typeof path !== 'string' || !path.startsWith('/')) {
@@ -114,17 +129,19 @@ export function signRequest(opts: Dispatcher.DispatchOptions, options: HmacDiges
   }
   // A dangling "?" or "&" would be sent as part of the URL but lost when the server removes the two parameters.
   path = path.replace(/[?&]+$/, '');
-  if (queryNames(path).some((n) => n === 'apiKey' || n === 'digest')) {
-    throw new ApiAccessError(APIACCESS_INVALID_ARGUMENT, 'hmac-digest: the request already carries an apiKey or digest parameter.', { field: 'path' });
+  if (queryNames(path).some((n) => n === keyParam || n === digestParam)) {
+    throw new ApiAccessError(APIACCESS_INVALID_ARGUMENT, `hmac-digest: the request already carries a ${keyParam} or ${digestParam} parameter.`, {
+      field: 'path',
+    });
   }
   const method = String(opts.method);
-  const digest = silobreakerDigest(method, `${origin}${path}`, opts.body as SignableBody, options.sharedKey, options.algorithm ?? 'sha1');
-  const signedPath = `${path}${path.includes('?') ? '&' : '?'}apiKey=${encodeURIComponent(options.apiKey)}&digest=${encodeURIComponent(digest)}`;
+  const digest = requestDigest(method, `${origin}${path}`, opts.body as SignableBody, options.sharedKey, options.algorithm ?? options.scheme.algorithm);
+  const signedPath = `${path}${path.includes('?') ? '&' : '?'}${encodeURIComponent(keyParam)}=${encodeURIComponent(options.apiKey)}&${encodeURIComponent(digestParam)}=${encodeURIComponent(digest)}`;
   return { ...rest, path: signedPath } as Dispatcher.DispatchOptions;
 }
 
 /**
- * Signs every request with Silobreaker's API-key digest. Requests whose body cannot be signed (a
+ * Signs every request with the HMAC query signature of `options.scheme`. Requests whose body cannot be signed (a
  * stream, an async iterable) fail with APIACCESS_INVALID_ARGUMENT before anything is sent.
  */
 export function createHmacDigestInterceptor(options: HmacDigestOptions): Interceptor {
@@ -135,8 +152,14 @@ export function createHmacDigestInterceptor(options: HmacDigestOptions): Interce
     '"algorithm"',
     'must be "sha1" or "sha512".',
   );
+  const scheme = options.scheme;
+  assertArgument(
+    typeof scheme?.keyParam === 'string' && scheme.keyParam !== '' && typeof scheme.digestParam === 'string' && scheme.digestParam !== '',
+    '"scheme"',
+    'needs non-empty "keyParam" and "digestParam".',
+  );
   registerSecret(options.sharedKey);
-  const frozen: HmacDigestOptions = { apiKey: options.apiKey, sharedKey: options.sharedKey, algorithm: options.algorithm ?? 'sha1' };
+  const frozen: HmacDigestOptions = { apiKey: options.apiKey, sharedKey: options.sharedKey, scheme, algorithm: options.algorithm ?? scheme.algorithm };
   return (dispatch) =>
     function hmacDigestInterceptor(opts, handler) {
       let signed: Dispatcher.DispatchOptions;

@@ -22,7 +22,6 @@ export {
   SlidingWindowLimiter,
   TokenBucketLimiter,
   type ILimiter,
-  type Limiter,
   type SlidingWindowLimiterOptions,
   type TokenBucketLimiterOptions,
 } from './rate-limit';

@@ -18,9 +18,6 @@ export interface ILimiter {
   acquire(signal?: AbortSignal): Promise<void>;
 }
 
-/** Alias of {@link ILimiter}. */
-export type Limiter = ILimiter;
-
 interface Waiter {
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;

@@ -10,6 +10,17 @@
  * again). A response that will not be retried (a success, a non-retryable status, or the last
  * attempt) is passed through as is. The caller's handler sees one `onRequestStart` and one
  * response, with a stable controller whose `abort` also cancels a pending backoff wait.
+ *
+ * Why not undici 7's `interceptors.retry` with a custom `retry` callback (measured in
+ * test/auth/retry-undici.test.ts, undici 7.30): the callback can take our policy, wait on the
+ * injectable clock and be cancelled by the request's signal, and undici's retries pass through the
+ * rest of the chain too, but
+ * - with `throwOnError` (its default) the caller gets `UND_ERR_REQ_RETRY` instead of the last
+ *   answer, so the vendor's error body and Retry-After are lost when retries run out;
+ * - with `throwOnError: false` the callback runs while the failed answer is paused on its
+ *   connection: the whole wait (up to a minute of Retry-After) holds the socket, and on a
+ *   one-connection pool every other request waits behind it;
+ * - the idempotency marker goes on to the vendor (it would take a second interceptor to strip it).
  */
 import type { IncomingHttpHeaders } from 'http';
 import type { Duplex } from 'stream';

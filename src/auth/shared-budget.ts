@@ -45,6 +45,8 @@ export interface SharedWindowLimiterOptions {
   readonly logger?: Logger;
   /** Words for the log line, e.g. `25 calls per 5 minutes`. */
   readonly describe?: string;
+  /** Called under the lock with the time each call was counted at (progress, tests). */
+  readonly onGrant?: (atMs: number) => void;
 }
 
 /** An exact sliding window over a file: at most `limit` calls in any `windowMs`, across processes. */
@@ -89,6 +91,7 @@ export class SharedWindowLimiter implements ILimiter {
     if (stamps.length < this.options.limit) {
       stamps.push(now);
       this.write(stamps);
+      this.options.onGrant?.(now);
       return 0;
     }
     return stamps[stamps.length - this.options.limit]! + this.options.windowMs - now;

@@ -8,7 +8,7 @@
  */
 import { APIACCESS_INVALID_ARGUMENT, ApiAccessError, assertArgument } from '../core/errors';
 import { registerSecret } from '../core/redact';
-import { failRequest, normalizeHeaders, type Interceptor } from './dispatch-utils';
+import { createSetHeadersInterceptor, type Interceptor } from './dispatch-utils';
 import { createHeaderTokenInterceptor } from './header-token';
 
 /** The header the vendor reads (case-insensitively). */
@@ -73,18 +73,9 @@ export function createXAuthTokenInterceptor(options: XAuthTokenInterceptorOption
     assertXAuthTokenPart(apiSecretKey, 'apiSecretKey');
   }
   if (typeof apiId !== 'function') assertXAuthTokenPart(apiId, 'apiId');
-  return (dispatch) =>
-    function xAuthTokenInterceptor(opts, handler) {
-      let headers: ReturnType<typeof normalizeHeaders>;
-      try {
-        const secret: unknown = typeof apiSecretKey === 'function' ? apiSecretKey() : apiSecretKey;
-        const id: unknown = typeof apiId === 'function' ? apiId() : apiId;
-        headers = normalizeHeaders(opts.headers);
-        headers[X_AUTH_TOKEN_HEADER] = tokenOf(secret, id);
-      } catch (err) {
-        failRequest(handler, err);
-        return true;
-      }
-      return dispatch({ ...opts, headers }, handler);
-    };
+  return createSetHeadersInterceptor(() => {
+    const secret: unknown = typeof apiSecretKey === 'function' ? apiSecretKey() : apiSecretKey;
+    const id: unknown = typeof apiId === 'function' ? apiId() : apiId;
+    return { [X_AUTH_TOKEN_HEADER]: tokenOf(secret, id) };
+  });
 }

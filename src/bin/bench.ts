@@ -4,10 +4,12 @@
  * same run (ratios, not absolute numbers, are what carries from one machine to another).
  *
  * 1. Provider cold start: launch → handshake line on stdout, against `node -e 0` (bare Node start).
- * 2. `terraform plan` of examples/signicat after apply (4 resources, refresh included), against
+ * 2. The provider's TLS certificate (made at every start), against generating its P-256 key alone.
+ * 3. `terraform plan` of examples/signicat after apply (4 resources, refresh included), against
  *    `terraform plan` of a stack with only the provider block (Terraform's own fixed cost).
  */
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,6 +40,13 @@ function timeUntilFirstStdout(args: string[], env: NodeJS.ProcessEnv): Promise<n
   });
 }
 
+/** Milliseconds `fn` takes. */
+function timed(fn: () => unknown): number {
+  const started = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
 async function main(): Promise<void> {
   const cert = generateServerCertificate();
   const providerEnv = { ...process.env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_CLIENT_CERT: cert.certPem };
@@ -51,6 +60,16 @@ async function main(): Promise<void> {
   process.stdout.write(`apiaccess bench (median of ${RUNS}, interleaved)\n`);
   process.stdout.write(`${line('node start (baseline)', median(bare), median(bare))}\n`);
   process.stdout.write(`${line('provider launch → handshake line', median(provider), median(bare))}\n`);
+
+  const keyOnly: number[] = [];
+  const certificate: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    keyOnly.push(timed(() => generateKeyPairSync('ec', { namedCurve: 'prime256v1' })));
+    certificate.push(timed(() => generateServerCertificate()));
+  }
+  const fine = (label: string, ms: number, base: number): string => `${label.padEnd(44)} ${ms.toFixed(2).padStart(6)} ms   ${(ms / base).toFixed(2)}×`;
+  process.stdout.write(`${fine('P-256 key pair (baseline, median of 20)', median(keyOnly), median(keyOnly))}\n`);
+  process.stdout.write(`${fine('provider certificate (median of 20)', median(certificate), median(keyOnly))}\n`);
 
   const sandbox = await Sandbox.start({ emulators: vendorEmulators() });
   const work = mkdtempSync(join(tmpdir(), 'apiaccess-bench-'));

@@ -8,6 +8,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 
 import type { ManualClock } from '../../src/core/clock';
+import { waitUntil } from '../support/helpers';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -99,14 +100,7 @@ export async function flush(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** Waits (real time, at most `timeoutMs`) until `condition()` holds. */
-export async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('waitUntil: condition not met in time');
-    await new Promise<void>((resolve) => setTimeout(resolve, 2));
-  }
-}
+export { waitUntil };
 
 /** Waits until `clock` has exactly `count` sleepers. */
 export function sleepers(clock: ManualClock, count = 1): Promise<void> {

@@ -9,12 +9,13 @@ import {
   APIACCESS_INVALID_ARGUMENT,
   APIACCESS_LOGIN_DELAYED,
   APIACCESS_VENDOR_REJECTED,
-  ApiAccessError,
 } from '../../src/core/errors';
 import { clearRegisteredSecrets, redact } from '../../src/core/redact';
 import type { Sandbox } from '../../src/sandbox/server';
+import { SILOBREAKER_SESSION_PATHS } from '../../src/vendors/silobreaker/auth-params';
 import type { SilobreakerState } from '../../src/vendors/silobreaker/emulator';
 import { SEED_USER, startSandbox, until } from '../vendors/silobreaker/_helpers';
+import { rejection } from '../support/helpers';
 
 /** A canned answer for the process* functions. */
 function answer(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
@@ -22,27 +23,18 @@ function answer(status: number, body: unknown, headers: Record<string, string> =
   return { status, headers, text, json: <T>() => JSON.parse(text) as T };
 }
 
-async function rejection(p: Promise<unknown>): Promise<ApiAccessError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(ApiAccessError.isApiAccessError(err)).toBe(true);
-    return err as ApiAccessError;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('processLoginResponse / parseSetCookie', () => {
   it('reads Success with the cookie named by CookieName', () => {
     const out = processLoginResponse(
       answer(200, { CookieName: '.ASPXAUTH', Status: 'Success' }, { 'set-cookie': 'other=1; path=/, .ASPXAUTH=ABC123DEF; path=/; HttpOnly' }),
+      'silobreaker',
     );
     expect(out).toEqual({ kind: 'success', cookieName: '.ASPXAUTH', cookieValue: 'ABC123DEF' });
     expect(redact('cookie ABC123DEF')).toBe('cookie [REDACTED]');
   });
 
   it('reads Delay with its seconds', () => {
-    expect(processLoginResponse(answer(200, { Status: 'Delay', NextLoginDelayInSeconds: 10 }))).toEqual({ kind: 'delay', seconds: 10 });
+    expect(processLoginResponse(answer(200, { Status: 'Delay', NextLoginDelayInSeconds: 10 }), 'silobreaker')).toEqual({ kind: 'delay', seconds: 10 });
   });
 
   it.each([
@@ -54,7 +46,7 @@ describe('processLoginResponse / parseSetCookie', () => {
     ['HTTP 400', answer(400, { Status: 'Invalid request' }), APIACCESS_VENDOR_REJECTED],
     ['HTTP 500', answer(500, 'oops'), APIACCESS_HTTP_ERROR],
   ])('turns %s into a coded error', (_what, res, code) => {
-    expect(() => processLoginResponse(res)).toThrow(expect.objectContaining({ code }));
+    expect(() => processLoginResponse(res, 'silobreaker')).toThrow(expect.objectContaining({ code }));
   });
 
   it('splits joined Set-Cookie values without breaking on the comma of an Expires date, and sees removals', () => {
@@ -64,6 +56,16 @@ describe('processLoginResponse / parseSetCookie', () => {
       { name: '.ASPXAUTH', value: '', expired: true },
       { name: 'b', value: '2', expired: true },
       { name: 'c', value: '3', expired: false },
+    ]);
+  });
+});
+
+describe('parseSetCookie on undici', () => {
+  it('reads an array of values, keeps a cookie whose Expires cannot be parsed, and drops nameless ones', () => {
+    const now = Date.UTC(2026, 0, 1);
+    expect(parseSetCookie(['.ASPXAUTH=ABC; path=/; HttpOnly', 'b=2; Expires=someday', '=nameless'], now)).toEqual([
+      { name: '.ASPXAUTH', value: 'ABC', expired: false },
+      { name: 'b', value: '2', expired: false },
     ]);
   });
 });
@@ -90,6 +92,8 @@ describe('CookieSession against the sandbox', () => {
       username: SEED_USER.username,
       password: SEED_USER.password,
       clock,
+      vendor: 'silobreaker',
+      paths: SILOBREAKER_SESSION_PATHS,
       ...over,
     });
 

@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 
 import { APIACCESS_INVALID_ARGUMENT } from '../../src/core/errors';
 import { clearRegisteredSecrets, redact } from '../../src/core/redact';
@@ -57,6 +57,38 @@ describe('createHeaderTokenInterceptor', () => {
     expect(redact('key tj-key-987654 expired')).toBe('key [REDACTED] expired');
     // The scheme word itself is not a secret.
     expect(redact('Bearer realm')).toBe('Bearer realm');
+  });
+
+  it('issue 14: a header function with a bad answer fails that request through the handler; dispatch does not throw', () => {
+    // GIVEN a header function whose answer carries a line break, and one that throws
+    const bad = createHeaderTokenInterceptor(() => ({ 'x-api-token': 'abc\r\nx-evil: 1' }));
+    const throwing = createHeaderTokenInterceptor(() => {
+      throw new Error('rotation store unavailable');
+    });
+    for (const [interceptor, expected] of [
+      [bad, expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT })],
+      [throwing, expect.objectContaining({ message: 'rotation store unavailable' })],
+    ] as const) {
+      const sent: Dispatcher.DispatchOptions[] = [];
+      const errors: Error[] = [];
+      const next = ((o: Dispatcher.DispatchOptions) => sent.push(o) > 0) as Dispatcher['dispatch'];
+      // WHEN a request is dispatched through it
+      const handled = interceptor(next)({ origin: 'http://127.0.0.1', path: '/', method: 'GET' }, { onResponseError: (_c, err) => errors.push(err) });
+      // THEN nothing is sent and the handler gets the error
+      expect(handled).toBe(true);
+      expect(sent).toEqual([]);
+      expect(errors).toEqual([expected]);
+    }
+  });
+
+  it('issue 14: a request whose header function fails rejects with the code and reaches no server', async () => {
+    server = await ScriptedServer.start([]);
+    const dispatcher = agent.compose(createHeaderTokenInterceptor(() => ({ 'x-api-token': '' })));
+
+    await expect(dispatcher.request({ origin: server.url, path: '/corps', method: 'GET' })).rejects.toMatchObject({ code: APIACCESS_INVALID_ARGUMENT });
+
+    server.assertDone();
+    expect(server.requests).toEqual([]);
   });
 
   it('rejects a header value with a line break (header injection)', () => {

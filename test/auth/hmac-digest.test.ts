@@ -1,19 +1,31 @@
 import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 
-import { createHmacDigestInterceptor, signRequest, silobreakerDigest } from '../../src/auth/hmac-digest';
+import {
+  createHmacDigestInterceptor,
+  requestDigest,
+  signRequest,
+  type DigestAlgorithm,
+  type HmacDigestOptions,
+  type SignableBody,
+} from '../../src/auth/hmac-digest';
 import { createRetryInterceptor } from '../../src/auth/retry';
 import { composeDispatcher } from '../../src/auth/compose';
 import { APIACCESS_INVALID_ARGUMENT, ApiAccessError } from '../../src/core/errors';
 import { clearRegisteredSecrets, redact } from '../../src/core/redact';
 import type { Sandbox } from '../../src/sandbox/server';
+import { SILOBREAKER_DIGEST } from '../../src/vendors/silobreaker/auth-params';
 import { startSandbox } from '../vendors/silobreaker/_helpers';
 
 const SEED_URL = 'https://api.silobreaker.com/search/documents/Sweden';
-const SEED = { apiKey: 'MyApiKey', sharedKey: 'MySharedKey' };
+const SEED = { apiKey: 'MyApiKey', sharedKey: 'MySharedKey', scheme: SILOBREAKER_DIGEST };
+
+/** The digest with Silobreaker's default algorithm. */
+const silobreakerDigest = (verb: string, url: string, body: SignableBody, sharedKey: string, algorithm: DigestAlgorithm = 'sha1'): string =>
+  requestDigest(verb, url, body, sharedKey, algorithm);
 
 /** Runs the interceptor over a dispatch that only records what it would send. */
-function captured(opts: Dispatcher.DispatchOptions, options = SEED): { sent?: Dispatcher.DispatchOptions; error?: Error } {
+function captured(opts: Dispatcher.DispatchOptions, options: HmacDigestOptions = SEED): { sent?: Dispatcher.DispatchOptions; error?: Error } {
   const out: { sent?: Dispatcher.DispatchOptions; error?: Error } = {};
   const dispatch = (o: Dispatcher.DispatchOptions): boolean => {
     out.sent = o;
@@ -24,7 +36,7 @@ function captured(opts: Dispatcher.DispatchOptions, options = SEED): { sent?: Di
   return out;
 }
 
-describe('silobreakerDigest (pure)', () => {
+describe('requestDigest (pure)', () => {
   it('reproduces the seed GET example', () => {
     expect(silobreakerDigest('GET', SEED_URL, undefined, 'MySharedKey')).toBe('YZHTB5EvNKnLhmpyroyGyq71EmQ=');
   });
@@ -95,6 +107,15 @@ describe('createHmacDigestInterceptor (what it sends)', () => {
     expect(sent?.path).toBe('/search/documents/Sweden?apiKey=MyApiKey&digest=YZHTB5EvNKnLhmpyroyGyq71EmQ%3D');
   });
 
+  it("takes the parameter names and the default algorithm from the caller's scheme", () => {
+    const scheme = { keyParam: 'key', digestParam: 'sig', algorithm: 'sha512' as const };
+    const { sent } = captured({ origin: 'https://api.silobreaker.com', path: '/search/documents/Sweden', method: 'GET' }, { ...SEED, scheme });
+    const sig = encodeURIComponent(requestDigest('GET', SEED_URL, undefined, 'MySharedKey', 'sha512'));
+    expect(sent?.path).toBe(`/search/documents/Sweden?key=MyApiKey&sig=${sig}`);
+    const taken = captured({ origin: 'https://api.silobreaker.com', path: '/search/documents/Sweden?sig=1', method: 'GET' }, { ...SEED, scheme });
+    expect(taken.error).toMatchObject({ code: APIACCESS_INVALID_ARGUMENT });
+  });
+
   it('percent-encodes "+", "/" and "=" in the digest', () => {
     // Find a request whose digest holds both '+' and '/'.
     let n = 0;
@@ -133,15 +154,15 @@ describe('createHmacDigestInterceptor (what it sends)', () => {
   });
 
   it('registers the shared key as a secret', () => {
-    createHmacDigestInterceptor({ apiKey: 'k1', sharedKey: 'shared-secret-42' });
+    createHmacDigestInterceptor({ apiKey: 'k1', sharedKey: 'shared-secret-42', scheme: SILOBREAKER_DIGEST });
     expect(redact('oops shared-secret-42')).toBe('oops [REDACTED]');
   });
 
   it('refuses empty credentials up front', () => {
-    expect(() => createHmacDigestInterceptor({ apiKey: '', sharedKey: 'x' })).toThrow(
+    expect(() => createHmacDigestInterceptor({ apiKey: '', sharedKey: 'x', scheme: SILOBREAKER_DIGEST })).toThrow(
       expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT, field: '"apiKey"' }),
     );
-    expect(() => createHmacDigestInterceptor({ apiKey: 'x', sharedKey: '' })).toThrow(
+    expect(() => createHmacDigestInterceptor({ apiKey: 'x', sharedKey: '', scheme: SILOBREAKER_DIGEST })).toThrow(
       expect.objectContaining({ code: APIACCESS_INVALID_ARGUMENT, field: '"sharedKey"' }),
     );
   });
@@ -189,8 +210,8 @@ describe('createHmacDigestInterceptor (against the sandbox)', () => {
 
   it('gets the vendor answer 401 {"Status":"Unauthorized"} with a wrong shared key or an unknown API key', async () => {
     for (const creds of [
-      { apiKey: 'MyApiKey', sharedKey: 'NotMySharedKey' },
-      { apiKey: 'SomeoneElse', sharedKey: 'MySharedKey' },
+      { apiKey: 'MyApiKey', sharedKey: 'NotMySharedKey', scheme: SILOBREAKER_DIGEST },
+      { apiKey: 'SomeoneElse', sharedKey: 'MySharedKey', scheme: SILOBREAKER_DIGEST },
     ]) {
       const res = await send(agent.compose(createHmacDigestInterceptor(creds)), { path: '/silobreaker/search/documents/Sweden', method: 'GET' });
       expect(res).toEqual({ status: 401, body: { Status: 'Unauthorized' } });

@@ -191,17 +191,16 @@ describe('createRetryInterceptor', () => {
     server.assertDone();
   });
 
-  it('rejects promptly with APIACCESS_ABORTED when aborted during a backoff wait', async () => {
+  it('rejects with APIACCESS_ABORTED when aborted during a backoff wait, without waiting it out', async () => {
     server = await ScriptedServer.start([reply(503, 'busy', { 'retry-after': '30' })]);
     const controller = new AbortController();
 
     const pending = send(client(), { signal: controller.signal });
     await sleepers(clock);
-    const abortedAt = Date.now();
     controller.abort();
 
+    // The clock never moves, so the rejection cannot come from the 30 s wait running out.
     await expect(pending).rejects.toMatchObject({ code: APIACCESS_ABORTED });
-    expect(Date.now() - abortedAt).toBeLessThan(500);
     expect(clock.pending).toBe(0);
     server.assertDone();
   });

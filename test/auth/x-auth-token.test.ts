@@ -4,20 +4,10 @@ import { APIACCESS_INVALID_ARGUMENT, ApiAccessError } from '../../src/core/error
 import { clearRegisteredSecrets, redact } from '../../src/core/redact';
 import { assertXAuthTokenPart, createXAuthTokenInterceptor } from '../../src/auth/x-auth-token';
 import { reply, ScriptedServer } from './_server';
+import { thrown } from '../support/helpers';
 
 const SECRET = 'ABCDEFGHIJKLMNO123456789';
 const ID = 'ABCD123456';
-
-/** Runs `fn` and returns what it threw (fails when it did not throw). */
-function thrown(fn: () => unknown): ApiAccessError {
-  try {
-    fn();
-  } catch (err) {
-    expect(ApiAccessError.isApiAccessError(err)).toBe(true);
-    return err as ApiAccessError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('createXAuthTokenInterceptor', () => {
   let server: ScriptedServer | undefined;

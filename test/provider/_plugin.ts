@@ -22,8 +22,6 @@ export interface Launched {
   stderr: string;
   /** The first stdout line (without '\n'), or null when the process ended before printing one. */
   readonly firstLine: Promise<string | null>;
-  /** Time from spawn to the first stdout line, in ms (set once firstLine resolves). */
-  handshakeMs: number;
   /** Resolves when the process has exited and its stdio is closed. */
   readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves once stderr contains `text`. */
@@ -47,7 +45,6 @@ export class ProviderProcesses {
       startedAt,
       stdout: '',
       stderr: '',
-      handshakeMs: NaN,
       firstLine: undefined as unknown as Promise<string | null>,
       closed: new Promise((res) => child.on('close', (code, signal) => res({ code, signal }))),
       waitForStderr: (text) => (launched.stderr.includes(text) ? Promise.resolve() : new Promise<void>((res) => stderrWaiters.push({ text, resolve: res }))),
@@ -58,7 +55,6 @@ export class ProviderProcesses {
         const hadLine = launched.stdout.includes('\n');
         launched.stdout += chunk;
         if (!hadLine && launched.stdout.includes('\n')) {
-          launched.handshakeMs = performance.now() - startedAt;
           res(launched.stdout.slice(0, launched.stdout.indexOf('\n')));
         }
       });
@@ -173,10 +169,4 @@ export function connect(socketPath: string, credentials: grpc.ChannelCredentials
     health,
     close: () => [provider, controller, health].forEach((c) => c.close()),
   };
-}
-
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }

@@ -230,7 +230,11 @@ describe('issue 6: a vendor echoing the credentials back, through the real provi
     // THEN the vendor did get the secret and echoed it, and the provider reported each failure…
     expect(vendor.received!.secret).toBe(SECRET);
     expect(vendor.received!.authorization).toMatch(/^Basic [A-Za-z0-9+/]+=*$/);
-    expect(vendor.calls.filter((c) => c.startsWith('GET'))).toHaveLength(3);
+    // One list (batched refresh; the echoing vendor refuses it, so each read falls back to its own GET), then the three reads.
+    expect(vendor.calls.filter((c) => c.startsWith('GET'))).toEqual([
+      expect.stringMatching(/^GET \/management\/api-clients$/),
+      ...['json', 'text', 'cut'].map((id) => expect.stringContaining(`/api-clients/${id}`)),
+    ]);
     expect(diagnostics).toHaveLength(3);
     for (const d of diagnostics) {
       expect(d).toMatchObject({ severity: 'ERROR', summary: 'Read Failed' });

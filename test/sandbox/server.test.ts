@@ -438,28 +438,42 @@ describe('/__sandbox/faults', () => {
     expect((await call(sandbox, 'POST', '/fake/items', { raw: 'kept' })).status).toBe(201);
   });
 
+  /** Polls (real time, bounded) until the first fault has been used up by an arriving request. */
+  async function faultUsed(sandbox: Sandbox): Promise<void> {
+    for (let i = 0; sandbox.faults[0]?.count !== 0; i++) {
+      if (i > 1000) throw new Error('the fault was never used');
+      await new Promise<void>((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
   it('latencyMs alone delays the answer, then the route runs normally', async () => {
     const { sandbox, fake } = await start();
-    const post = await call(sandbox, 'POST', '/__sandbox/faults', { json: { vendor: 'fake', latencyMs: 300, count: 1 } });
-    expect(post.body).toEqual({ vendor: 'fake', status: 0, latencyMs: 300, count: 1, ratio: 1 });
+    const post = await call(sandbox, 'POST', '/__sandbox/faults', { json: { vendor: 'fake', latencyMs: 1000, count: 1 } });
+    expect(post.body).toEqual({ vendor: 'fake', status: 0, latencyMs: 1000, count: 1, ratio: 1 });
 
-    const t0 = Date.now();
-    const res = await call(sandbox, 'GET', '/fake/items/1');
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
-    expect(res.status).toBe(200);
+    // GIVEN a request held by the fault
+    let delayed: Answer | undefined;
+    const slow = call(sandbox, 'GET', '/fake/items/1').then((res) => (delayed = res));
+    await faultUsed(sandbox);
+    // WHEN a second request is answered meanwhile (the fault is used up)
+    expect((await call(sandbox, 'GET', '/fake/items/1')).status).toBe(200);
+    // THEN the first is still waiting and its route has not run; then it runs normally
+    expect(delayed).toBeUndefined();
     expect(fake.seen).toHaveLength(1);
-
-    const t1 = Date.now();
-    await call(sandbox, 'GET', '/fake/items/1');
-    expect(Date.now() - t1).toBeLessThan(250);
+    expect((await slow).status).toBe(200);
+    expect(fake.seen).toHaveLength(2);
   });
 
   it('latencyMs with a status waits, then answers the status', async () => {
-    const { sandbox } = await start();
-    await call(sandbox, 'POST', '/__sandbox/faults', { json: { vendor: 'fake', status: 429, latencyMs: 200, count: 1 } });
-    const t0 = Date.now();
-    expect((await call(sandbox, 'GET', '/fake/items/1')).status).toBe(429);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
+    const { sandbox, fake } = await start();
+    await call(sandbox, 'POST', '/__sandbox/faults', { json: { vendor: 'fake', status: 429, latencyMs: 1000, count: 1 } });
+    let delayed: Answer | undefined;
+    const slow = call(sandbox, 'GET', '/fake/items/1').then((res) => (delayed = res));
+    await faultUsed(sandbox);
+    expect((await call(sandbox, 'GET', '/fake/items/1')).status).toBe(200);
+    expect(delayed).toBeUndefined();
+    expect((await slow).status).toBe(429);
+    expect(fake.seen).toHaveLength(1);
   });
 
   it('ratio decides with the sandbox random source (fault when random() < ratio)', async () => {

@@ -3,20 +3,19 @@
  * (defaults, unknown computed values, replacement, consistency of results) so that handlers only
  * talk to vendors. It knows nothing about gRPC or msgpack.
  */
-import { createHash } from 'node:crypto';
 import { systemClock, type IClock } from '../../core/clock';
-import { Diagnostics, type PathStep } from '../../core/diagnostics';
+import { Diagnostics } from '../../core/diagnostics';
 import { APIACCESS_CONFIG_MISSING, ApiAccessError } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { registerSecret } from '../../core/redact';
-import { checkConfigShape } from './config-checks';
 import { credentialDiagnostic, refusedSetting, VERIFY_TIMEOUT_MS, verifyVendorCredentials } from './credentials';
-import { containsUnknown, ctyEqual, isUnknown, UNKNOWN, type CtyValue } from './cty';
-import { CreateJournal, type CreateEntry } from './create-journal';
-import { createOnce } from './create-once';
+import { containsUnknown, ctyEqual, isUnknown, UNKNOWN } from './cty';
+import { CreateJournal } from './create-journal';
+import { CreateTracker } from './create-tracking';
 import type { VendorProvider } from './provider';
 import type { ObjectValue, ResourceContext, ResourceHandler } from './resource';
 import type { AttributeSchema, ResourceSchema } from './schema';
+import { checkResult, completeState, reportError, runValidators, withoutUnknowns } from './results';
 import { assertValidSchema } from './schema';
 import { resolveSettings, SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName, type ResolvedVendor } from './settings';
 import { upgradeStoredState, type StateCodec, type StoredState } from './state-upgrade';
@@ -26,6 +25,8 @@ import { FunctionsEngine } from './functions';
 
 export { SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName } from './settings';
 export type { StateCodec, StoredState } from './state-upgrade';
+export { reportError, runValidators } from './results';
+export { fingerprint } from './create-tracking';
 
 /** Options of {@link ProviderEngine}. */
 export interface EngineOptions {
@@ -64,7 +65,7 @@ export class ProviderEngine {
   private stopController = new AbortController();
   readonly providerSchema: ResourceSchema;
   readonly journal: CreateJournal;
-  private readonly clock: IClock;
+  private readonly creates: CreateTracker;
   /** Data sources and ephemeral resources. */
   readonly other: OtherTypesEngine;
   /** Provider-defined functions. */
@@ -77,7 +78,7 @@ export class ProviderEngine {
     private readonly options: EngineOptions = {},
   ) {
     this.journal = options.journal ?? new CreateJournal(null);
-    this.clock = options.clock ?? systemClock;
+    this.creates = new CreateTracker(this.journal, options.clock ?? systemClock, logger);
     const attributes: Record<string, AttributeSchema> = {
       [SANDBOX_URL_SETTING]: {
         type: 'string',
@@ -160,7 +161,7 @@ export class ProviderEngine {
       const resolved = this.settings.get(vendor.name);
       for (const [setting, schema] of Object.entries(vendor.settings)) if (schema.sensitive) registerSecret(resolved?.settings[setting] ?? null);
     }
-    for (const entry of this.journal.unplaced()) diags.warning('Credential Created Outside State', unplacedDetail(entry));
+    this.creates.warnUnplaced(diags);
     if (diags.hasErrors) return diags;
     const checks = this.vendors
       .filter((vendor) => this.settings.get(vendor.name)?.explicit)
@@ -259,7 +260,7 @@ export class ProviderEngine {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r) return { value: null, diagnostics: diags };
-    return upgradeStoredState(r.handler, stored, codec, (state) => this.complete(r.handler.schema, state));
+    return upgradeStoredState(r.handler, stored, codec, (state) => completeState(r.handler.schema, state));
   }
 
   planResourceChange(
@@ -273,7 +274,7 @@ export class ProviderEngine {
     const r = this.lookup(typeName, diags);
     if (!r || proposed === null || config === null) return { planned: null, requiresReplace: [], diagnostics: diags };
     const schema = r.handler.schema;
-    if (prior !== null && typeof prior.id === 'string') this.journal.settle(typeName, prior.id);
+    this.creates.seen(typeName, prior);
     runValidators(schema, config, diags);
     checkWriteOnlySupport(schema, typeName, config, caps, diags);
     if (!diags.hasErrors) r.handler.validateConfig?.({ config }, diags);
@@ -293,7 +294,7 @@ export class ProviderEngine {
     const requiresReplace: string[] = [];
     if (prior !== null) {
       const changed = Object.entries(schema.attributes).filter(
-        ([name, a]) => (a.optional || a.required) && !sameValue(a, prior[name] ?? null, planned[name] ?? null),
+        ([name, a]) => (a.optional || a.required) && !ctyEqual(a.type, prior[name] ?? null, planned[name] ?? null),
       );
       for (const [name, a] of changed) if (a.requiresReplace) requiresReplace.push(name);
       if (requiresReplace.length > 0) {
@@ -308,17 +309,7 @@ export class ProviderEngine {
       // modifyPlan asked for a replacement (e.g. rotation due): the new object's computed values are unknown.
       for (const [name, a] of Object.entries(schema.attributes)) if (a.computed && !a.optional) planned[name] = UNKNOWN;
     }
-    if (prior === null && !containsUnknown(configurable(schema, planned))) {
-      const fp = fingerprint(typeName, schema, planned);
-      const waiting = this.journal.all().find((x) => x.fingerprint === fp && this.journal.adoptable(x));
-      if (waiting) {
-        diags.warning(
-          'Interrupted Create Will Be Taken Over',
-          `An earlier run was interrupted while creating ${typeName} ${waiting.what} (sent ${new Date(waiting.at).toISOString()}). ` +
-            'This apply sends that create again under the same idempotency key, so the object that run made is adopted instead of a second one being created.',
-        );
-      }
-    }
+    if (prior === null) this.creates.warnTakeOver(typeName, schema, planned, diags);
     return { planned, requiresReplace, diagnostics: diags };
   }
 
@@ -331,7 +322,7 @@ export class ProviderEngine {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r) return { value: prior, diagnostics: diags };
-    if (prior !== null && typeof prior.id === 'string') this.journal.settle(typeName, prior.id);
+    this.creates.seen(typeName, prior);
     const made: string[] = [];
     const ctx = await this.ready(r, diags, planned ?? prior ?? {}, made);
     if (!ctx) return { value: prior, diagnostics: diags };
@@ -353,24 +344,16 @@ export class ProviderEngine {
       state = creating ? await r.handler.create({ planned, ...withConfig }, ctx) : await r.handler.update({ prior, planned, ...withConfig }, ctx);
     } catch (err) {
       this.report(r, diags, creating ? 'Create Failed' : 'Update Failed', `${creating ? 'Creating' : 'Updating'} ${typeName} failed`, err);
-      for (const key of made) {
-        // The vendor made the object, but no state carries it: report it until an apply adopts it.
-        this.journal.orphaned(key);
-        diags.warning(
-          'Created Object Not In State',
-          `${typeName} was created at ${r.vendor.name} before a later step failed, so it is not in Terraform state. ` +
-            'The next apply with the same configuration takes it over (same idempotency key); until then terraform plan lists it.',
-        );
-      }
+      this.creates.orphaned(typeName, r.vendor.name, made, diags);
       return { value: prior, diagnostics: diags };
     }
-    const complete = this.complete(r.handler.schema, state);
+    const complete = completeState(r.handler.schema, state);
     if (diags.hasErrors) {
       // The handler got the object only part of the way (e.g. created but permissions refused):
       // record what exists, unknowns as null, so Terraform keeps it (tainted) instead of losing it.
       return { value: withoutUnknowns(complete), diagnostics: diags };
     }
-    this.checkResult(typeName, r.handler.schema, planned, complete, creating, diags);
+    checkResult(typeName, r.handler.schema, planned, complete, creating, diags);
     return { value: diags.hasErrors ? withoutUnknowns(complete) : complete, diagnostics: diags };
   }
 
@@ -383,8 +366,8 @@ export class ProviderEngine {
     try {
       const next = await r.handler.read({ state }, ctx);
       if (next === null) return { value: null, diagnostics: diags };
-      if (typeof state.id === 'string') this.journal.settle(typeName, state.id);
-      const complete = this.complete(r.handler.schema, next);
+      this.creates.seen(typeName, state);
+      const complete = completeState(r.handler.schema, next);
       if (containsUnknown(complete)) throw new Error(`read of ${typeName} returned an unknown value`);
       return { value: complete, diagnostics: diags };
     } catch (err) {
@@ -404,7 +387,7 @@ export class ProviderEngine {
     const ctx = await this.ready(r, diags);
     if (!ctx) return { value: null, diagnostics: diags };
     try {
-      return { value: this.complete(r.handler.schema, await r.handler.importState({ id }, ctx)), diagnostics: diags };
+      return { value: completeState(r.handler.schema, await r.handler.importState({ id }, ctx)), diagnostics: diags };
     } catch (err) {
       this.report(r, diags, 'Import Failed', `Importing ${typeName} "${id}" failed`, err);
       return { value: null, diagnostics: diags };
@@ -453,128 +436,12 @@ export class ProviderEngine {
       }
       this.clients.set(r.vendor.name, client);
     }
-    const identity = {
-      vendor: r.vendor.name,
-      type: typeName,
-      fingerprint: fingerprint(typeName, create.schema ?? { version: 0, description: '', attributes: {} }, planned),
-    };
-    const env = { clock: this.clock, logger: this.logger, signal: this.signal };
     return {
       client,
       diagnostics: diags,
       logger: this.logger,
       signal: this.signal,
-      createOnce: async (what, send, idOf, options) => {
-        const out = await createOnce(this.journal, identity, { what, keyed: options?.keyed }, send, idOf, env);
-        made.push(out.key);
-        if (out.adopted) {
-          diags.warning(
-            'Interrupted Create Taken Over',
-            `An earlier run was interrupted while creating ${typeName} ${what}; this apply sent that create again under the same idempotency key and adopted the object it made.`,
-          );
-        }
-        return out.created;
-      },
+      createOnce: this.creates.createOnceFor(vendor.name, typeName, create.schema, planned, made, diags, this.signal),
     };
   }
-
-  /** Adds attributes the handler left out (as null), drops unknown keys and nulls write-only values. */
-  private complete(schema: ResourceSchema, state: ObjectValue): ObjectValue {
-    const out: ObjectValue = {};
-    for (const [name, a] of Object.entries(schema.attributes)) {
-      const v = a.writeOnly ? null : (state[name] ?? null);
-      if (a.sensitive && typeof v === 'string') registerSecret(v);
-      out[name] = v;
-    }
-    return out;
-  }
-
-  private checkResult(typeName: string, schema: ResourceSchema, planned: ObjectValue, state: ObjectValue, creating: boolean, diags: Diagnostics): void {
-    for (const [name, a] of Object.entries(schema.attributes)) {
-      const want = planned[name] ?? null;
-      const got = state[name] ?? null;
-      if (containsUnknown(got)) {
-        diags.error(
-          'Provider Returned Unknown Value',
-          `${typeName}.${name} is still unknown after ${creating ? 'create' : 'update'}; this is a bug in the provider.`,
-          [name],
-        );
-      } else if (!containsUnknown(want) && !sameValue(a, want, got)) {
-        diags.error(
-          'Vendor Did Not Apply The Planned Value',
-          `After ${creating ? 'create' : 'update'}, ${typeName}.${name} does not hold the planned value. The vendor may have normalised it; run terraform plan to see the difference.`,
-          [name],
-        );
-      }
-    }
-  }
-}
-
-/** The configurable attributes of a planned object (what identifies "the same create"). */
-function configurable(schema: ResourceSchema, planned: ObjectValue): ObjectValue {
-  const out: ObjectValue = {};
-  for (const [name, a] of Object.entries(schema.attributes)) if (a.optional || a.required) out[name] = planned[name] ?? null;
-  return out;
-}
-
-/** Hash of the type and its configurable attributes, keys and set elements in a stable order. */
-export function fingerprint(typeName: string, schema: ResourceSchema, planned: ObjectValue): string {
-  const canonical = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(canonical).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-    if (v !== null && typeof v === 'object')
-      return Object.fromEntries(
-        Object.keys(v)
-          .sort()
-          .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-      );
-    return typeof v === 'bigint' ? String(v) : v;
-  };
-  return createHash('sha256')
-    .update(`${typeName}\n${JSON.stringify(canonical(configurable(schema, planned)))}`)
-    .digest('hex');
-}
-
-function unplacedDetail(x: CreateEntry): string {
-  const object = x.id !== undefined ? `${x.type} "${x.id}"` : `${x.type} ${x.what}`;
-  const answer = x.id !== undefined ? `The vendor created it (ID ${x.id})` : 'The create was sent but its answer never arrived, so it may exist';
-  return (
-    `${x.vendor}: ${object} (${x.what}, sent ${new Date(x.at).toISOString()}) was created by a run that was interrupted before Terraform recorded it. ` +
-    `${answer}, and it is in no Terraform state the provider has seen. ` +
-    (x.keyed
-      ? 'An apply whose configuration still declares it takes it over under the same idempotency key; if none does, delete it at the vendor or import it.'
-      : `${x.vendor} gives no way to recognise it, so the provider will not guess: look for it at the vendor, then import it or delete it.`)
-  );
-}
-
-/** Replaces unknown attribute values with null (a result returned alongside errors). */
-function withoutUnknowns(state: ObjectValue): ObjectValue {
-  const out: ObjectValue = {};
-  for (const [k, v] of Object.entries(state)) out[k] = containsUnknown(v) ? null : v;
-  return out;
-}
-
-function sameValue(a: AttributeSchema, x: CtyValue, y: CtyValue): boolean {
-  return ctyEqual(a.type, x, y);
-}
-
-/**
- * Runs the generic checks (null for a required attribute, null entries, values on computed-only
- * attributes), then the schema's attribute validators over every known, non-null value.
- */
-export function runValidators(schema: ResourceSchema, config: ObjectValue, diags: Diagnostics): Diagnostics {
-  checkConfigShape(schema, config, diags);
-  for (const [name, a] of Object.entries(schema.attributes)) {
-    const v = config[name] ?? null;
-    if (v === null || isUnknown(v) || !a.validators) continue;
-    for (const validate of a.validators) validate(v, [name] as PathStep[], diags);
-  }
-  return diags;
-}
-
-/** Turns a thrown error into an error diagnostic; ApiAccessError `field` becomes the attribute path. */
-export function reportError(diags: Diagnostics, summary: string, what: string, err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
-  const field = ApiAccessError.isApiAccessError(err) ? err.field : undefined;
-  const detail = `${what}: ${message}`;
-  diags.error(summary, /[.!?]$/.test(detail) ? detail : `${detail}.`, field ? [field] : undefined);
 }

@@ -23,6 +23,7 @@ import {
   type Validator,
 } from '../../spec';
 import { BigNumber, ctyEqual, isUnknown, UNKNOWN, type CtyValue } from './cty';
+import { ListCache } from './list-cache';
 import type { CheckPlanRequest, ObjectValue, ResourceContext, ResourceHandler, UpgradeStateRequest } from './resource';
 import type { AttributeSchema, AttributeValidator, ResourceSchema } from './schema';
 
@@ -46,6 +47,14 @@ export interface SpecHandler<C, A extends AttributeSpecs> {
   update?(state: Model<A>, patch: Patch<A>, ctx: ResourceContext<C>): Promise<ReadModel<A>>;
   /** Deletes; an object already gone is not an error. */
   delete(state: Model<A>, ctx: ResourceContext<C>): Promise<void>;
+  /**
+   * Batched refresh (optional): every object of the scope `state` belongs to, all pages. With it,
+   * one list per provider process serves the reads of the type (see list-cache.ts); an object the
+   * list lacks is confirmed with `read` before it is reported gone.
+   */
+  list?(state: Model<A>, ctx: ResourceContext<C>): Promise<ReadModel<A>[]>;
+  /** The list scope of `state`, e.g. the parent's ID for objects listed per parent. Default: one scope. */
+  listScope?(state: Model<A>): string;
   /** Vendor-side checks of a planned change (values may be unknown at plan): see ResourceHandler.checkPlan. */
   checkPlan?(req: CheckPlanRequest, ctx: ResourceContext<C>): Promise<void>;
   /** Upgrades an older state version: see ResourceHandler.upgradeState. */
@@ -154,6 +163,26 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
     if (inPlace.length > 0) throw new Error(`${spec.typeName}: update is required, since ${inPlace.join(', ')} can change in place`);
   }
   const guard = <T>(p: Promise<T>): Promise<T> => p.catch((err: unknown) => withAttributePath(attrs, err));
+  const lists = new ListCache<ReadModel<A>>(clock);
+  /** What the vendor holds for `state`: from this process's list of its scope when the handler can list, else read. */
+  const current = async (state: Model<A>, ctx: ResourceContext<C>): Promise<ReadModel<A> | null> => {
+    const id = (state as { id?: unknown }).id;
+    if (handler.list && typeof id === 'string' && typeof ctx.client === 'object' && ctx.client !== null) {
+      const scope = handler.listScope?.(state) ?? '';
+      const listed = await lists.find(
+        ctx.client,
+        scope,
+        id,
+        () => guard(handler.list!(state, ctx)),
+        (item) => String((item as { id?: unknown }).id),
+      );
+      if (listed) return listed;
+    }
+    return guard(handler.read(state, ctx));
+  };
+  const wrote = (ctx: ResourceContext<C>): void => {
+    if (typeof ctx.client === 'object' && ctx.client !== null) lists.invalidate(ctx.client);
+  };
   /** The handler's result as state, with show-once values kept from `prior` where the handler gave none. */
   const toState = (result: object, prior: ObjectValue | null, planned: ObjectValue | null = null): ObjectValue => {
     const state = fromModel(attrs, result);
@@ -186,11 +215,12 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
     ...(handler.checkPlan ? { checkPlan: (req, ctx) => guard(handler.checkPlan!(req, ctx)) } : {}),
     ...(handler.upgradeState ? { upgradeState: (req) => handler.upgradeState!(req) } : {}),
     async create(req, ctx) {
+      wrote(ctx);
       const config = { ...toModel(attrs, req.planned, configurable), ...writeOnlyOf(req.config) } as ConfigModel<A>;
       return toState(await guard(handler.create(config, ctx)), null, req.planned);
     },
     async read(req, ctx) {
-      const next = await guard(handler.read(toModel(attrs, req.state), ctx));
+      const next = await current(toModel(attrs, req.state), ctx);
       return next === null ? null : toState(next, req.state);
     },
     async update(req, ctx) {
@@ -201,11 +231,13 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
       }
       // Only framework-kept attributes changed (or nothing can change in place): no vendor call.
       if (!handler.update || Object.keys(patch).length === 0) return toState(toModel(attrs, req.prior), req.prior, req.planned);
+      wrote(ctx);
       // Write-only values are never in the diff: the change that triggers the update (e.g. a *_version) brings them along.
       Object.assign(patch, writeOnlyOf(req.config));
       return toState(await guard(handler.update(toModel(attrs, req.prior), patch as Patch<A>, ctx)), req.prior, req.planned);
     },
     async delete(req, ctx) {
+      wrote(ctx);
       await guard(handler.delete(toModel(attrs, req.state), ctx));
     },
     ...(spec.importId

@@ -5,7 +5,7 @@
  *   retry → rate limit (25 calls / 5 min + 1 s margin, one limiter per API ID for the whole process)
  *         → X-Auth-Token (`<API Secret Key>/<API ID>`) → network
  *
- * Every method is split in two (STYLE habit 3): it sends with {@link HttpClient.request} and makes
+ * Every method is split in two, so the answer handling can be tested without a server: it sends with {@link HttpClient.request} and makes
  * sense of the answer with one of the exported `process…` functions, which check the status, the
  * vendor's `success` flag and the shape, and turn anything else into a coded ApiAccessError.
  *

@@ -13,6 +13,9 @@ import { type IClock, systemClock } from '../../core/clock';
 import { APIACCESS_BAD_RESPONSE, APIACCESS_NOT_FOUND, ApiAccessError, assertArgument } from '../../core/errors';
 import type { ApiClient, CreateApiClientInput, CreatedSecret, SecretMetadata, SignicatErrorBody, UpdateApiClientInput } from './types';
 
+/** Page size of list calls (the most the API gives). */
+const LIST_PAGE_SIZE = 100;
+
 /** The only scope Signicat knows. */
 export const SIGNICAT_SCOPE = 'signicat-api';
 
@@ -122,10 +125,19 @@ export class SignicatClient {
     return v as T;
   }
 
+  /** Every API client of the account, all pages (`next` cursors, 100 a page). */
   async listApiClients(signal?: AbortSignal): Promise<ApiClient[]> {
-    const res = await this.http.request({ method: 'GET', path: '/management/api-clients', query: this.account, signal });
-    if (res.status !== 200) this.fail(res, 'Listing API clients failed');
-    return this.parse<{ data: ApiClient[] }>(res, 'Listing API clients', (v) => Array.isArray((v as { data?: unknown })?.data)).data;
+    const all: ApiClient[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = { ...this.account, limit: LIST_PAGE_SIZE, ...(cursor !== undefined ? { cursor } : {}) };
+      const res = await this.http.request({ method: 'GET', path: '/management/api-clients', query, signal });
+      if (res.status !== 200) this.fail(res, 'Listing API clients failed');
+      const page = this.parse<{ data: ApiClient[]; next?: string }>(res, 'Listing API clients', (v) => Array.isArray((v as { data?: unknown })?.data));
+      all.push(...page.data);
+      cursor = typeof page.next === 'string' && page.next !== '' ? page.next : undefined;
+    } while (cursor !== undefined);
+    return all;
   }
 
   /**

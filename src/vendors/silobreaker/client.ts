@@ -13,10 +13,11 @@
  */
 import { composeDispatcher, createDefaultDispatcher } from '../../auth/compose';
 import { CookieSession, createCookieSessionInterceptor, type LoginStatus, type LogoutStatus } from '../../auth/cookie-session';
-import { createHmacDigestInterceptor, silobreakerDigest, type DigestAlgorithm } from '../../auth/hmac-digest';
+import { createHmacDigestInterceptor, requestDigest, type DigestAlgorithm } from '../../auth/hmac-digest';
 import { HttpClient, httpError, path, type HttpRequest, type HttpResponse } from '../../auth/http';
 import { createRateLimitInterceptor, limiterFor, limiterKey, TokenBucketLimiter, type ILimiter } from '../../auth/rate-limit';
 import { createRetryInterceptor } from '../../auth/retry';
+import { SILOBREAKER_DIGEST, SILOBREAKER_SESSION_PATHS } from './auth-params';
 import { systemClock, type IClock } from '../../core/clock';
 import { APIACCESS_BAD_RESPONSE, APIACCESS_CONFIG_MISSING, APIACCESS_INVALID_ARGUMENT, ApiAccessError, assertArgument } from '../../core/errors';
 import { redact, registerSecret } from '../../core/redact';
@@ -118,8 +119,8 @@ export function signedUrl(input: SignedUrlInput): string {
   if (typeof apiKey !== 'string' || apiKey === '') badInput('api_key', 'api_key must not be empty.');
   if (typeof sharedKey !== 'string' || sharedKey === '') badInput('shared_key', 'shared_key must not be empty.');
   registerSecret(sharedKey);
-  const digest = silobreakerDigest(method, url, body, sharedKey);
-  return `${url}${q < 0 ? '?' : '&'}apiKey=${encodeURIComponent(apiKey)}&digest=${encodeURIComponent(digest)}`;
+  const digest = requestDigest(method, url, body, sharedKey, SILOBREAKER_DIGEST.algorithm);
+  return `${url}${q < 0 ? '?' : '&'}${SILOBREAKER_DIGEST.keyParam}=${encodeURIComponent(apiKey)}&${SILOBREAKER_DIGEST.digestParam}=${encodeURIComponent(digest)}`;
 }
 
 /** Silobreaker API keys, cookie session and a signed document search. */
@@ -160,7 +161,12 @@ export class SilobreakerClient {
         : new TokenBucketLimiter({ capacity: 10, refillPerSecond: 2, clock }));
 
     if (hasKey) {
-      const auth = createHmacDigestInterceptor({ apiKey: config.apiKey!, sharedKey: config.sharedKey!, algorithm: config.digestAlgorithm });
+      const auth = createHmacDigestInterceptor({
+        apiKey: config.apiKey!,
+        sharedKey: config.sharedKey!,
+        scheme: SILOBREAKER_DIGEST,
+        algorithm: config.digestAlgorithm,
+      });
       const dispatcher = composeDispatcher(root, { retry, rateLimit: createRateLimitInterceptor(limiter('key', config.apiKey!)), auth });
       this.dataHttp = new HttpClient({ baseUrl, dispatcher, vendor: VENDOR, timeoutMs });
     }
@@ -175,6 +181,7 @@ export class SilobreakerClient {
         maxLoginWaitSeconds: config.maxLoginWaitSeconds,
         maxLoginAttempts: config.maxLoginAttempts,
         vendor: VENDOR,
+        paths: SILOBREAKER_SESSION_PATHS,
         timeoutMs,
       });
       const dispatcher = composeDispatcher(root, { retry, rateLimit, auth: createCookieSessionInterceptor(this.session) });

@@ -28,6 +28,7 @@ import { createDefaultRetryPolicy, createRetryInterceptor, parseRetryAfter, type
 import { systemClock, type IClock } from '../../core/clock';
 import { APIACCESS_BAD_RESPONSE, APIACCESS_NETWORK_ERROR, APIACCESS_TIMEOUT, APIACCESS_UNAUTHORIZED, ApiAccessError, assertArgument } from '../../core/errors';
 import { registerSecret } from '../../core/redact';
+import { THREATJAMMER_KEY_FORMAT } from './auth-params';
 import { MonthlyBudget } from './budget';
 import type {
   ActivityPageOutput,
@@ -171,7 +172,7 @@ export function processRegenerateResponse(res: HttpResponse): RegeneratedKey {
   const apiKey = (body as Partial<RegeneratedTokenOutput>).api_key;
   if (typeof apiKey === 'string') registerSecret(apiKey);
   try {
-    assertBearerKey(apiKey);
+    assertBearerKey(apiKey, THREATJAMMER_KEY_FORMAT);
   } catch {
     throw badResponse(what, 'no "api_key" of the documented shape', res.status);
   }
@@ -214,7 +215,7 @@ export class ThreatJammerClient {
   constructor(config: ThreatJammerClientConfig) {
     assertArgument(typeof config === 'object' && config !== null, 'threatjammer config', 'must be an object with "apiKey".');
     if (typeof config.apiKey === 'string') registerSecret(config.apiKey);
-    assertBearerKey(config.apiKey);
+    assertBearerKey(config.apiKey, THREATJAMMER_KEY_FORMAT);
     const minuteLimit = config.minuteLimit ?? 10;
     const refillPerSecond = config.refillPerSecond ?? 1;
     assertArgument(Number.isInteger(minuteLimit) && minuteLimit > 0, 'threatjammer minute_limit', 'must be a positive integer.');
@@ -230,7 +231,7 @@ export class ThreatJammerClient {
         : new SlidingWindowLimiter({ limit: minuteLimit, windowMs: 60_000, clock }),
     );
     this.budget = new MonthlyBudget(clock);
-    const auth = createBearerKeyInterceptor({ apiKey: () => this.key });
+    const auth = createBearerKeyInterceptor({ apiKey: () => this.key, format: THREATJAMMER_KEY_FORMAT });
     const retry = createRetryInterceptor({ clock, maxRetries: config.maxRetries ?? 3, shouldRetry: retryPolicy(clock, config.maxRetries ?? 3) });
     const baseUrl = (config.baseUrl ?? THREATJAMMER_DEFAULT_BASE_URL).replace(/\/+$/, '');
     const timeoutMs = config.timeoutMs ?? 30_000;

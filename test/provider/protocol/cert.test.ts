@@ -7,7 +7,12 @@ import { generateServerCertificate, handshakeCertField } from '../../../src/prov
 
 const THIRTY_YEARS_MS = 262980 * 60 * 60 * 1000;
 
-const hasOpenssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
+/** openssl checks the certificate independently of Node; .ci/run installs it when it is missing. */
+function requireOpenssl(): void {
+  if (spawnSync('openssl', ['version'], { stdio: 'ignore' }).status !== 0) {
+    throw new Error('openssl is not on the PATH: these tests need it to check the certificate (install the openssl package; .ci/run does).');
+  }
+}
 
 function opensslText(der: Buffer): string {
   return execFileSync('openssl', ['x509', '-inform', 'DER', '-noout', '-text'], { input: der, encoding: 'utf8' });
@@ -89,7 +94,8 @@ describe('generateServerCertificate', () => {
     expect(() => generateServerCertificate(new Date(NaN))).toThrow(RangeError);
   });
 
-  (hasOpenssl ? it : it.skip)('is described by openssl as expected', () => {
+  it('is described by openssl as expected', () => {
+    requireOpenssl();
     const text = opensslText(generated.der);
     expect(text).toContain('Version: 3 (0x2)');
     expect(text).toContain('Signature Algorithm: ecdsa-with-SHA256');
@@ -104,7 +110,8 @@ describe('generateServerCertificate', () => {
     expect(x509.serialNumber).not.toBe(new crypto.X509Certificate(other.der).serialNumber);
   });
 
-  (hasOpenssl ? it : it.skip)('parses strictly with openssl asn1parse', () => {
+  it('parses strictly with openssl asn1parse', () => {
+    requireOpenssl();
     // -strictpem is irrelevant for DER; asn1parse fails on any malformed length or tag.
     const out = execFileSync('openssl', ['asn1parse', '-inform', 'DER'], { input: generated.der, encoding: 'utf8' });
     expect(out).toContain('ecdsa-with-SHA256');
@@ -170,20 +177,5 @@ describe('TLS round trip', () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-  });
-});
-
-describe('performance', () => {
-  it('generates a certificate in well under 50 ms (median of 20)', () => {
-    const times: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const start = process.hrtime.bigint();
-      generateServerCertificate();
-      times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-    times.sort((a, b) => a - b);
-    const median = (times[9] + times[10]) / 2;
-    console.log(`generateServerCertificate: median ${median.toFixed(3)} ms, min ${times[0].toFixed(3)} ms, max ${times[19].toFixed(3)} ms (20 runs)`);
-    expect(median).toBeLessThan(50);
   });
 });

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { generateServerCertificate, type ServerCertificate } from '../../../src/provider/protocol/cert';
-import { BIN, certFromField, connect, MAGIC_COOKIE, median, parseHandshake, ProviderProcesses, unary, type Clients, type Launched } from '../_plugin';
+import { BIN, certFromField, connect, MAGIC_COOKIE, parseHandshake, ProviderProcesses, unary, type Clients, type Launched } from '../_plugin';
 
 const processes = new ProviderProcesses();
 const openClients: Clients[] = [];
@@ -236,20 +236,5 @@ describe('provider binary: launch checks', () => {
     expect(schema.resource_schemas).toHaveProperty('apiaccess_signicat_api_client');
     await shutdown(c, p);
     expect(existsSync(hs.address)).toBe(false);
-  });
-});
-
-describe('provider binary: cold start', () => {
-  it('launch → handshake line, median of 5 launches', async () => {
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const { p } = await launchTls();
-      times.push(p.handshakeMs);
-      p.child.kill('SIGTERM');
-      await p.closed;
-    }
-    const m = median(times);
-    console.log(`provider cold start (spawn → handshake line), median of 5: ${m.toFixed(0)} ms [${times.map((t) => t.toFixed(0)).join(', ')}]`);
-    expect(m).toBeLessThan(5000);
   });
 });

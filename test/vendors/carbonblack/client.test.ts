@@ -33,6 +33,7 @@ import {
   type SeedCredential,
 } from '../../../src/vendors/carbonblack/emulator';
 import { call, control, V3_PATH, token } from './_helpers';
+import { expectNoSecret, rejection, waitUntil } from '../../support/helpers';
 
 let sandbox: Sandbox;
 let clock: ManualClock;
@@ -72,34 +73,6 @@ function client(
 
 function emulator(): CarbonBlackEmulator {
   return sandbox.emulator<CarbonBlackEmulator>('carbonblack');
-}
-
-/** The rejection of `p`, as an ApiAccessError. */
-async function failure(p: Promise<unknown>): Promise<ApiAccessError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(ApiAccessError.isApiAccessError(err)).toBe(true);
-  return err as ApiAccessError;
-}
-
-/** No secret in the message or in any enumerable field. */
-function expectNoSecret(err: ApiAccessError, ...secrets: string[]): void {
-  for (const s of secrets) {
-    expect(err.message).not.toContain(s);
-    expect(JSON.stringify(err)).not.toContain(s);
-  }
-}
-
-/** Waits (real time, at most `ms`) until `condition()` holds. */
-async function until(condition: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  // Yield first, so that promise jobs already queued (limiter grants) have run before we look.
-  do {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise<void>((r) => setTimeout(r, 1));
-  } while (!condition());
 }
 
 describe('API key lifecycle against the sandbox', () => {
@@ -166,9 +139,9 @@ describe('API key lifecycle against the sandbox', () => {
     expect(await cb.deleteApiKey(k.api_id)).toBe(true);
     expect(await cb.deleteApiKey(k.api_id)).toBe(false);
     expect(await cb.getApiKey(k.api_id)).toBeNull();
-    const err = await failure(cb.updateApiKey(k.api_id, { name: 'x' }));
+    const err = await rejection(cb.updateApiKey(k.api_id, { name: 'x' }));
     expect(err).toMatchObject({ code: APIACCESS_NOT_FOUND, status: 404 });
-    expect((await failure(cb.regenerateApiKey(k.api_id))).code).toBe(APIACCESS_NOT_FOUND);
+    expect((await rejection(cb.regenerateApiKey(k.api_id))).code).toBe(APIACCESS_NOT_FOUND);
   });
 
   it('creates CUSTOM keys with a custom access level, which can manage keys in turn', async () => {
@@ -180,7 +153,7 @@ describe('API key lifecycle against the sandbox', () => {
 
 describe('documented failures → coded errors without secrets', () => {
   it('wrong key type: an API key may not manage keys → APIACCESS_UNAUTHORIZED with a hint', async () => {
-    const err = await failure(client(SEED_API_KEY).listApiKeys());
+    const err = await rejection(client(SEED_API_KEY).listApiKeys());
     expect(err).toMatchObject({ code: APIACCESS_UNAUTHORIZED, status: 401 });
     expect(err.message).toContain('access level');
     expectNoSecret(err, SEED_API_KEY.apiSecretKey);
@@ -188,7 +161,7 @@ describe('documented failures → coded errors without secrets', () => {
 
   it('wrong secret → APIACCESS_UNAUTHORIZED; the secret is not in the message', async () => {
     const wrong = 'WRONGSECRETWRONGSECRET00';
-    const err = await failure(client({ apiId: SEED_KEY_ADMIN_KEY.apiId, apiSecretKey: wrong }).listApiKeys());
+    const err = await rejection(client({ apiId: SEED_KEY_ADMIN_KEY.apiId, apiSecretKey: wrong }).listApiKeys());
     expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
     expectNoSecret(err, wrong);
   });
@@ -197,7 +170,7 @@ describe('documented failures → coded errors without secrets', () => {
     const admin = client();
     await admin.updateApiKey(SEED_KEY_ADMIN_KEY.apiId, { allowed_ip_addresses: ['203.0.113.0/24'] });
     await control(sandbox, 'PUT', 'caller-ip', { ip: '198.51.100.20' });
-    const err = await failure(admin.listApiKeys());
+    const err = await rejection(admin.listApiKeys());
     expect(err).toMatchObject({ code: APIACCESS_UNAUTHORIZED, status: 401 });
     expectNoSecret(err, SEED_KEY_ADMIN_KEY.apiSecretKey);
     await control(sandbox, 'PUT', 'caller-ip', { ip: '203.0.113.20' });
@@ -206,25 +179,25 @@ describe('documented failures → coded errors without secrets', () => {
 
   it('over the limit (budget used by someone else) → APIACCESS_RATE_LIMITED', async () => {
     for (let i = 0; i < 25; i++) await call(sandbox, 'GET', `/carbonblack/appservices/v6/orgs/${SEED_ORG_KEY}/api_keys`, { token: token(SEED_KEY_ADMIN_KEY) });
-    const err = await failure(client().listApiKeys());
+    const err = await rejection(client().listApiKeys());
     expect(err).toMatchObject({ code: APIACCESS_RATE_LIMITED, status: 429 });
     expect(err.message).toContain('25 calls per 5 minutes');
     expectNoSecret(err, SEED_KEY_ADMIN_KEY.apiSecretKey);
   });
 
   it('duplicate name → APIACCESS_CONFLICT', async () => {
-    const err = await failure(client().createApiKey({ name: 'sandbox api', access_level_type: 'API' }));
+    const err = await rejection(client().createApiKey({ name: 'sandbox api', access_level_type: 'API' }));
     expect(err).toMatchObject({ code: APIACCESS_CONFLICT, status: 409 });
   });
 
   it('malformed input the vendor refuses (400) → APIACCESS_VENDOR_REJECTED with the vendor message', async () => {
-    const err = await failure(client().createApiKey({ name: 'bad-ip', access_level_type: 'API', allowed_ip_addresses: ['10.0.0.0/99'] }));
+    const err = await rejection(client().createApiKey({ name: 'bad-ip', access_level_type: 'API', allowed_ip_addresses: ['10.0.0.0/99'] }));
     expect(err).toMatchObject({ code: APIACCESS_VENDOR_REJECTED, status: 400 });
     expect(err.message).toContain('allowed_ip_addresses[0]');
   });
 
   it('a wrong org key → APIACCESS_UNAUTHORIZED', async () => {
-    const err = await failure(client(SEED_KEY_ADMIN_KEY, { orgKey: 'OTHER999' }).listApiKeys());
+    const err = await rejection(client(SEED_KEY_ADMIN_KEY, { orgKey: 'OTHER999' }).listApiKeys());
     expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
   });
 
@@ -248,10 +221,10 @@ describe('documented failures → coded errors without secrets', () => {
 
   it('refuses bad create/update input locally before any call', async () => {
     const cb = client();
-    expect((await failure(cb.createApiKey({ name: '', access_level_type: 'API' }))).field).toBe('name');
-    expect((await failure(cb.createApiKey({ name: 'x', access_level_type: 'ROOT' as 'API' }))).field).toBe('access_level_type');
-    expect((await failure(cb.updateApiKey(SEED_API_KEY.apiId, {}))).code).toBe(APIACCESS_INVALID_ARGUMENT);
-    expect((await failure(cb.getApiKey(''))).code).toBe(APIACCESS_INVALID_ARGUMENT);
+    expect((await rejection(cb.createApiKey({ name: '', access_level_type: 'API' }))).field).toBe('name');
+    expect((await rejection(cb.createApiKey({ name: 'x', access_level_type: 'ROOT' as 'API' }))).field).toBe('access_level_type');
+    expect((await rejection(cb.updateApiKey(SEED_API_KEY.apiId, {}))).code).toBe(APIACCESS_INVALID_ARGUMENT);
+    expect((await rejection(cb.getApiKey(''))).code).toBe(APIACCESS_INVALID_ARGUMENT);
     expect(sandbox.calls('carbonblack')).toEqual([]);
   });
 });
@@ -354,7 +327,7 @@ describe('client-side rate limiting (25 calls / 5 min per API ID)', () => {
     // Move time (1 s steps) only while nothing is in flight: every call let through has finished
     // and the limiter sleeps.
     while (done < 100) {
-      await until(() => done === 100 || (done === sent && clock.pending > 0));
+      await waitUntil(() => done === 100 || (done === sent && clock.pending > 0));
       if (done < 100) clock.advance(1_000);
     }
     const sizes = await all;
@@ -377,10 +350,10 @@ describe('client-side rate limiting (25 calls / 5 min per API ID)', () => {
     const pending = client()
       .listApiKeys()
       .then(() => void (finished = true));
-    await until(() => clock.pending > 0);
+    await waitUntil(() => clock.pending > 0);
     expect(finished).toBe(false);
     clock.advance(CARBONBLACK_RATE_WINDOW_MS);
-    await until(() => true);
+    await waitUntil(() => true);
     expect(finished).toBe(false); // the safety margin is not over yet
     clock.advance(CARBONBLACK_RATE_SAFETY_MARGIN_MS);
     await pending;

@@ -10,10 +10,11 @@
 import { Agent, type Dispatcher } from 'undici';
 import { clearTokenCache } from '../../../src/auth/oauth2-client-credentials';
 import { reply, ScriptedServer } from '../../auth/_server';
-import { APIACCESS_NOT_FOUND, APIACCESS_UNAUTHORIZED, APIACCESS_VENDOR_REJECTED, ApiAccessError } from '../../../src/core/errors';
+import { APIACCESS_NOT_FOUND, APIACCESS_UNAUTHORIZED, APIACCESS_VENDOR_REJECTED } from '../../../src/core/errors';
 import { Sandbox } from '../../../src/sandbox/server';
 import { SignicatClient, type SignicatClientConfig } from '../../../src/vendors/signicat/client';
 import { createSignicatEmulator, type SignicatEmulator } from '../../../src/vendors/signicat/emulator';
+import { rejection } from '../../support/helpers';
 
 const MANAGING_CLIENT_ID = 'sandbox-round-apple-123';
 const MANAGING_SECRET = 'fakeCl13n7S3Cr3T1234567890';
@@ -122,17 +123,6 @@ function client(extra: Partial<SignicatClientConfig> = {}): SignicatClient {
 /** The calls the sandbox saw, as `METHOD path status`. */
 function calls(): string[] {
   return sandbox.calls('signicat').map((c) => `${c.method} ${c.path} ${c.status}${c.unmatched ? ' unmatched' : ''}`);
-}
-
-/** Runs `fn` and returns the ApiAccessError it throws (fails the test when it throws anything else or nothing). */
-async function failure(fn: () => Promise<unknown>): Promise<ApiAccessError> {
-  try {
-    await fn();
-  } catch (err) {
-    if (ApiAccessError.isApiAccessError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected an ApiAccessError');
 }
 
 async function injectFault(fault: Record<string, unknown>): Promise<void> {
@@ -253,7 +243,7 @@ describe('API client validation errors', () => {
     [1.5, /must be an integer number of seconds/],
   ])('create with accessTokenLifetime %p → APIACCESS_VENDOR_REJECTED on field accessTokenLifetime', async (lifetime, rule) => {
     const c = client();
-    const err = await failure(() => c.createApiClient({ name: 'bad lifetime', accessTokenLifetime: lifetime }));
+    const err = await rejection(() => c.createApiClient({ name: 'bad lifetime', accessTokenLifetime: lifetime }));
     expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
     expect(err.status).toBe(400);
     expect(err.field).toBe('accessTokenLifetime');
@@ -264,14 +254,14 @@ describe('API client validation errors', () => {
   it('update with a bad lifetime → APIACCESS_VENDOR_REJECTED on accessTokenLifetime, and nothing changes', async () => {
     const c = client();
     const { id } = await c.createApiClient({ name: 'keep', accessTokenLifetime: 120 });
-    const err = await failure(() => c.updateApiClient(id, { accessTokenLifetime: 7200 }));
+    const err = await rejection(() => c.updateApiClient(id, { accessTokenLifetime: 7200 }));
     expect(err).toMatchObject({ code: APIACCESS_VENDOR_REJECTED, field: 'accessTokenLifetime' });
     expect(err.message).toMatch(/between 1 and 3600 seconds/);
     expect((await c.getApiClient(id))?.accessTokenLifetime).toBe(120);
   });
 
   it('an empty name → APIACCESS_VENDOR_REJECTED on field name', async () => {
-    const err = await failure(() => client().createApiClient({ name: ' ' }));
+    const err = await rejection(() => client().createApiClient({ name: ' ' }));
     expect(err).toMatchObject({ code: APIACCESS_VENDOR_REJECTED, field: 'name' });
   });
 
@@ -284,7 +274,7 @@ describe('API client validation errors', () => {
     const c = client();
     const { id } = await c.createApiClient({ name: 'perms' });
     await c.setPermissions(id, ['sessions:read']);
-    const err = await failure(() => c.setPermissions(id, ['authentication:read', bad]));
+    const err = await rejection(() => c.setPermissions(id, ['authentication:read', bad]));
     expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
     expect(err.field).toBe('permissions');
     expect(err.message).toMatch(rule);
@@ -292,7 +282,7 @@ describe('API client validation errors', () => {
   });
 
   it('update of an unknown client is APIACCESS_NOT_FOUND', async () => {
-    const err = await failure(() => client().updateApiClient('sandbox-no-such-000', { name: 'x' }));
+    const err = await rejection(() => client().updateApiClient('sandbox-no-such-000', { name: 'x' }));
     expect(err.code).toBe(APIACCESS_NOT_FOUND);
   });
 });
@@ -332,7 +322,7 @@ describe('client secrets', () => {
   });
 
   it('createSecret for an unknown client → APIACCESS_NOT_FOUND on field client_id', async () => {
-    const err = await failure(() => client().createSecret('sandbox-no-such-000', 'x'));
+    const err = await rejection(() => client().createSecret('sandbox-no-such-000', 'x'));
     expect(err.code).toBe(APIACCESS_NOT_FOUND);
     expect(err.field).toBe('client_id');
     expect(err.status).toBe(404);
@@ -340,7 +330,7 @@ describe('client secrets', () => {
   });
 
   it('listSecrets for an unknown client → APIACCESS_NOT_FOUND on field client_id', async () => {
-    const err = await failure(() => client().listSecrets('sandbox-no-such-000'));
+    const err = await rejection(() => client().listSecrets('sandbox-no-such-000'));
     expect(err).toMatchObject({ code: APIACCESS_NOT_FOUND, field: 'client_id' });
   });
 });
@@ -378,7 +368,7 @@ describe('the managing client login', () => {
     'issue 6: a wrong managing secret (%s) → APIACCESS_UNAUTHORIZED naming client_secret, with no secret in message or JSON',
     async (authMethod) => {
       const wrong = 'wrongS3cr3tValue-0000000000';
-      const err = await failure(() => client({ authMethod, clientSecret: wrong }).listApiClients());
+      const err = await rejection(() => client({ authMethod, clientSecret: wrong }).listApiClients());
       expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
       expect(err.field).toBe('client_secret');
       expect(err.message).not.toMatch(/WWW-Authenticate|challenge/i);
@@ -471,5 +461,31 @@ describe('issue 6: creates are identified by their idempotency key, never by nam
     expect(calls().filter((x) => x.startsWith('DELETE '))).toEqual([]);
     // The replayed value is the one the sandbox issued: it works at the token endpoint.
     await expect(client({ clientId: id, clientSecret: created.secret }).tokens.getToken()).resolves.toEqual(expect.any(String));
+  });
+});
+
+describe('issue 12: paginated lists', () => {
+  it('listApiClients follows the next cursors: 250 clients in 3 pages of at most 100', async () => {
+    const doc = emulator.snapshot();
+    const seed = doc.clients[0]!;
+    const many = Array.from({ length: 249 }, (_, i) => ({ ...seed, id: `sandbox-page-${i}`, name: `page-${i}`, secrets: [] }));
+    sandbox.restore({ signicat: { ...doc, clients: [...doc.clients, ...many] } });
+    sandbox.journal.length = 0;
+    const all = await client().listApiClients();
+    expect(all).toHaveLength(250);
+    expect(new Set(all.map((c) => c.id)).size).toBe(250);
+    expect(calls().filter((c) => c.startsWith('GET '))).toEqual([`GET ${CLIENTS} 200`, `GET ${CLIENTS} 200`, `GET ${CLIENTS} 200`]);
+  });
+
+  it('the sandbox refuses a limit outside 1..100 and a cursor it never gave out', async () => {
+    const token = await client().tokens.getToken();
+    const get = (query: string) =>
+      fetch(`${sandbox.baseUrl}/signicat${CLIENTS}?signicat-accountId=${ACCOUNT_ID}&${query}`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await get('limit=0')).status).toBe(400);
+    expect((await get('limit=101')).status).toBe(400);
+    expect((await get('cursor=bm9wZQ')).status).toBe(400);
+    const first = (await (await get('limit=1')).json()) as { data: unknown[]; next?: string };
+    expect(first.data).toHaveLength(1);
+    expect(first.next).toBeUndefined();
   });
 });

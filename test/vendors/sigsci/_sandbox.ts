@@ -1,6 +1,7 @@
 /** Shared helpers for the sigsci tests: a fresh sandbox per test and raw HTTP calls against it. */
 import { ManualClock } from '../../../src/core/clock';
-import { Sandbox } from '../../../src/sandbox/server';
+import type { Sandbox } from '../../../src/sandbox/server';
+import { startVendorSandbox } from '../../support/helpers';
 import {
   createSigSciEmulator,
   SEED_OWNER_EMAIL,
@@ -18,10 +19,7 @@ export const USER = { user: SEED_USER_EMAIL, token: USER_TOKEN_VALUE };
 export const DAY_MS = 86_400_000;
 
 /** Starts a sandbox with only the sigsci emulator and a manual clock. */
-export async function startSandbox(clock = new ManualClock(Date.UTC(2026, 0, 1))): Promise<{ sandbox: Sandbox; clock: ManualClock }> {
-  const sandbox = await Sandbox.start({ emulators: [createSigSciEmulator], clock });
-  return { sandbox, clock };
-}
+export const startSandbox = (clock?: ManualClock): Promise<{ sandbox: Sandbox; clock: ManualClock }> => startVendorSandbox(createSigSciEmulator, clock);
 
 /** Gives the seeded non-owner user one token (value {@link USER_TOKEN_VALUE}) created `createdMs`. */
 export function giveUserToken(sandbox: Sandbox, createdMs: number, id = '0000000000000000000000aa'): void {

@@ -16,9 +16,10 @@ import { createLogger } from '../../../src/core/log';
 import { redact } from '../../../src/core/redact';
 import type { Sandbox } from '../../../src/sandbox/server';
 import { SigSciClient, type SigSciClientConfig } from '../../../src/vendors/sigsci/client';
-import { processCorp, processCreatedToken, processTokenList } from '../../../src/vendors/sigsci/client';
+import { processCorp, processCreatedToken, processTokenList } from '../../../src/vendors/sigsci/responses';
 import { SEED_CORP, SEED_OWNER_TOKEN_ID, SEED_OWNER_TOKEN_NAME } from '../../../src/vendors/sigsci/emulator';
 import { DAY_MS, giveUserToken, OWNER, setCallerIp, startSandbox, USER } from './_sandbox';
+import { expectNoSecret, rejection } from '../../support/helpers';
 
 let sandbox: Sandbox;
 let clock: ManualClock;
@@ -45,27 +46,8 @@ function client(as: { user: string; token: string } = OWNER, extra: Partial<SigS
   });
 }
 
-/** Runs `fn` and returns the ApiAccessError it throws (fails the test when it does not throw one). */
-async function failure(fn: () => Promise<unknown>): Promise<ApiAccessError> {
-  try {
-    await fn();
-  } catch (err) {
-    if (ApiAccessError.isApiAccessError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected an ApiAccessError');
-}
-
 function calls(): string[] {
   return sandbox.calls('sigsci').map((c) => `${c.method} ${c.path} ${c.status}`);
-}
-
-function expectNoSecret(err: ApiAccessError, ...secrets: string[]): void {
-  for (const s of secrets) {
-    expect(err.message).not.toContain(s);
-    expect(JSON.stringify(err)).not.toContain(s);
-    expect(JSON.stringify(err.body ?? null)).not.toContain(s);
-  }
 }
 
 describe('SigSciClient: personal API access tokens', () => {
@@ -98,13 +80,13 @@ describe('SigSciClient: personal API access tokens', () => {
 
   it('refuses a name the vendor documents as rejected before sending anything (INVALID_ARGUMENT)', async () => {
     for (const name of ['ci-deploy', 'me@ci', 'go!', '50%', '', ' padded ']) {
-      expect((await failure(() => client().createToken(name))).code).toBe(APIACCESS_INVALID_ARGUMENT);
+      expect((await rejection(() => client().createToken(name))).code).toBe(APIACCESS_INVALID_ARGUMENT);
     }
     expect(calls()).toEqual([]);
   });
 
   it('passes on the vendor 400 for other names it rejects (VENDOR_REJECTED)', async () => {
-    const err = await failure(() => client().createToken('ci.deploy'));
+    const err = await rejection(() => client().createToken('ci.deploy'));
     expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
     expect(err.status).toBe(400);
     expect(err.message).toMatch(/sigsci answered HTTP 400: Invalid token name/);
@@ -112,7 +94,7 @@ describe('SigSciClient: personal API access tokens', () => {
   });
 
   it("issue 6: a name already taken is the vendor's refusal (no look-up by name first)", async () => {
-    const err = await failure(() => client().createToken(SEED_OWNER_TOKEN_NAME));
+    const err = await rejection(() => client().createToken(SEED_OWNER_TOKEN_NAME));
     expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
     expect(calls()).toEqual(['POST /api/v0/user/apitokens 400']);
   });
@@ -120,14 +102,14 @@ describe('SigSciClient: personal API access tokens', () => {
   it('maps the 6th token to APIACCESS_VENDOR_REJECTED', async () => {
     const c = client();
     for (let i = 1; i < 5; i++) await c.createToken(`t${i}`);
-    const err = await failure(() => c.createToken('t5'));
+    const err = await rejection(() => c.createToken('t5'));
     expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
     expect(err.message).toMatch(/Maximum number of API access tokens/);
   });
 
   it('maps unknown ids to APIACCESS_NOT_FOUND', async () => {
-    expect((await failure(() => client().getToken('ffffffffffffffffffffffff'))).code).toBe(APIACCESS_NOT_FOUND);
-    expect((await failure(() => client().deleteToken('ffffffffffffffffffffffff'))).code).toBe(APIACCESS_NOT_FOUND);
+    expect((await rejection(() => client().getToken('ffffffffffffffffffffffff'))).code).toBe(APIACCESS_NOT_FOUND);
+    expect((await rejection(() => client().deleteToken('ffffffffffffffffffffffff'))).code).toBe(APIACCESS_NOT_FOUND);
   });
 });
 
@@ -187,7 +169,7 @@ describe('SigSciClient: retry-safe create', () => {
   });
 
   it('issue 6: gives up after the retries with APIACCESS_NETWORK_ERROR and deletes nothing (the key stays the way to find it)', async () => {
-    const err = await failure(() => client(OWNER, { dispatcher: faultyAgent(10) }).createToken('ci', undefined, 'sigsci-key-3'));
+    const err = await rejection(() => client(OWNER, { dispatcher: faultyAgent(10) }).createToken('ci', undefined, 'sigsci-key-3'));
     expect(err.code).toBe(APIACCESS_NETWORK_ERROR);
     expect(calls().filter((c) => c.startsWith('POST'))).toHaveLength(4);
     expect(calls().filter((c) => c.startsWith('DELETE'))).toEqual([]);
@@ -198,7 +180,7 @@ describe('SigSciClient: retry-safe create', () => {
   });
 
   it('without a key, a create whose answer was lost is not sent again', async () => {
-    const err = await failure(() => client(OWNER, { dispatcher: faultyAgent(1) }).createToken('ci'));
+    const err = await rejection(() => client(OWNER, { dispatcher: faultyAgent(1) }).createToken('ci'));
     expect(err.code).toBe(APIACCESS_NETWORK_ERROR);
     expect(calls().filter((c) => c.startsWith('POST'))).toHaveLength(1);
   });
@@ -231,7 +213,7 @@ describe('SigSciClient: corp token settings and grants', () => {
     const c = client();
     expect((await c.listCorpTokens()).map((t) => t.createdBy)).toEqual([OWNER.user, USER.user]);
     await c.deleteCorpToken('0000000000000000000000aa');
-    expect((await failure(() => client(USER).listTokens())).code).toBe(APIACCESS_UNAUTHORIZED);
+    expect((await rejection(() => client(USER).listTokens())).code).toBe(APIACCESS_UNAUTHORIZED);
   });
 
   it('maps owner-only calls by a non-owner to APIACCESS_FORBIDDEN', async () => {
@@ -243,7 +225,7 @@ describe('SigSciClient: corp token settings and grants', () => {
       () => c.listCorpTokens(),
       () => c.deleteCorpToken(SEED_OWNER_TOKEN_ID),
     ]) {
-      const err = await failure(fn);
+      const err = await rejection(fn);
       expect(err.code).toBe(APIACCESS_FORBIDDEN);
       expect(err.status).toBe(403);
     }
@@ -252,22 +234,22 @@ describe('SigSciClient: corp token settings and grants', () => {
   it('validates settings before sending (INVALID_ARGUMENT) and passes vendor rejections on (VENDOR_REJECTED)', async () => {
     const c = client();
     for (const bad of [{ apiTokenMaxAge: -1 }, { apiTokenMaxAge: 1.5 }, { apiAllowedIPs: ['example.com'] }, { displayName: 'x' } as never]) {
-      expect((await failure(() => c.updateTokenSettings(bad))).code).toBe(APIACCESS_INVALID_ARGUMENT);
+      expect((await rejection(() => c.updateTokenSettings(bad))).code).toBe(APIACCESS_INVALID_ARGUMENT);
     }
     expect(calls()).toEqual([]);
-    const err = await failure(() => c.updateTokenSettings({ apiAllowedIPs: ['10.0.0.0/33'] }));
+    const err = await rejection(() => c.updateTokenSettings({ apiAllowedIPs: ['10.0.0.0/33'] }));
     expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
   });
 
   it('maps an unknown user to APIACCESS_NOT_FOUND', async () => {
-    expect((await failure(() => client().getUser('ghost@example.com'))).code).toBe(APIACCESS_NOT_FOUND);
+    expect((await rejection(() => client().getUser('ghost@example.com'))).code).toBe(APIACCESS_NOT_FOUND);
   });
 });
 
 describe('SigSciClient: authentication failures', () => {
   it('maps a wrong token to APIACCESS_UNAUTHORIZED without leaking it', async () => {
     const wrong = 'deadbeef-0000-4000-8000-wrongwrongwr';
-    const err = await failure(() => client({ user: OWNER.user, token: wrong }).listTokens());
+    const err = await rejection(() => client({ user: OWNER.user, token: wrong }).listTokens());
     expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
     expect(err.status).toBe(401);
     expect(err.message).toMatch(/expired .*apiTokenMaxAge.*disabled .*restrictedAccessTokens/);
@@ -277,7 +259,7 @@ describe('SigSciClient: authentication failures', () => {
   it('maps an expired token (apiTokenMaxAge passed since its creation) to APIACCESS_UNAUTHORIZED', async () => {
     await client().updateTokenSettings({ apiTokenMaxAge: 86400 });
     clock.advance(DAY_MS);
-    const err = await failure(() => client().getCorp());
+    const err = await rejection(() => client().getCorp());
     expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
     expectNoSecret(err, OWNER.token);
   });
@@ -287,14 +269,14 @@ describe('SigSciClient: authentication failures', () => {
     const owner = client();
     await owner.setAccessTokenAllowed(OWNER.user, true);
     await owner.updateTokenSettings({ restrictedAccessTokens: true });
-    expect((await failure(() => client(USER).createToken('mine'))).code).toBe(APIACCESS_UNAUTHORIZED);
+    expect((await rejection(() => client(USER).createToken('mine'))).code).toBe(APIACCESS_UNAUTHORIZED);
     expect((await owner.listCorpTokens()).find((t) => t.createdBy === USER.user)?.status).toBe('disabled');
   });
 
   it('maps a call from outside apiAllowedIPs to APIACCESS_FORBIDDEN with field apiAllowedIPs', async () => {
     await client().updateTokenSettings({ apiAllowedIPs: ['192.0.2.0/24'] });
     await setCallerIp(sandbox, '198.51.100.4');
-    const err = await failure(() => client().listTokens());
+    const err = await rejection(() => client().listTokens());
     expect(err.code).toBe(APIACCESS_FORBIDDEN);
     expect(err.status).toBe(400);
     expect(err.field).toBe('apiAllowedIPs');
@@ -304,7 +286,7 @@ describe('SigSciClient: authentication failures', () => {
   it('writes no token into the debug log', async () => {
     const lines: string[] = [];
     const logger = createLogger({ write: (line) => void lines.push(line), level: 'trace' });
-    await failure(() => client({ user: OWNER.user, token: 'feedface-0000-4000-8000-logged-token' }, { logger }).listTokens());
+    await rejection(() => client({ user: OWNER.user, token: 'feedface-0000-4000-8000-logged-token' }, { logger }).listTokens());
     const created = await client(OWNER, { logger }).createToken('logged');
     expect(lines.length).toBeGreaterThanOrEqual(2);
     for (const secret of ['feedface-0000-4000-8000-logged-token', OWNER.token, created.token]) expect(lines.join('')).not.toContain(secret);
@@ -335,7 +317,7 @@ describe('SigSciClient: rate limiting and retries', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ vendor: 'sigsci', status: 429, count: 10 }),
     });
-    const err = await failure(() => client().getCorp());
+    const err = await rejection(() => client().getCorp());
     expect(err.code).toBe(APIACCESS_RATE_LIMITED);
     expect(calls()).toHaveLength(4);
   });

@@ -6,7 +6,8 @@ import { createHmac } from 'node:crypto';
 import { Agent } from 'undici';
 
 import { ManualClock } from '../../../src/core/clock';
-import { Sandbox } from '../../../src/sandbox/server';
+import type { Sandbox } from '../../../src/sandbox/server';
+import { startVendorSandbox, waitUntil } from '../../support/helpers';
 import { createSilobreakerEmulator, SEED_API_KEY, SEED_PASSWORD, SEED_SHARED_KEY, SEED_USERNAME } from '../../../src/vendors/silobreaker/emulator';
 
 export const SEED_KEY = { apiKey: SEED_API_KEY, sharedKey: SEED_SHARED_KEY };
@@ -14,10 +15,8 @@ export const SEED_USER = { username: SEED_USERNAME, password: SEED_PASSWORD };
 export const T0 = Date.UTC(2026, 0, 1);
 
 /** A sandbox with only the Silobreaker emulator and a manual clock. */
-export async function startSandbox(clock = new ManualClock(T0)): Promise<{ sandbox: Sandbox; clock: ManualClock }> {
-  const sandbox = await Sandbox.start({ emulators: [createSilobreakerEmulator], clock });
-  return { sandbox, clock };
-}
+export const startSandbox = (clock = new ManualClock(T0)): Promise<{ sandbox: Sandbox; clock: ManualClock }> =>
+  startVendorSandbox(createSilobreakerEmulator, clock);
 
 /** Base64 HMAC of `VERB URL` + body, as the vendor documents it. */
 export function digestOf(sharedKey: string, verb: string, url: string, body: Buffer | string = Buffer.alloc(0), algorithm: 'sha1' | 'sha512' = 'sha1'): string {
@@ -77,10 +76,4 @@ export async function loginCookie(agent: Agent, sandbox: Sandbox, user = SEED_US
 }
 
 /** Resolves once `check` is true (polling real time briefly). */
-export async function until(check: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+export const until = (check: () => boolean, what = 'condition'): Promise<void> => waitUntil(check, 1000, what);

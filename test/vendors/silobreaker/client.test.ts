@@ -7,32 +7,13 @@ import {
   APIACCESS_LOGIN_DELAYED,
   APIACCESS_UNAUTHORIZED,
   APIACCESS_VENDOR_REJECTED,
-  ApiAccessError,
 } from '../../../src/core/errors';
 import { clearRegisteredSecrets, redact } from '../../../src/core/redact';
 import type { Sandbox } from '../../../src/sandbox/server';
 import { SilobreakerClient, type SilobreakerClientConfig } from '../../../src/vendors/silobreaker/client';
 import type { SilobreakerEmulator } from '../../../src/vendors/silobreaker/emulator';
 import { SEED_KEY, SEED_USER, startSandbox } from './_helpers';
-
-async function rejection(p: Promise<unknown>): Promise<ApiAccessError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(ApiAccessError.isApiAccessError(err)).toBe(true);
-    return err as ApiAccessError;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** Asserts that neither the message nor the serialised error holds any of `secrets`. */
-function expectNoSecret(err: ApiAccessError, ...secrets: string[]): void {
-  for (const s of secrets) {
-    expect(err.message).not.toContain(s);
-    expect(JSON.stringify(err)).not.toContain(s);
-    expect(String(err.stack)).not.toContain(s);
-  }
-}
+import { expectNoSecret, rejection } from '../../support/helpers';
 
 describe('SilobreakerClient', () => {
   let sandbox: Sandbox;

@@ -1,7 +1,8 @@
 /** Shared helpers for the Threat Jammer tests: a fresh sandbox per test and raw HTTP calls against it. */
 import { ManualClock } from '../../../src/core/clock';
-import { Sandbox } from '../../../src/sandbox/server';
+import type { Sandbox } from '../../../src/sandbox/server';
 import { createThreatJammerEmulator, SEED_API_KEY, type ThreatJammerEmulator } from '../../../src/vendors/threatjammer/emulator';
+import { startVendorSandbox, waitUntil } from '../../support/helpers';
 
 export { SEED_API_KEY };
 
@@ -10,7 +11,7 @@ export const DAY_MS = 86_400_000;
 
 /** Starts a sandbox with only the Threat Jammer emulator and a manual clock at {@link START}. */
 export async function startSandbox(clock = new ManualClock(START)): Promise<{ sandbox: Sandbox; clock: ManualClock; emulator: ThreatJammerEmulator }> {
-  const sandbox = await Sandbox.start({ emulators: [createThreatJammerEmulator], clock });
+  const { sandbox } = await startVendorSandbox(createThreatJammerEmulator, clock);
   return { sandbox, clock, emulator: sandbox.emulator<ThreatJammerEmulator>('threatjammer') };
 }
 
@@ -52,14 +53,7 @@ export async function tokenInfo(sandbox: Sandbox, key = SEED_API_KEY): Promise<R
   return res.body as Record<string, unknown>;
 }
 
-/** Waits (real time, at most `timeoutMs`) until `condition()` holds. */
-export async function waitUntil(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('waitUntil: condition not met in time');
-    await new Promise<void>((resolve) => setTimeout(resolve, 2));
-  }
-}
+export { waitUntil };
 
 /**
  * Settles `work` by moving `clock` forward `stepMs` whenever something sleeps on it (limiter

@@ -22,6 +22,7 @@ import type { EmulatorFactory } from '../../../src/sandbox/types';
 import { processRegenerateResponse, processTokenResponse, ThreatJammerClient, type ThreatJammerClientConfig } from '../../../src/vendors/threatjammer/client';
 import { createThreatJammerEmulator, KEY_PATTERN, MONTH_MS, SEED_USER_ID, type ThreatJammerEmulator } from '../../../src/vendors/threatjammer/emulator';
 import { call, drive, SEED_API_KEY, START, startSandbox, waitUntil } from './_sandbox';
+import { rejection } from '../../support/helpers';
 
 let sandbox: Sandbox;
 let clock: ManualClock;
@@ -48,17 +49,6 @@ function client(overrides: Partial<ThreatJammerClientConfig> = {}, on: Sandbox =
     limiters: new LimiterRegistry(),
     ...overrides,
   });
-}
-
-async function failure(work: Promise<unknown>): Promise<ApiAccessError> {
-  const err = await work.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  if (!ApiAccessError.isApiAccessError(err)) throw err;
-  return err;
 }
 
 /** No key (nor an 8-character piece of one) in the message or the enumerable fields. */
@@ -131,7 +121,7 @@ describe('key problems', () => {
 
   it('maps an unknown key to APIACCESS_UNAUTHORIZED with the vendor words and no key', async () => {
     const key = 'tja_UnknownKeyUnknownKeyUnknownKey000000';
-    const err = await failure(client({ apiKey: key }).readToken());
+    const err = await rejection(client({ apiKey: key }).readToken());
     expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
     expect(err.status).toBe(401);
     expect(err.message).toMatch(/401/);
@@ -141,7 +131,7 @@ describe('key problems', () => {
 
   it('maps a key of another region to APIACCESS_UNAUTHORIZED', async () => {
     const { apiKey } = emulator.addUser({ email: 'far@example.com', region: 'aws-us-east-1' });
-    const err = await failure(client({ apiKey }).test());
+    const err = await rejection(client({ apiKey }).test());
     expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
     expect(err.message).toMatch(/another region/);
     expectNoSecret(err, apiKey);
@@ -150,11 +140,11 @@ describe('key problems', () => {
   it('disables and enables the key: a disabled key answers 401 but still reads its status', async () => {
     const c = client();
     await c.disableKey();
-    const err = await failure(c.test());
+    const err = await rejection(c.test());
     expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
     expect(err.message).toMatch(/disabled/);
     expectNoSecret(err, SEED_API_KEY);
-    expect((await failure(c.listActivity())).code).toBe(APIACCESS_UNAUTHORIZED);
+    expect((await rejection(c.listActivity())).code).toBe(APIACCESS_UNAUTHORIZED);
     expect((await c.readToken()).status).toBe('DISABLED');
     await c.enableKey();
     await expect(c.test()).resolves.toBeUndefined();
@@ -172,7 +162,7 @@ describe('regenerating the key', () => {
     expect(redact(`new ${out.apiKey}`)).toBe('new [REDACTED]');
 
     await expect(c.test()).resolves.toBeUndefined();
-    const old = await failure(client().test());
+    const old = await rejection(client().test());
     expect(old.code).toBe(APIACCESS_UNAUTHORIZED);
     const users = emulator.snapshot().users;
     expect(users).toHaveLength(1);
@@ -215,7 +205,7 @@ describe('regenerating the key', () => {
     const lossy = await Sandbox.start({ emulators: [dropsAnswer], clock });
     try {
       // WHEN the client regenerates with a short timeout
-      const err = await failure(client({ timeoutMs: 400 }, lossy).regenerateKey());
+      const err = await rejection(client({ timeoutMs: 400 }, lossy).regenerateKey());
 
       // THEN it asked with the old key, did not send again, and tells what happened
       expect(err.code).toBe(APIACCESS_UNAUTHORIZED);
@@ -289,7 +279,7 @@ describe('rate limits', () => {
     for (let i = 0; i < 3; i++) await c.readToken();
     expect(c.monthlyCallsLeft()).toBe(0);
 
-    const err = await failure(c.readToken());
+    const err = await rejection(c.readToken());
     expect(err.code).toBe(APIACCESS_RATE_LIMITED);
     expect(err.retryAfterSeconds).toBe(MONTH_MS / 1000);
     expect(journal()).toHaveLength(3);
@@ -304,13 +294,13 @@ describe('rate limits', () => {
     const c = client();
     clock.advance(1_000);
 
-    const err = await failure(c.listActivity());
+    const err = await rejection(c.listActivity());
     expect(err.code).toBe(APIACCESS_RATE_LIMITED);
     expect(err.status).toBe(429);
     expect(err.retryAfterSeconds).toBe(MONTH_MS / 1000 - 1);
     expectNoSecret(err, SEED_API_KEY);
 
-    const again = await failure(c.readToken());
+    const again = await rejection(c.readToken());
     expect(again.code).toBe(APIACCESS_RATE_LIMITED);
     expect(journal()).toEqual(['GET /v1/token 200', 'GET /v1/token 200', 'GET /v1/token/activity 429']);
   });
@@ -318,7 +308,7 @@ describe('rate limits', () => {
 
 describe('arguments and answers', () => {
   it('maps a 422 to APIACCESS_VENDOR_REJECTED naming the parameter (and the call was counted)', async () => {
-    const err = await failure(client().listActivity({ pageSize: 101 }));
+    const err = await rejection(client().listActivity({ pageSize: 101 }));
     expect(err.code).toBe(APIACCESS_VENDOR_REJECTED);
     expect(err.status).toBe(422);
     expect(err.field).toBe('page_size');
@@ -326,8 +316,8 @@ describe('arguments and answers', () => {
   });
 
   it('checks page and pageSize locally before sending', async () => {
-    expect((await failure(client().listActivity({ page: 0 }))).code).toBe(APIACCESS_INVALID_ARGUMENT);
-    expect((await failure(client().listActivity({ pageSize: 2.5 }))).code).toBe(APIACCESS_INVALID_ARGUMENT);
+    expect((await rejection(client().listActivity({ page: 0 }))).code).toBe(APIACCESS_INVALID_ARGUMENT);
+    expect((await rejection(client().listActivity({ pageSize: 2.5 }))).code).toBe(APIACCESS_INVALID_ARGUMENT);
     expect(journal()).toEqual([]);
   });
 

@@ -6,10 +6,10 @@
  * body, and 400 for malformed input. API key management follows the PROPOSED v6 shape of the
  * vendor facts and is open to CUSTOM keys whose access level holds `org.api_keys` (see auth.ts).
  */
-import { IdempotencyStore, type IdempotencyRecord } from '../../../sandbox/idempotency';
 import { Router, type RouteHandler } from '../../../sandbox/router';
-import type { EmulatorFactory, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
-import { clone, sentence } from '../../../sandbox/util';
+import { checkedCopy, StatefulEmulator } from '../../../sandbox/stateful';
+import type { EmulatorFactory, SandboxRequest, SandboxResponse } from '../../../sandbox/types';
+import { sentence } from '../../../sandbox/util';
 import { createKey, deleteKey, findKey, getKey, listKeys, regenerateKey, updateKey } from './api-keys';
 import { admit, failure, type RouteClass } from './auth';
 import { type ApiKeyRecord, assertState, type CarbonBlackState, MANAGE_KEYS_PERMISSION, seedState } from './state';
@@ -40,17 +40,13 @@ const MANAGE_KEYS: RouteClass = { kind: 'platform', permission: MANAGE_KEYS_PERM
 type Handler = (req: SandboxRequest, caller: ApiKeyRecord, now: number) => SandboxResponse | Promise<SandboxResponse>;
 
 /** The Carbon Black emulator with its routes and state. */
-export class CarbonBlackEmulator implements VendorEmulator {
+export class CarbonBlackEmulator extends StatefulEmulator<CarbonBlackState> {
   readonly name = 'carbonblack';
   readonly prefix = '/carbonblack';
   readonly router = new Router();
-  /** Idempotency keys of the key create and regenerate routes (see src/sandbox/idempotency.ts). */
-  readonly idempotency: IdempotencyStore;
-  private state: CarbonBlackState;
 
-  constructor(private readonly now: () => number) {
-    this.state = seedState(now());
-    this.idempotency = new IdempotencyStore({ now, errorBody: (status, message) => this.errorBody(status, message) });
+  constructor(now: () => number) {
+    super({ now, seed: seedState, parse: checkedCopy(assertState) });
     const r = this.router;
     r.get(
       `${V3}/device`,
@@ -121,27 +117,9 @@ export class CarbonBlackEmulator implements VendorEmulator {
     );
   }
 
-  snapshot(): CarbonBlackState {
-    return clone(this.state);
-  }
-
-  restore(doc: unknown): void {
-    assertState(doc);
-    this.state = clone(doc);
-  }
-
-  reset(): void {
-    this.state = seedState(this.now());
-    this.idempotency.clear();
-  }
-
   /** The v6 envelope `{"success": false, "message": ...}` for the sandbox core's own answers. */
   errorBody(status: number, message: string): SandboxResponse {
     return failure(status, sentence(message));
-  }
-
-  idempotencyKeys(): IdempotencyRecord[] {
-    return this.idempotency.list();
   }
 
   /** Tests: the stored key (secret as a hash only), or undefined. */

@@ -5,10 +5,10 @@
  * would answer to every malformed or unauthorised request.
  */
 import { randomBytes } from 'node:crypto';
-import { IdempotencyStore, type IdempotencyRecord } from '../../../sandbox/idempotency';
 import { Router } from '../../../sandbox/router';
-import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
-import { clone, jsonBody, randomHex, sentence } from '../../../sandbox/util';
+import { checkedCopy, StatefulEmulator } from '../../../sandbox/stateful';
+import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse } from '../../../sandbox/types';
+import { jsonBody, randomHex, sentence } from '../../../sandbox/util';
 import { apiError, base64url, CORE_CODES, formDecode, oauthError, present, TOKEN_HEADERS, validLifetime, validName, validPermission } from './shapes';
 import {
   assertState,
@@ -31,7 +31,7 @@ export const MAX_TOKENS = 10_000;
 export const MAX_ISSUED = 10_000;
 
 /** The Signicat emulator with its routes and state. */
-export class SignicatEmulator implements VendorEmulator {
+export class SignicatEmulator extends StatefulEmulator<SignicatState> {
   readonly name = 'signicat';
   readonly prefix = '/signicat';
   readonly router = new Router();
@@ -40,19 +40,13 @@ export class SignicatEmulator implements VendorEmulator {
    * document or over HTTP): in-process tests check that none of them leaks.
    */
   readonly issued: string[] = [];
-  /** Idempotency keys of the create routes (see src/sandbox/idempotency.ts). */
-  readonly idempotency: IdempotencyStore;
-  private state: SignicatState;
-  private readonly now: () => number;
 
   constructor(private readonly ctx: SandboxContext) {
-    this.now = () => ctx.clock.now();
-    this.state = seedState(this.now());
-    this.idempotency = new IdempotencyStore({ now: this.now, errorBody: (status, message) => this.errorBody(status, message) });
+    super({ now: () => ctx.clock.now(), seed: seedState, parse: checkedCopy(assertState) });
     const r = this.router;
     r.get('/auth/open/.well-known/openid-configuration', () => this.discovery());
     r.post('/auth/open/connect/token', (req) => this.token(req));
-    r.get('/management/api-clients', (req) => this.managed(req, (acct) => ({ status: 200, body: { data: this.clientsOf(acct).map(present) } })));
+    r.get('/management/api-clients', (req) => this.managed(req, (acct) => listPage(req, this.clientsOf(acct).map(present))));
     r.post('/management/api-clients', (req) => this.managedAsync(req, (acct) => this.idempotency.run(req, acct, () => this.createClient(req, acct))));
     r.get('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => ({ status: 200, body: present(c) })));
     r.patch('/management/api-clients/:clientId', (req) => this.withClient(req, (c) => this.patchClient(req, c)));
@@ -68,27 +62,9 @@ export class SignicatEmulator implements VendorEmulator {
     r.get('/management/permissions', (req) => this.managed(req, () => ({ status: 200, body: { data: catalogue } })));
   }
 
-  snapshot(): SignicatState {
-    return clone(this.state);
-  }
-
-  restore(doc: unknown): void {
-    assertState(doc);
-    this.state = clone(doc);
-  }
-
-  reset(): void {
-    this.state = seedState(this.now());
-    this.idempotency.clear();
-  }
-
   errorBody(status: number, message: string): SandboxResponse {
     const [code, title] = CORE_CODES[status] ?? ['error', 'Error.'];
     return apiError(status, code, title, sentence(message));
-  }
-
-  idempotencyKeys(): IdempotencyRecord[] {
-    return this.idempotency.list();
   }
 
   /** Direct access for tests: the client record, or undefined. */
@@ -361,3 +337,25 @@ export class SignicatEmulator implements VendorEmulator {
 
 /** Factory for the sandbox. */
 export const createSignicatEmulator: EmulatorFactory = (ctx) => new SignicatEmulator(ctx);
+
+/** Largest page of a list (PROPOSED: `?limit=1..100`, default 100; `?cursor=` from the previous page's `next`). */
+export const LIST_PAGE_MAX = 100;
+
+/** One page of `items`: `{ data, next? }`, `next` present only when more follow. */
+function listPage(req: SandboxRequest, items: readonly unknown[]): SandboxResponse {
+  const limitText = req.query.get('limit');
+  const cursorText = req.query.get('cursor');
+  const limit = limitText === null ? LIST_PAGE_MAX : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > LIST_PAGE_MAX) {
+    return apiError(400, 'validation_error', 'Validation failed.', `limit must be an integer from 1 to ${LIST_PAGE_MAX}.`, [
+      { name: 'limit', reason: 'out of range' },
+    ]);
+  }
+  const offset = cursorText === null ? 0 : Number.parseInt(Buffer.from(cursorText, 'base64url').toString('utf8'), 10);
+  if (!Number.isInteger(offset) || offset < 0 || offset > items.length) {
+    return apiError(400, 'validation_error', 'Validation failed.', 'cursor is not one this API gave out.', [{ name: 'cursor', reason: 'unknown cursor' }]);
+  }
+  const data = items.slice(offset, offset + limit);
+  const more = offset + limit < items.length;
+  return { status: 200, body: more ? { data, next: Buffer.from(String(offset + limit)).toString('base64url') } : { data } };
+}

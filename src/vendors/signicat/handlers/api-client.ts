@@ -90,6 +90,10 @@ export const apiClientHandler = resourceFromSpec<SignicatClient, typeof apiClien
     return c ? toState(c) : null;
   },
 
+  async list(_state, ctx) {
+    return (await ctx.client.listApiClients(ctx.signal)).map(toState);
+  },
+
   async update(state, patch, ctx) {
     const id = state.id!;
     let current: ApiClient | null = null;

@@ -38,6 +38,11 @@ export const clientSecretHandler = resourceFromSpec<SignicatClient, typeof clien
     return s ? toState(state.client_id, s) : null;
   },
 
+  async list(state, ctx) {
+    return (await ctx.client.listSecrets(state.client_id, ctx.signal)).map((s) => toState(state.client_id, s));
+  },
+  listScope: (state) => state.client_id,
+
   async delete(state, ctx) {
     await ctx.client.deleteSecret(state.client_id, state.secret_id!, ctx.signal);
   },

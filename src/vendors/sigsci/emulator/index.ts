@@ -3,9 +3,10 @@
  * header authentication with personal API access tokens, and the corp-wide token settings
  * (`apiTokenMaxAge`, `restrictedAccessTokens`, `apiAllowedIPs`) enforced live on every request.
  */
-import { IdempotencyStore } from '../../../sandbox/idempotency';
-import type { EmulatorFactory, VendorEmulator } from '../../../sandbox/types';
-import { clone, sentence } from '../../../sandbox/util';
+import type { Router } from '../../../sandbox/router';
+import { StatefulEmulator } from '../../../sandbox/stateful';
+import type { EmulatorFactory, SandboxContext, SandboxResponse } from '../../../sandbox/types';
+import { sentence } from '../../../sandbox/util';
 import { buildRoutes } from './routes';
 import { parseState, seedState, type SigSciState } from './state';
 import { fail } from './views';
@@ -22,31 +23,22 @@ export {
   type SigSciState,
 } from './state';
 
-/** The `sigsci` emulator, with its idempotency store (tests hold and inspect it). */
-export interface SigSciEmulator extends VendorEmulator {
-  readonly idempotency: IdempotencyStore;
+/** The `sigsci` emulator (prefix `/sigsci`); tests hold and inspect its idempotency store. */
+export class SigSciEmulator extends StatefulEmulator<SigSciState> {
+  readonly name = 'sigsci';
+  readonly prefix = '/sigsci';
+  readonly router: Router;
+
+  constructor(ctx: SandboxContext) {
+    super({ now: () => ctx.clock.now(), seed: seedState, parse: parseState });
+    this.router = buildRoutes(() => this.state, ctx.clock, this.idempotency);
+  }
+
+  /** The core's own errors and the idempotency store answer in the API's `{"message": ...}` shape. */
+  errorBody(status: number, message: string): SandboxResponse {
+    return fail(status, sentence(message));
+  }
 }
 
-/** Builds the `sigsci` emulator (prefix `/sigsci`). */
-export const createSigSciEmulator: EmulatorFactory = (ctx): SigSciEmulator => {
-  let state: SigSciState = seedState(ctx.clock.now());
-  // The core's own errors and the idempotency store answer in the API's `{"message": ...}` shape.
-  const errorBody = (status: number, message: string) => fail(status, sentence(message));
-  const idempotency = new IdempotencyStore({ now: () => ctx.clock.now(), errorBody });
-  return {
-    name: 'sigsci',
-    prefix: '/sigsci',
-    router: buildRoutes(() => state, ctx.clock, idempotency),
-    errorBody,
-    idempotency,
-    idempotencyKeys: () => idempotency.list(),
-    snapshot: () => clone(state),
-    restore: (doc: unknown) => {
-      state = parseState(doc);
-    },
-    reset: () => {
-      state = seedState(ctx.clock.now());
-      idempotency.clear();
-    },
-  };
-};
+/** Builds the `sigsci` emulator. */
+export const createSigSciEmulator: EmulatorFactory = (ctx) => new SigSciEmulator(ctx);

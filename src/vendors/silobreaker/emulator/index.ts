@@ -7,10 +7,10 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { IdempotencyStore, type IdempotencyRecord } from '../../../sandbox/idempotency';
 import { Router } from '../../../sandbox/router';
-import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
-import { clone, jsonBody, randomAlnum, sentence } from '../../../sandbox/util';
+import { checkedCopy, StatefulEmulator } from '../../../sandbox/stateful';
+import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse } from '../../../sandbox/types';
+import { jsonBody, randomAlnum, sentence } from '../../../sandbox/util';
 import { checkDigest, cookieValue } from './auth';
 import {
   assertState,
@@ -91,17 +91,14 @@ interface Caller {
 }
 
 /** The Silobreaker emulator with its routes and state. */
-export class SilobreakerEmulator implements VendorEmulator {
+export class SilobreakerEmulator extends StatefulEmulator<SilobreakerState> {
   readonly name = 'silobreaker';
   readonly prefix = '/silobreaker';
   readonly router = new Router();
-  /** Idempotency keys of the API-key create route (see src/sandbox/idempotency.ts). */
-  readonly idempotency: IdempotencyStore;
-  private state: SilobreakerState = seedState();
   private holdCreateMs = 0;
 
-  constructor(private readonly ctx: SandboxContext) {
-    this.idempotency = new IdempotencyStore({ now: () => this.now(), errorBody: (status, message) => this.errorBody(status, message) });
+  constructor(ctx: SandboxContext) {
+    super({ now: () => ctx.clock.now(), seed: () => seedState(), parse: checkedCopy(assertState) });
     const r = this.router;
     // Digest- or cookie-authenticated data routes.
     r.get('/search/documents/:query', (req) => this.authed(req, () => this.search(req, req.params.query!)));
@@ -127,29 +124,16 @@ export class SilobreakerEmulator implements VendorEmulator {
     r.delete('/v1/apikeys/:apiKey', (req) => this.withSession(req, () => this.deleteKey(req.params.apiKey!)));
   }
 
-  snapshot(): SilobreakerState {
-    return clone(this.state);
-  }
-
-  restore(doc: unknown): void {
-    assertState(doc);
-    this.state = clone(doc);
-  }
-
-  reset(): void {
-    this.state = seedState();
+  /** Back to the seed; also drops a pending `holdNextCreateAnswer`. */
+  override reset(): void {
+    super.reset();
     this.holdCreateMs = 0;
-    this.idempotency.clear();
   }
 
   /** PROPOSED `{"Status": <reason>, "Message": ...}` for the sandbox core's own answers. */
   errorBody(status: number, message: string): SandboxResponse {
     const m = sentence(message);
     return status === 400 ? invalid(m) : reply({ Status: STATUS_CODES[status] ?? 'Error', Message: m }, status);
-  }
-
-  idempotencyKeys(): IdempotencyRecord[] {
-    return this.idempotency.list();
   }
 
   /**
@@ -170,10 +154,6 @@ export class SilobreakerEmulator implements VendorEmulator {
   /** Drops the oldest entries of `list` beyond `max`. */
   private bound(list: unknown[], max: number): void {
     if (list.length > max) list.splice(0, list.length - max);
-  }
-
-  private now(): number {
-    return this.ctx.clock.now();
   }
 
   private iso(ms = this.now()): string {

@@ -26,6 +26,11 @@ export const apiKeyHandler = resourceFromSpec<SilobreakerClient, typeof apiKeySp
     return k ? toState(k) : null;
   },
 
+  // Batched refresh: one list per provider process serves every key's read (there is no single-key route anyway).
+  async list(_state, ctx) {
+    return (await ctx.client.listApiKeys(ctx.signal)).map(toState);
+  },
+
   async delete(state, ctx) {
     await ctx.client.deleteApiKey(state.api_key ?? state.id!, ctx.signal);
   },

@@ -7,7 +7,8 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { Router } from '../../../sandbox/router';
-import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse, VendorEmulator } from '../../../sandbox/types';
+import { checkedCopy, StatefulEmulator } from '../../../sandbox/stateful';
+import type { EmulatorFactory, SandboxContext, SandboxRequest, SandboxResponse } from '../../../sandbox/types';
 import { clone, randomAlnum, sentence } from '../../../sandbox/util';
 import { authenticate, DETAIL_DISABLED, problem, unauthorized } from './auth';
 import { consume, quotaView, refusal, settle } from './quota';
@@ -40,14 +41,13 @@ interface ValidationItem {
 }
 
 /** The Threat Jammer emulator with its routes and state. */
-export class ThreatJammerEmulator implements VendorEmulator {
+export class ThreatJammerEmulator extends StatefulEmulator<ThreatJammerState> {
   readonly name = 'threatjammer';
   readonly prefix = '/threatjammer';
   readonly router = new Router();
-  private state: ThreatJammerState;
 
-  constructor(private readonly ctx: SandboxContext) {
-    this.state = seedState(this.now());
+  constructor(ctx: SandboxContext) {
+    super({ now: () => Math.floor(ctx.clock.now()), seed: seedState, parse: checkedCopy(assertState) });
     const r = this.router;
     r.get('/test', (req) => this.guarded(req, UNMETERED, () => ({ status: 200, body: { status: 'OK' } })));
     r.get('/v1/token', (req) => this.guarded(req, METERED_DISABLED_OK, (_user, before) => ({ status: 200, body: before })));
@@ -55,19 +55,6 @@ export class ThreatJammerEmulator implements VendorEmulator {
     r.post('/v1/token/regenerate', (req) => this.guarded(req, UNMETERED, (user) => this.regenerate(req, user)));
     r.put('/v1/token/disable', (req) => this.guarded(req, UNMETERED_DISABLED_OK, (user) => this.setStatus(req, user, 'DISABLED')));
     r.put('/v1/token/enable', (req) => this.guarded(req, UNMETERED_DISABLED_OK, (user) => this.setStatus(req, user, 'ENABLED')));
-  }
-
-  snapshot(): ThreatJammerState {
-    return clone(this.state);
-  }
-
-  restore(doc: unknown): void {
-    assertState(doc);
-    this.state = clone(doc);
-  }
-
-  reset(): void {
-    this.state = seedState(this.now());
   }
 
   /** The handled-error shape (`title`, `detail`, `type:`) for the sandbox core's own answers. */
@@ -104,10 +91,6 @@ export class ThreatJammerEmulator implements VendorEmulator {
     const user = this.state.users.find((u) => u.id === idOrKey || u.key.value === idOrKey);
     if (!user) throw new Error('threatjammer: no such user');
     return user;
-  }
-
-  private now(): number {
-    return Math.floor(this.ctx.clock.now());
   }
 
   /**
