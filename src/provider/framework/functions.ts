@@ -84,7 +84,8 @@ export class FunctionsEngine {
       const text = err instanceof Error ? err.message : String(err);
       const field = ApiAccessError.isApiAccessError(err) ? err.field : undefined;
       const index = field === undefined ? -1 : fn.parameters.findIndex((p) => p.name === field);
-      return { error: { text: `${name}: ${text}`, ...(index >= 0 ? { argument: index } : {}) } };
+      // Terraform adds its own full stop.
+      return { error: { text: `${name}: ${text.replace(/\.+$/, '')}`, ...(index >= 0 ? { argument: index } : {}) } };
     }
   }
 }
