@@ -52,14 +52,17 @@ async function main(): Promise<void> {
   const providerEnv = { ...process.env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_CLIENT_CERT: cert.certPem };
   const bare: number[] = [];
   const provider: number[] = [];
+  const bundled: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     bare.push(await timeUntilFirstStdout(['-e', 'process.stdout.write("x")'], process.env));
     provider.push(await timeUntilFirstStdout([join(root, 'lib', 'bin', 'terraform-provider-apiaccess.js')], providerEnv));
+    bundled.push(await timeUntilFirstStdout([join(root, 'lib', 'bundle', 'provider.bundle.js')], providerEnv));
   }
   const line = (label: string, ms: number, base: number): string => `${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms   ${(ms / base).toFixed(2)}×`;
   process.stdout.write(`apiaccess bench (median of ${RUNS}, interleaved)\n`);
   process.stdout.write(`${line('node start (baseline)', median(bare), median(bare))}\n`);
-  process.stdout.write(`${line('provider launch → handshake line', median(provider), median(bare))}\n`);
+  process.stdout.write(`${line('provider launch → handshake (lib/, unbundled)', median(provider), median(bare))}\n`);
+  process.stdout.write(`${line('provider launch → handshake (the mirror bundle)', median(bundled), median(bare))}\n`);
 
   const keyOnly: number[] = [];
   const certificate: number[] = [];

@@ -1,15 +1,17 @@
 /**
  * The apiaccess provider construct. Besides the provider block, it makes the synthesized stack
  * self-sufficient: at synth time it writes an implied local provider mirror
- * (`terraform.d/plugins/...`) into the stack folder, holding a small launcher that runs this
- * package's provider with the same Node.js. `terraform init` then finds the provider offline,
- * from a fresh clone at any path, with no CLI configuration and no registry.
+ * (`terraform.d/plugins/...`) into the stack folder, holding the bundled provider and a small
+ * launcher that runs it with `node` from the PATH. Both are the same bytes on every machine and
+ * clone path, so the lock file's `h1:` hash is one value per version and a `cdktf.out` can be moved
+ * or copied to another runner. `terraform init` finds the provider offline, with no CLI
+ * configuration and no registry.
  */
 import { type ISynthesisSession, TerraformProvider, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { VENDOR_SETTINGS, type ApiAccessVendorSettings } from './provider-settings.generated';
 import { checkNotLiteralSecret } from './validation';
 
@@ -17,8 +19,12 @@ import { checkNotLiteralSecret } from './validation';
 export const APIACCESS_PROVIDER_SOURCE = 'apiaccess.local/apiaccess/apiaccess';
 /** The provider version the mirror and required_providers carry. */
 export const APIACCESS_PROVIDER_VERSION = '0.1.0';
-/** Environment variable that overrides the provider entry point written into the launcher. */
+/** Environment variable the launcher reads at run time: another provider entry point (development). */
 export const APIACCESS_PROVIDER_BIN_ENV = 'APIACCESS_PROVIDER_BIN';
+/** Environment variable the launcher reads at run time: the node binary to use (default: `node` on PATH). */
+export const APIACCESS_NODE_ENV = 'APIACCESS_NODE';
+/** The bundled provider's file name in the mirror (not `terraform-provider-…`: Terraform runs the first such file). */
+const BUNDLE_NAME = 'provider.bundle.js';
 
 /**
  * Settings of the apiaccess provider. Every setting also has an environment-variable fallback.
@@ -54,38 +60,66 @@ function packageRoot(): string {
   }
 }
 
-/** The JS entry point of the provider binary. */
-export function providerEntryPoint(): string {
-  const override = process.env[APIACCESS_PROVIDER_BIN_ENV];
-  if (override) return resolve(override);
-  return join(packageRoot(), 'lib', 'bin', 'terraform-provider-apiaccess.js');
-}
-
-/** Writes `<stackDir>/terraform.d/plugins/<source>/<version>/<os_arch>/terraform-provider-apiaccess_v<version>`. */
-export function writeProviderMirror(stackDir: string): string {
-  const entry = providerEntryPoint();
-  if (!existsSync(entry)) {
-    throw new Error(`apiaccess: the provider is not built (${entry} is missing). Run "npm run build" in the apiaccess package first.`);
-  }
-  const dir = join(stackDir, 'terraform.d', 'plugins', ...APIACCESS_PROVIDER_SOURCE.split('/'), APIACCESS_PROVIDER_VERSION, osArch());
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `terraform-provider-apiaccess_v${APIACCESS_PROVIDER_VERSION}`);
-  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  // Stable content for a given checkout: the lock file's hash stays valid across rebuilds.
-  const launcher = `#!/bin/sh\n# apiaccess provider launcher, written by cdktf synth.\nexec ${quote(process.execPath)} ${quote(entry)} "$@"\n`;
-  if (!existsSync(file) || readFileSync(file, 'utf8') !== launcher) writeFileSync(file, launcher);
-  chmodSync(file, 0o755);
-  writeLockEntry(stackDir, packageHash(launcher, `terraform-provider-apiaccess_v${APIACCESS_PROVIDER_VERSION}`));
-  return file;
+/** The bundled provider (built by `npm run build`). */
+export function providerBundle(): string {
+  return join(packageRoot(), 'lib', 'bundle', BUNDLE_NAME);
 }
 
 /**
- * Terraform's `h1:` package hash of a one-file package: base64 of the sha256 of
- * "<sha256 hex of the file>  <file name>\n".
+ * The launcher: the same bytes everywhere. It runs the bundle next to it (the folder Terraform
+ * links to is the mirror folder) with `$APIACCESS_NODE` or `node` from the PATH, and says in one
+ * line what it looked for when there is none; the bundle itself refuses a too old Node.js.
  */
-function packageHash(content: string, name: string): string {
-  const fileHash = createHash('sha256').update(content).digest('hex');
-  return `h1:${createHash('sha256').update(`${fileHash}  ${name}\n`).digest('base64')}`;
+export const PROVIDER_LAUNCHER = `#!/bin/sh
+# apiaccess provider launcher, written by cdktf synth. The same on every machine and path.
+node="\${${APIACCESS_NODE_ENV}:-node}"
+if ! command -v "$node" >/dev/null 2>&1; then
+  msg="apiaccess: cannot start the provider: no Node.js found (looked for \\"$node\\" on PATH=$PATH); install Node.js >= 20.19 or set ${APIACCESS_NODE_ENV} to its path"
+  echo "$msg"
+  echo "$msg" >&2
+  exit 1
+fi
+exec "$node" "\${${APIACCESS_PROVIDER_BIN_ENV}:-$(dirname "$0")/${BUNDLE_NAME}}" "$@"
+`;
+
+/** Writes `<stackDir>/terraform.d/plugins/<source>/<version>/<os_arch>/` with the launcher and the bundled provider. */
+export function writeProviderMirror(stackDir: string): string {
+  const bundlePath = providerBundle();
+  if (!existsSync(bundlePath)) {
+    throw new Error(`apiaccess: the provider is not built (${bundlePath} is missing). Run "npm run build" in the apiaccess package first.`);
+  }
+  const dir = join(stackDir, 'terraform.d', 'plugins', ...APIACCESS_PROVIDER_SOURCE.split('/'), APIACCESS_PROVIDER_VERSION, osArch());
+  mkdirSync(dir, { recursive: true });
+  const launcherName = `terraform-provider-apiaccess_v${APIACCESS_PROVIDER_VERSION}`;
+  const files = new Map<string, Buffer>([
+    [launcherName, Buffer.from(PROVIDER_LAUNCHER)],
+    [BUNDLE_NAME, readFileSync(bundlePath)],
+  ]);
+  for (const [name, content] of files) {
+    const file = join(dir, name);
+    // Rewrite only what changed, atomically, so a terraform run reading the folder never sees half a file.
+    if (!existsSync(file) || !readFileSync(file).equals(content)) {
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, content, { mode: 0o755 });
+      renameSync(tmp, file);
+    }
+    chmodSync(file, 0o755);
+  }
+  for (const name of readdirSync(dir)) if (!files.has(name)) rmSync(join(dir, name), { force: true, recursive: true });
+  writeLockEntry(stackDir, packageHash(files));
+  return join(dir, launcherName);
+}
+
+/**
+ * Terraform's `h1:` package hash: base64 of the sha256 of the lines "<sha256 hex of the file>  <file name>\n",
+ * in file-name order.
+ */
+export function packageHash(files: ReadonlyMap<string, Buffer>): string {
+  const lines = [...files.keys()]
+    .sort()
+    .map((name) => `${createHash('sha256').update(files.get(name)!).digest('hex')}  ${name}\n`)
+    .join('');
+  return `h1:${createHash('sha256').update(lines).digest('base64')}`;
 }
 
 /**

@@ -4,29 +4,33 @@
  * that start the provider through that mirror.
  */
 import { App, LocalBackend, TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { runTerraform, terraformEnv, type TerraformRun } from '../../src/bin/terraform-cli';
 import {
+  APIACCESS_NODE_ENV,
   APIACCESS_PROVIDER_BIN_ENV,
   APIACCESS_PROVIDER_SOURCE,
   APIACCESS_PROVIDER_VERSION,
   ApiAccessProvider,
   type ApiAccessProviderProps,
-  providerEntryPoint,
+  packageHash,
+  PROVIDER_LAUNCHER,
+  providerBundle,
   writeProviderMirror,
 } from '../../src/constructs/provider';
 import { SignicatApiClient, SignicatClientSecret } from '../../src/index';
 import { removeTempDirs, ROOT, SEED_SECRET, synthObject, tempDir, trackDir } from './_synth';
 
-const ENTRY = join(ROOT, 'lib', 'bin', 'terraform-provider-apiaccess.js');
+const ENTRY = join(ROOT, 'lib', 'bundle', 'provider.bundle.js');
 const OS_ARCH = `${process.platform === 'win32' ? 'windows' : process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch}`;
 const LAUNCHER = join('terraform.d', 'plugins', 'apiaccess.local', 'apiaccess', 'apiaccess', '0.1.0', OS_ARCH, 'terraform-provider-apiaccess_v0.1.0');
 
 const savedBin = process.env[APIACCESS_PROVIDER_BIN_ENV];
 
 beforeAll(() => {
-  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run "npx tsc -p tsconfig.json" before these tests`);
+  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run "npm run build" before these tests`);
 });
 beforeEach(() => {
   delete process.env[APIACCESS_PROVIDER_BIN_ENV];
@@ -139,19 +143,33 @@ describe('the provider block', () => {
 });
 
 describe('the implied local provider mirror', () => {
-  it('a real synth writes an executable #!/bin/sh launcher that execs this node with lib/bin/terraform-provider-apiaccess.js', () => {
+  const bundleOf = (stackDir: string): string => join(stackDir, dirname(LAUNCHER), 'provider.bundle.js');
+
+  it('a real synth writes the launcher and the bundled provider, both executable, with no machine path in them', () => {
     const stackDir = synthToDisk((s) => void new ApiAccessProvider(s, 'apiaccess'), 'mirror-stack');
     expect(existsSync(join(stackDir, 'cdk.tf.json'))).toBe(true);
     const launcher = join(stackDir, LAUNCHER);
-    expect(existsSync(launcher)).toBe(true);
     expect(statSync(launcher).mode & 0o777).toBe(0o755);
-
+    expect(statSync(bundleOf(stackDir)).mode & 0o777).toBe(0o755);
     const text = readFileSync(launcher, 'utf8');
-    const lines = text.split('\n');
-    expect(lines[0]).toBe('#!/bin/sh');
-    expect(text).toContain(`\nexec '${process.execPath}' '${ENTRY}' "$@"\n`);
-    expect(text.endsWith('\n')).toBe(true);
-    expect(providerEntryPoint()).toBe(ENTRY);
+    expect(text).toBe(PROVIDER_LAUNCHER);
+    expect(text.split('\n')[0]).toBe('#!/bin/sh');
+    expect(text).not.toContain(process.execPath);
+    expect(text).not.toContain(ROOT);
+    expect(readFileSync(bundleOf(stackDir)).equals(readFileSync(providerBundle()))).toBe(true);
+    expect(readdirSync(dirname(launcher)).sort()).toEqual(['provider.bundle.js', 'terraform-provider-apiaccess_v0.1.0']);
+  });
+
+  it('issue 12: the mirror written at two different paths has the same h1: hash, and it is the one Terraform computes', async () => {
+    const one = tempDir('first-');
+    const two = join(tempDir('second-'), 'deeper', 'stack');
+    mkdirSync(two, { recursive: true });
+    writeProviderMirror(one);
+    writeProviderMirror(two);
+    const hashOf = (dir: string): string => /"(h1:[^"]+)"/.exec(readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8'))![1]!;
+    expect(hashOf(one)).toBe(hashOf(two));
+    const files = new Map(readdirSync(join(one, dirname(LAUNCHER))).map((n) => [n, readFileSync(join(one, dirname(LAUNCHER), n))]));
+    expect(packageHash(files)).toBe(hashOf(one));
   });
 
   it('writes one mirror per stack, each in its own stack folder', () => {
@@ -169,14 +187,16 @@ describe('the implied local provider mirror', () => {
     const before = readFileSync(file, 'utf8');
     const past = new Date('2020-01-01T00:00:00Z');
     utimesSync(file, past, past);
+    utimesSync(bundleOf(dir), past, past);
 
     expect(writeProviderMirror(dir)).toBe(file);
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(statSync(file).mtimeMs).toBe(past.getTime());
+    expect(statSync(bundleOf(dir)).mtimeMs).toBe(past.getTime());
     expect(statSync(file).mode & 0o777).toBe(0o755);
   });
 
-  it('a second synth into the same outdir leaves the launcher untouched', () => {
+  it('a second synth into the same outdir leaves the mirror untouched', () => {
     const outdir = tempDir('cdktf.out.');
     const stackDir = synthToDisk((s) => void new ApiAccessProvider(s, 'apiaccess'), 'stack', outdir);
     const launcher = join(stackDir, LAUNCHER);
@@ -186,13 +206,17 @@ describe('the implied local provider mirror', () => {
     expect(statSync(launcher).mtimeMs).toBe(past.getTime());
   });
 
-  it('rewrites a launcher whose content is stale', () => {
+  it('rewrites a launcher or bundle whose content is stale, and removes files that do not belong', () => {
     const dir = tempDir();
     const file = writeProviderMirror(dir);
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, '#!/bin/sh\nexit 1\n');
+    writeFileSync(bundleOf(dir), '// old');
+    writeFileSync(join(dirname(file), 'terraform-provider-apiaccess_v0.0.9'), 'stale');
     writeProviderMirror(dir);
     expect(readFileSync(file, 'utf8')).toBe(good);
+    expect(readFileSync(bundleOf(dir)).equals(readFileSync(providerBundle()))).toBe(true);
+    expect(readdirSync(dirname(file)).sort()).toEqual(['provider.bundle.js', 'terraform-provider-apiaccess_v0.1.0']);
   });
 
   it('Testing.fullSynth writes the mirror into the stack folder it synthesizes', () => {
@@ -212,36 +236,34 @@ describe('the implied local provider mirror', () => {
     expect(existsSync(join(stackDir, 'terraform.d'))).toBe(false);
   });
 
-  it(`${APIACCESS_PROVIDER_BIN_ENV} overrides the entry point (resolved to an absolute path)`, () => {
-    const elsewhere = tempDir();
-    const entry = join(elsewhere, 'my-provider.js');
-    writeFileSync(entry, '// stand-in entry point\n');
-    process.env[APIACCESS_PROVIDER_BIN_ENV] = relative(process.cwd(), entry);
-    expect(providerEntryPoint()).toBe(entry);
-    const stackDir = synthToDisk((s) => void new ApiAccessProvider(s, 'apiaccess'));
-    const text = readFileSync(join(stackDir, LAUNCHER), 'utf8');
-    expect(text).toContain(`exec '${process.execPath}' '${entry}' "$@"`);
-    expect(text).not.toContain(ENTRY);
-  });
-
-  it('a missing entry point fails the synth with an error that says to run "npm run build"', () => {
-    const missing = join(tempDir(), 'lib', 'bin', 'terraform-provider-apiaccess.js');
-    process.env[APIACCESS_PROVIDER_BIN_ENV] = missing;
-    const direct = thrown(() => writeProviderMirror(tempDir()));
-    expect(direct.message).toContain('npm run build');
-    expect(direct.message).toContain(missing);
-    const viaSynth = thrown(() => synthToDisk((s) => void new ApiAccessProvider(s, 'apiaccess')));
-    expect(viaSynth.message).toContain('npm run build');
-  });
-
-  it('quotes an entry point with spaces and a single quote for the shell', () => {
+  it(`the launcher runs the bundle with node from PATH, ${APIACCESS_NODE_ENV} or ${APIACCESS_PROVIDER_BIN_ENV} at run time`, () => {
     const dir = tempDir();
-    const entry = join(dir, "it's here", 'provider.js');
-    mkdirSync(join(dir, "it's here"));
-    writeFileSync(entry, '');
-    process.env[APIACCESS_PROVIDER_BIN_ENV] = entry;
-    const text = readFileSync(writeProviderMirror(dir), 'utf8');
-    expect(text).toContain(`'${entry.replace(/'/g, `'\\''`)}' "$@"`);
+    const launcher = writeProviderMirror(dir);
+    const standIn = join(tempDir(), 'stand-in.js');
+    writeFileSync(standIn, 'console.log("stand-in " + process.argv.slice(2).join(" "))\n');
+    const run = (env: NodeJS.ProcessEnv) => spawnSync('/bin/sh', [launcher, 'x'], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+    expect(run({ [APIACCESS_PROVIDER_BIN_ENV]: standIn }).stdout).toBe('stand-in x\n');
+    expect(run({ [APIACCESS_PROVIDER_BIN_ENV]: standIn, [APIACCESS_NODE_ENV]: process.execPath, PATH: '/nonexistent' }).stdout).toBe('stand-in x\n');
+  });
+
+  it('issue 12: with no node on PATH the launcher says in one line what it looked for (on stdout, which terraform shows)', () => {
+    const launcher = writeProviderMirror(tempDir());
+    const res = spawnSync('/bin/sh', [launcher], { env: { PATH: '/nonexistent' }, encoding: 'utf8' });
+    expect(res.status).toBe(1);
+    expect(res.stdout.trim().split('\n')).toEqual([expect.stringContaining('no Node.js found (looked for "node" on PATH=/nonexistent)')]);
+    expect(res.stdout).toContain(APIACCESS_NODE_ENV);
+  });
+
+  it('issue 12: the bundle refuses a Node.js older than 20.19 in one line, before loading anything', () => {
+    const res = spawnSync(
+      process.execPath,
+      ['-e', `Object.defineProperty(process.versions, 'node', { value: '18.20.0' }); require(${JSON.stringify(providerBundle())})`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(res.status).toBe(1);
+    expect(res.stdout).toMatch(/^apiaccess: the provider needs Node\.js >= 20\.19, but found 18\.20\.0 at .*\n$/);
   });
 });
 
