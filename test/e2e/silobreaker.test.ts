@@ -153,12 +153,15 @@ describe('issue 11: Silobreaker API keys through cdktf + terraform', () => {
     const run = expectExit(await runTerraform(['plan', '-input=false'], stack, { ...h.env, TF_LOG: 'trace', TF_LOG_PATH: log }), 0);
     const trace = readFileSync(log, 'utf8');
     expect(trace).toContain('provider.terraform-provider-apiaccess');
-    const shared = [...managed().map((k) => k.SharedKey), SEED_SHARED_KEY, SEED_PASSWORD];
+    const issued = managed().map((k) => k.SharedKey);
+    const shared = [...issued, SEED_SHARED_KEY, SEED_PASSWORD];
     const state = JSON.parse(expectExit(await tf('show', '-json'), 0).stdout);
     const feeds = state.values.root_module.resources.find((r: { address: string }) => r.address === 'apiaccess_silobreaker_api_key.feeds');
     expect(shared.includes(feeds.values.shared_key)).toBe(true);
     expect(feeds.sensitive_values.shared_key).toBe(true);
-    expectNoSecret('cdktf.out', readTree(out, /^terraform\.tfstate|^generated\.tf$/), shared);
+    // The provider mirror (terraform.d, and the copy terraform init installs in .terraform) is the bundled provider, which carries the sandbox seed constants; no issued key is anywhere.
+    expectNoSecret('cdktf.out', readTree(out, /^terraform\.tfstate|^generated\.tf$/), issued);
+    expectNoSecret('cdktf.out outside the provider mirror', readTree(out, /^terraform\.tfstate|^generated\.tf$|^terraform\.d$|^\.terraform$/), shared);
     expectNoSecret('CLI output', outputs.join('\n') + run.stdout + run.stderr, shared);
     expectNoSecret('TF_LOG=trace', trace, shared);
   });

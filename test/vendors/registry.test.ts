@@ -17,7 +17,15 @@ describe('vendor registry', () => {
 
   it('gives the provider every vendor that has Terraform resources, with unique type names', () => {
     const types = vendorProviders().flatMap((p) => p.resources.map((r) => r.typeName));
-    expect(types).toEqual(['apiaccess_signicat_api_client', 'apiaccess_signicat_client_secret']);
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'apiaccess_signicat_api_client',
+        'apiaccess_signicat_client_secret',
+        'apiaccess_silobreaker_api_key',
+        'apiaccess_silobreaker_password',
+      ]),
+    );
+    expect(new Set(types).size).toBe(types.length);
     for (const t of types) expect(t).toMatch(/^apiaccess_[a-z]+_[a-z_]+$/);
   });
 
