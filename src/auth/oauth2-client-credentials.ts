@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { APIACCESS_ABORTED, APIACCESS_NETWORK_ERROR, APIACCESS_OAUTH_ERROR, APIACCESS_UNAUTHORIZED, ApiAccessError } from '../core/errors';
 import { redact, registerSecret } from '../core/redact';
 import { failRequest, isReplayable, normalizeHeaders, signalOf } from './dispatch-utils';
+import { createDefaultRetryPolicy } from './retry';
 
 /** How the client proves its identity at the token endpoint. */
 export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic';
@@ -74,6 +75,9 @@ export function clearTokenCache(): void {
   inFlight.clear();
 }
 
+/** When a failed token request is sent again (connection errors, 429, 502-504; Retry-After honoured). */
+const TOKEN_RETRY = createDefaultRetryPolicy({ maxRetries: 3 });
+
 /** Gets, caches and renews client-credentials access tokens. */
 export class OAuth2TokenSource {
   private readonly key: string;
@@ -130,17 +134,39 @@ export class OAuth2TokenSource {
       [oauth.customFetch]: ((url: string, init: RequestInit) =>
         undiciFetch(url, { ...(init as object), ...(dispatcher ? { dispatcher } : {}) } as never)) as unknown as typeof fetch,
     };
-    this.requests += 1;
+    // A token request creates nothing at the vendor, so a failed one is simply sent again: capped,
+    // jittered, Retry-After honoured (the default retry policy's rules), never taken for a lost create.
     let response: Response;
-    try {
-      response = await oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams({ scope: c.scope }), options);
-    } catch (err) {
-      if (signal?.aborted) throw new ApiAccessError(APIACCESS_ABORTED, `The token request to ${c.tokenEndpoint} was cancelled or timed out.`, { cause: err });
-      throw new ApiAccessError(
-        APIACCESS_NETWORK_ERROR,
-        `Could not reach the token endpoint ${c.tokenEndpoint}: ${redact(String((err as Error)?.message ?? err))}`,
-        { cause: err },
-      );
+    for (let retryCount = 0; ; retryCount++) {
+      this.requests += 1;
+      let sent: Response | undefined;
+      let failure: unknown;
+      try {
+        sent = await oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams({ scope: c.scope }), options);
+      } catch (err) {
+        if (signal?.aborted) throw new ApiAccessError(APIACCESS_ABORTED, `The token request to ${c.tokenEndpoint} was cancelled or timed out.`, { cause: err });
+        failure = err;
+      }
+      const delay = TOKEN_RETRY({
+        method: 'POST',
+        idempotent: true,
+        retryCount,
+        nowMs: this.clock.now(),
+        ...(sent ? { statusCode: sent.status, headers: Object.fromEntries(sent.headers) } : { error: failure as Error }),
+      });
+      if (delay === null) {
+        if (sent) {
+          response = sent;
+          break;
+        }
+        throw new ApiAccessError(
+          APIACCESS_NETWORK_ERROR,
+          `Could not reach the token endpoint ${c.tokenEndpoint}: ${redact(String((failure as Error)?.message ?? failure))}`,
+          { cause: failure },
+        );
+      }
+      await sent?.body?.cancel().catch(() => undefined);
+      await this.clock.sleep(delay, signal);
     }
     let result: oauth.TokenEndpointResponse;
     try {

@@ -19,7 +19,17 @@ export function terraformEnv(workDir: string, extra: Record<string, string | und
   mkdirSync(workDir, { recursive: true });
   const cliConfig = join(workDir, 'terraformrc');
   writeFileSync(cliConfig, '# apiaccess: empty CLI configuration, so implied local mirrors are used\n');
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+  // cdktf deploy/diff otherwise install providers through a plugin cache shared by the whole machine
+  // (~/.terraform.d/plugin-cache): another checkout's build of the same provider version there does
+  // not match this stack's lock file.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CDKTF_DISABLE_PLUGIN_CACHE_ENV: 'true',
+  };
   delete env.TF_PLUGIN_CACHE_DIR;
   delete env.TF_LOG;
   for (const [k, v] of Object.entries(extra)) {

@@ -16,7 +16,7 @@ import { normalizeHeaders, type HeaderRecord } from '../../src/auth/dispatch-uti
 import { HttpClient } from '../../src/auth/http';
 import { clearTokenCache, createOAuth2ClientCredentialsInterceptor, OAuth2TokenSource, type ClientAuthMethod } from '../../src/auth/oauth2-client-credentials';
 import { ManualClock } from '../../src/core/clock';
-import { reply, ScriptedServer, type Step } from './_server';
+import { destroySocket, reply, ScriptedServer, type Step } from './_server';
 import { APIACCESS_ABORTED, APIACCESS_OAUTH_ERROR, APIACCESS_UNAUTHORIZED, ApiAccessError } from '../../src/core/errors';
 import type { Sandbox } from '../../src/sandbox/server';
 import {
@@ -523,5 +523,35 @@ describe('issue 6: token endpoint refusals map to one code naming the setting to
       expect(err.code).toBe(APIACCESS_OAUTH_ERROR);
       expect(err.field).toBeUndefined();
     }
+  });
+});
+
+describe('issue 6: a failed token request is sent again (it creates nothing), capped and honouring Retry-After', () => {
+  const source = (server: ScriptedServer): OAuth2TokenSource =>
+    new OAuth2TokenSource({ issuer: server.url, tokenEndpoint: `${server.url}/token`, clientId: 'c', clientSecret: 'retry-secret-0123456789', scope: 'api' });
+  const granted = reply(200, { access_token: 'tok-after-retry-0123456789', token_type: 'Bearer', expires_in: 300 });
+
+  it('a connection reset, then a 503 with Retry-After: 0, then the token', async () => {
+    const server = await ScriptedServer.start([destroySocket(), reply(503, { error: 'busy' }, { 'retry-after': '0' }), granted]);
+    closers.push(() => server.close());
+    const src = source(server);
+    await expect(src.getToken()).resolves.toBe('tok-after-retry-0123456789');
+    expect(server.requests).toHaveLength(3);
+    expect(src.requests).toBe(3);
+    server.assertDone();
+  });
+
+  it('gives up after 3 retries with APIACCESS_NETWORK_ERROR', async () => {
+    const server = await ScriptedServer.start([destroySocket(), destroySocket(), destroySocket(), destroySocket()]);
+    closers.push(() => server.close());
+    await expect(source(server).getToken()).rejects.toMatchObject({ code: 'APIACCESS_NETWORK_ERROR' });
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('a refusal (400 invalid_client) is not sent again', async () => {
+    const server = await ScriptedServer.start([reply(400, { error: 'invalid_client' })]);
+    closers.push(() => server.close());
+    await expect(source(server).getToken()).rejects.toMatchObject({ code: 'APIACCESS_UNAUTHORIZED' });
+    expect(server.requests).toHaveLength(1);
   });
 });

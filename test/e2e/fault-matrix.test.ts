@@ -114,7 +114,8 @@ function childrenOf(pid: number): number[] {
 
 function isProvider(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('terraform-provider-apiaccess');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('provider.bundle.js') || cmdline.includes('terraform-provider-apiaccess');
   } catch {
     return false;
   }

@@ -49,15 +49,21 @@ describe('issue 2: Signicat API clients through cdktf + terraform + apiaccess pr
     await h?.close();
   });
 
-  it('synthesizes a stack that names our provider and carries its own mirror, with no secret in it', () => {
+  // The steps build on each other (one stack, one sandbox), so they run as one test: each `it` of
+  // this suite must run on its own. A failing step says which it was.
+  const steps: [string, () => unknown][] = [];
+  const step = (name: string, fn: () => unknown): void => void steps.push([name, fn]);
+
+  step('synthesizes a stack that names our provider and carries its own mirror, with no secret in it', () => {
     const json = JSON.parse(readFileSync(join(stack, 'cdk.tf.json'), 'utf8'));
     expect(json.terraform.required_providers.apiaccess).toEqual({ source: 'apiaccess.local/apiaccess/apiaccess', version: '0.1.0' });
     expect(Object.keys(json.resource.apiaccess_signicat_api_client).sort()).toEqual(['backend-service', 'reports']);
-    expect(readTree(out)).not.toContain(SEED_CLIENT_SECRET);
+    // The provider program in the mirror (terraform.d) carries the sandbox's public seed values; the configuration must not.
+    expect(readTree(out, /^(\.terraform|terraform\.d)$/)).not.toContain(SEED_CLIENT_SECRET);
     expect(readFileSync(join(stack, '.terraform.lock.hcl'), 'utf8')).toContain('apiaccess.local/apiaccess/apiaccess');
   });
 
-  it('applies: two clients with permissions and one secret each exist at the vendor', async () => {
+  step('applies: two clients with permissions and one secret each exist at the vendor', async () => {
     const apply = expectExit(await tf('apply', '-auto-approve', '-input=false'), 0);
     expect(apply.stdout).toContain('Apply complete! Resources: 4 added, 0 changed, 0 destroyed.');
     const managed = clients().filter((c) => c.id !== SEED_CLIENT_ID);
@@ -69,11 +75,11 @@ describe('issue 2: Signicat API clients through cdktf + terraform + apiaccess pr
     expect(Object.values(outputsJson.client_ids.value).sort()).toEqual(managed.map((c) => c.id).sort());
   });
 
-  it('plans no change right after apply (exit 0)', async () => {
+  step('plans no change right after apply (exit 0)', async () => {
     expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
   });
 
-  it('shows a change made outside Terraform as a diff naming the changed attributes (exit 2), and apply repairs it', async () => {
+  step('shows a change made outside Terraform as a diff naming the changed attributes (exit 2), and apply repairs it', async () => {
     putClients(clients().map((c) => (c.name === 'backend-service' ? { ...c, name: 'renamed-in-console', permissions: ['authentication:read'] } : c)));
     const plan = expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 2);
     expect(plan.stdout).toMatch(/~ name\s+= "renamed-in-console" -> "backend-service"/);
@@ -84,7 +90,7 @@ describe('issue 2: Signicat API clients through cdktf + terraform + apiaccess pr
     expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
   });
 
-  it('drops a client deleted behind its back from state and plans to create it again', async () => {
+  step('drops a client deleted behind its back from state and plans to create it again', async () => {
     putClients(clients().filter((c) => c.name !== 'reporting-job'));
     const plan = expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 2);
     expect(plan.stdout).toContain('# apiaccess_signicat_api_client.reports will be created');
@@ -94,7 +100,7 @@ describe('issue 2: Signicat API clients through cdktf + terraform + apiaccess pr
     expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
   });
 
-  it('imports a client made directly at the vendor; with matching config the plan is empty', async () => {
+  step('imports a client made directly at the vendor; with matching config the plan is empty', async () => {
     const before = new Set(clients().map((c) => c.id));
     // Create it the way a console user would: straight at the vendor API, with the managing client.
     const token = (await (
@@ -123,7 +129,7 @@ describe('issue 2: Signicat API clients through cdktf + terraform + apiaccess pr
     expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
   });
 
-  it('imports a secret by client/secret ID with an empty value, and keeps the value of created secrets in state as sensitive', async () => {
+  step('imports a secret by client/secret ID with an empty value, and keeps the value of created secrets in state as sensitive', async () => {
     const state = JSON.parse(expectExit(await tf('show', '-json'), 0).stdout);
     const secrets = state.values.root_module.resources.filter((r: { type: string }) => r.type === 'apiaccess_signicat_client_secret');
     expect(secrets).toHaveLength(2);
@@ -157,7 +163,7 @@ describe('issue 2: Signicat API clients through cdktf + terraform + apiaccess pr
     expect(imported.values.secret_id).toBe('console0secret0000000000000000001');
   });
 
-  it('never shows an issued secret in cdktf.out, plan/apply output or provider logs at TF_LOG=trace', async () => {
+  step('never shows an issued secret in cdktf.out, plan/apply output or provider logs at TF_LOG=trace', async () => {
     const log = join(h.work, 'trace.log');
     const traced = { ...h.env, TF_LOG: 'trace', TF_LOG_PATH: log };
     const run = await runTerraform(['plan', '-input=false', '-refresh=true'], stack, traced);
@@ -170,7 +176,8 @@ describe('issue 2: Signicat API clients through cdktf + terraform + apiaccess pr
     // and a fresh synth made now that the secrets exist.
     const resynth = join(h.work, 'cdktf.out.2');
     expectExit(await cdktfSynth('signicat', resynth, h.env), 0);
-    const synthesized = readTree(out, /^terraform\.tfstate/) + readTree(resynth);
+    // The configuration and lock file, not the provider program the mirror carries (terraform.d, linked from .terraform).
+    const synthesized = readTree(out, /^(terraform\.tfstate.*|\.terraform|terraform\.d)$/) + readTree(resynth, /^(\.terraform|terraform\.d)$/);
     const stateText = readFileSync(join(stack, 'terraform.tfstate'), 'utf8');
     // Booleans only: a failing matcher would print the secret.
     expect(emulator().issued.filter((v) => /^[A-Za-z0-9]{48}$/.test(v) && stateText.includes(v)).length).toBe(2);
@@ -183,10 +190,21 @@ describe('issue 2: Signicat API clients through cdktf + terraform + apiaccess pr
     }
   });
 
-  it('destroys everything it manages; the sandbox holds only its seed', async () => {
+  step('destroys everything it manages; the sandbox holds only its seed', async () => {
     const destroy = expectExit(await tf('destroy', '-auto-approve', '-input=false'), 0);
     expect(destroy.stdout).toContain('Destroy complete! Resources: 6 destroyed.');
     expect(clients().map((c) => c.id)).toEqual([SEED_CLIENT_ID]);
     expect(clients()[0]!.secrets.map((s) => s.id)).toEqual(['seed-secret']);
   });
+
+  it('the whole lifecycle: synth → apply → plan 0 → drift → repair → out-of-band delete → import → secret hygiene → destroy', async () => {
+    for (const [name, fn] of steps) {
+      try {
+        await fn();
+      } catch (err) {
+        if (err instanceof Error) err.message = `step "${name}": ${err.message}`;
+        throw err;
+      }
+    }
+  }, 300_000);
 });
