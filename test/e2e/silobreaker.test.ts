@@ -84,7 +84,11 @@ describe('issue 11: Silobreaker API keys through cdktf + terraform', () => {
     await h?.close();
   });
 
-  it('applies the example: one key with its shared key in state, the data source and the signed URL output', async () => {
+  // The steps build on each other (one stack, one sandbox), so they run as one test; a failing step says which.
+  const steps: [string, () => unknown][] = [];
+  const step = (name: string, fn: () => unknown): void => void steps.push([name, fn]);
+
+  step('applies the example: one key with its shared key in state, the data source and the signed URL output', async () => {
     const json = JSON.parse(readFileSync(join(stack, 'cdk.tf.json'), 'utf8'));
     expect(json.output.signed_search_url.value).toContain('provider::apiaccess::silobreaker_signed_url(');
     expect(json.resource.apiaccess_silobreaker_password).toBeUndefined();
@@ -102,7 +106,7 @@ describe('issue 11: Silobreaker API keys through cdktf + terraform', () => {
     expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
   });
 
-  it('a description changed at the vendor shows as a replacement naming description (exit 2); apply repairs it', async () => {
+  step('a description changed at the vendor shows as a replacement naming description (exit 2); apply repairs it', async () => {
     putKeys(
       h,
       keysOf(h).map((k) => (k.Description === 'threat feed ingestion' ? { ...k, Description: 'renamed in console' } : k)),
@@ -114,7 +118,7 @@ describe('issue 11: Silobreaker API keys through cdktf + terraform', () => {
     expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
   });
 
-  it('a key deleted at the vendor is planned for creation', async () => {
+  step('a key deleted at the vendor is planned for creation', async () => {
     putKeys(
       h,
       keysOf(h).filter((k) => k.ApiKey === SEED_API_KEY),
@@ -125,7 +129,7 @@ describe('issue 11: Silobreaker API keys through cdktf + terraform', () => {
     expectExit(await tf('plan', '-detailed-exitcode', '-input=false'), 0);
   });
 
-  it('imports a key made at the vendor with an import block; the generated config plans no change; the shared key stays null with a warning', async () => {
+  step('imports a key made at the vendor with an import block; the generated config plans no change; the shared key stays null with a warning', async () => {
     const session = await login(h, SEED_PASSWORD);
     const res = await fetch(`${h.sandbox.baseUrl}/silobreaker/v1/apikeys`, {
       method: 'POST',
@@ -148,7 +152,7 @@ describe('issue 11: Silobreaker API keys through cdktf + terraform', () => {
     expect(imported.values).toMatchObject({ api_key: made.ApiKey, shared_key: null, description: 'made in console' });
   });
 
-  it('keeps shared keys in state as sensitive and out of cdktf.out, CLI output and TF_LOG=trace', async () => {
+  step('keeps shared keys in state as sensitive and out of cdktf.out, CLI output and TF_LOG=trace', async () => {
     const log = join(h.work, 'trace.log');
     const run = expectExit(await runTerraform(['plan', '-input=false'], stack, { ...h.env, TF_LOG: 'trace', TF_LOG_PATH: log }), 0);
     const trace = readFileSync(log, 'utf8');
@@ -166,11 +170,21 @@ describe('issue 11: Silobreaker API keys through cdktf + terraform', () => {
     expectNoSecret('TF_LOG=trace', trace, shared);
   });
 
-  it('destroys everything it manages; the sandbox holds only its seed', async () => {
+  step('destroys everything it manages; the sandbox holds only its seed', async () => {
     const destroy = expectExit(await tf('destroy', '-auto-approve', '-input=false'), 0);
     expect(destroy.stdout).toContain('Destroy complete! Resources: 2 destroyed.');
     expect(keysOf(h).map((k) => k.ApiKey)).toEqual([SEED_API_KEY]);
   });
+  it('the whole lifecycle: apply → plan 0 → drift → repair → out-of-band delete → import → secret hygiene → destroy', async () => {
+    for (const [name, fn] of steps) {
+      try {
+        await fn();
+      } catch (err) {
+        if (err instanceof Error) err.message = `step "${name}": ${err.message}`;
+        throw err;
+      }
+    }
+  }, 300_000);
 });
 
 describe('issue 11: Silobreaker password rotation (write-only) and the signed-URL function', () => {
