@@ -7,3 +7,4 @@ export * from './constructs/functions';
 export { ApiAccessValidationError } from './constructs/validation';
 export * from './vendors/signicat/constructs';
 export * from './vendors/silobreaker/constructs';
+export * from './vendors/threatjammer/constructs';

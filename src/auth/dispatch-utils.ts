@@ -42,13 +42,6 @@ export function normalizeHeaders(headers: Dispatcher.DispatchOptions['headers'])
   return out;
 }
 
-/** The first value of header `name` (case-insensitive) in undici's parsed response headers. */
-export function headerValue(headers: Record<string, string | string[] | undefined> | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  const value = headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** The request's AbortSignal, when the caller gave one (undici also accepts EventEmitters; those are ignored here). */
 export function signalOf(opts: Dispatcher.DispatchOptions): AbortSignal | undefined {
   const signal = (opts as { signal?: unknown }).signal as Partial<AbortSignal> | null | undefined;

@@ -32,7 +32,7 @@ export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 
 const METHODS: readonly string[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /** A query parameter value; arrays repeat the parameter, null and undefined leave it out. */
-export type QueryValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
+type QueryValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
 
 /** Options of {@link HttpClient}. */
 export interface HttpClientOptions {
@@ -258,7 +258,7 @@ const CODE_BY_STATUS: Readonly<Record<number, ApiAccessErrorCode>> = {
 };
 
 /** The error code for an HTTP status. */
-export function codeForStatus(status: number): ApiAccessErrorCode {
+function codeForStatus(status: number): ApiAccessErrorCode {
   return CODE_BY_STATUS[status] ?? APIACCESS_HTTP_ERROR;
 }
 

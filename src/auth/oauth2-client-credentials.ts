@@ -6,6 +6,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { type Dispatcher, fetch as undiciFetch } from 'undici';
+import { raceSignal } from '../core/abort';
 import { type IClock, systemClock } from '../core/clock';
 import { createHash } from 'node:crypto';
 import { APIACCESS_ABORTED, APIACCESS_NETWORK_ERROR, APIACCESS_OAUTH_ERROR, APIACCESS_UNAUTHORIZED, ApiAccessError } from '../core/errors';
@@ -42,22 +43,7 @@ export interface OAuth2ClientCredentialsConfig {
 
 /** Resolves like `promise`, or rejects with APIACCESS_ABORTED as soon as `signal` aborts. */
 function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new ApiAccessError(APIACCESS_ABORTED, 'The token request was cancelled.', { cause: signal.reason }));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new ApiAccessError(APIACCESS_ABORTED, 'The token request was cancelled.', { cause: signal.reason }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+  return raceSignal(promise, signal, () => new ApiAccessError(APIACCESS_ABORTED, 'The token request was cancelled.', { cause: signal?.reason }));
 }
 
 interface CachedToken {

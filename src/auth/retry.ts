@@ -37,13 +37,13 @@ import { abortedError, isReplayable, normalizeHeaders, signalOf, type Intercepto
 export const IDEMPOTENT_HEADER = 'x-apiaccess-idempotent';
 
 /** Methods retried without a marker. POST and PATCH are never retried unless marked. */
-export const IDEMPOTENT_METHODS: readonly string[] = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'];
+const IDEMPOTENT_METHODS: readonly string[] = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'];
 
 /** Statuses retried by the default policy. */
-export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [429, 502, 503, 504];
+const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [429, 502, 503, 504];
 
 /** Connection error codes retried by the default policy (the request never got an answer). */
-export const DEFAULT_RETRY_ERROR_CODES: readonly string[] = [
+const DEFAULT_RETRY_ERROR_CODES: readonly string[] = [
   'ECONNRESET',
   'ECONNREFUSED',
   'ENOTFOUND',

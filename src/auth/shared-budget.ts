@@ -9,6 +9,10 @@
  * The file name holds a hash of the credential's *ID* (never a secret), so two keys never share a
  * budget and nothing in the folder identifies a credential. A waiting call logs at INFO how long
  * and why, so `TF_LOG=info` explains a slow apply.
+ *
+ * Two shapes: {@link SharedWindowLimiter} (at most N calls in any window) and
+ * {@link SharedTokenBucketLimiter} (a bucket of N calls refilled in whole ticks, for vendors that
+ * document a refill rate, e.g. Threat Jammer's per-minute bucket refilled every second).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -21,7 +25,7 @@ import { silentLogger, type Logger } from '../core/log';
 import type { ILimiter } from './rate-limit';
 
 /** Environment variable naming the folder of the shared budgets. */
-export const BUDGET_DIR_ENV = 'APIACCESS_BUDGET_DIR';
+const BUDGET_DIR_ENV = 'APIACCESS_BUDGET_DIR';
 
 /** The folder of the shared budgets. */
 export function budgetDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -112,6 +116,123 @@ export class SharedWindowLimiter implements ILimiter {
     writeFileSync(tmp, JSON.stringify({ vendor: this.options.vendor, limit: this.options.limit, windowMs: this.options.windowMs, calls: stamps }), {
       mode: 0o600,
     });
+    renameSync(tmp, this.file);
+  }
+}
+
+/** Options of {@link SharedTokenBucketLimiter}. */
+export interface SharedTokenBucketLimiterOptions {
+  /** Vendor name, e.g. `threatjammer` (in the file name and the log line). */
+  readonly vendor: string;
+  /** The credential's public ID or a one-way hash of it (hashed again into the file name; never a secret). */
+  readonly keyId: string;
+  /** Calls the bucket holds. */
+  readonly capacity: number;
+  /** Calls given back per tick. */
+  readonly refillPerTick: number;
+  /** Length of a tick. @default 1000 */
+  readonly tickMs?: number;
+  /**
+   * Ticks start this long after the call that began to drain a full bucket, so that the
+   * vendor (which starts counting when that call arrives) has always refilled before we do.
+   * @default 250
+   */
+  readonly marginMs?: number;
+  /** @default budgetDir() */
+  readonly dir?: string;
+  /** @default systemClock */
+  readonly clock?: IClock;
+  /** Where the wait is explained. @default silentLogger */
+  readonly logger?: Logger;
+  /** Words for the log line, e.g. `10 calls, 1 back per second`. */
+  readonly describe?: string;
+}
+
+interface BucketDoc {
+  /** Calls taken and not yet given back. */
+  used: number;
+  /** Start of the current tick while the bucket is not full; null when it is. */
+  origin: number | null;
+}
+
+/**
+ * A token bucket over a file, across processes: `capacity` calls, `refillPerTick` of them given
+ * back at the end of every whole tick counted from the call that began to drain the full bucket
+ * (plus `marginMs`). Never ahead of a vendor bucket with the same numbers that starts its ticks
+ * when that call arrives.
+ */
+export class SharedTokenBucketLimiter implements ILimiter {
+  /** The budget's file. */
+  readonly file: string;
+  private readonly clock: IClock;
+  private readonly logger: Logger;
+  private readonly tickMs: number;
+  private readonly marginMs: number;
+
+  constructor(private readonly options: SharedTokenBucketLimiterOptions) {
+    assertArgument(Number.isInteger(options.capacity) && options.capacity > 0, '"capacity"', 'must be a positive integer.');
+    assertArgument(Number.isInteger(options.refillPerTick) && options.refillPerTick > 0, '"refillPerTick"', 'must be a positive integer.');
+    assertArgument(options.tickMs === undefined || (Number.isFinite(options.tickMs) && options.tickMs > 0), '"tickMs"', 'must be a positive number.');
+    assertArgument(options.marginMs === undefined || (Number.isFinite(options.marginMs) && options.marginMs >= 0), '"marginMs"', 'must be 0 or more.');
+    assertArgument(/^[a-z0-9-]+$/.test(options.vendor), '"vendor"', 'must be a lowercase name.');
+    const hash = createHash('sha256').update(`${options.vendor}\nbucket\n${options.keyId}`).digest('hex').slice(0, 32);
+    this.file = join(options.dir ?? budgetDir(), `${options.vendor}-${hash}.json`);
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.tickMs = options.tickMs ?? 1000;
+    this.marginMs = options.marginMs ?? 250;
+  }
+
+  async acquire(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const wait = withFileLock(this.file, () => this.tryTake(this.clock.now()));
+      if (wait <= 0) return;
+      this.logger.info(
+        `${this.options.vendor}: waiting ${Math.ceil(wait / 1000)} s for the rate budget (${this.options.describe ?? `${this.options.capacity} calls, ${this.options.refillPerTick} back every ${this.tickMs / 1000} s`}), shared by every provider process on this machine`,
+        { vendor: this.options.vendor, wait_ms: wait, budget_file: this.file },
+      );
+      await this.clock.sleep(wait, signal);
+    }
+  }
+
+  /** Calls taken and not yet given back at `now` (tests, progress). */
+  used(now = this.clock.now()): number {
+    return this.settle(this.read(), now).used;
+  }
+
+  /** Gives back the ticks that ended by `now`. */
+  private settle(doc: BucketDoc, now: number): BucketDoc {
+    if (doc.origin === null || now < doc.origin + this.tickMs) return doc;
+    const ticks = Math.floor((now - doc.origin) / this.tickMs);
+    const used = Math.max(0, doc.used - ticks * this.options.refillPerTick);
+    return used === 0 ? { used: 0, origin: null } : { used, origin: doc.origin + ticks * this.tickMs };
+  }
+
+  /** Counts a call at `now` when it fits; else returns how long until one does. Under the lock. */
+  private tryTake(now: number): number {
+    const doc = this.settle(this.read(), now);
+    if (doc.used < this.options.capacity) {
+      this.write({ used: doc.used + 1, origin: doc.origin ?? now + this.marginMs });
+      return 0;
+    }
+    return Math.max(1, (doc.origin ?? now) + this.tickMs - now);
+  }
+
+  private read(): BucketDoc {
+    try {
+      const doc = JSON.parse(readFileSync(this.file, 'utf8')) as { used?: unknown; origin?: unknown };
+      const used = typeof doc.used === 'number' && Number.isInteger(doc.used) && doc.used >= 0 ? doc.used : 0;
+      const origin = typeof doc.origin === 'number' && Number.isFinite(doc.origin) ? doc.origin : null;
+      return used === 0 ? { used: 0, origin: null } : { used, origin: origin ?? this.clock.now() };
+    } catch {
+      return { used: 0, origin: null };
+    }
+  }
+
+  private write(doc: BucketDoc): void {
+    mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ vendor: this.options.vendor, capacity: this.options.capacity, ...doc }), { mode: 0o600 });
     renameSync(tmp, this.file);
   }
 }

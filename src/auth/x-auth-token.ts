@@ -12,7 +12,7 @@ import { createSetHeadersInterceptor, type Interceptor } from './dispatch-utils'
 import { createHeaderTokenInterceptor } from './header-token';
 
 /** The header the vendor reads (case-insensitively). */
-export const X_AUTH_TOKEN_HEADER = 'x-auth-token';
+const X_AUTH_TOKEN_HEADER = 'x-auth-token';
 
 /** Options of {@link createXAuthTokenInterceptor}. */
 export interface XAuthTokenInterceptorOptions {

@@ -11,6 +11,12 @@ export interface ApiAccessVendorSettings {
   readonly signicatClientSecret?: string;
   /** Signicat account ID (a-spge-…) the managed clients live in. @default APIACCESS_SIGNICAT_ACCOUNT_ID */
   readonly signicatAccountId?: string;
+  /** The user's Threat Jammer API key (tja_ followed by 36 base-62 characters), sent as Authorization: Bearer. After the provider regenerates it, the new key is in the state of apiaccess_threatjammer_api_key: give that to the next run. Only as a token (a sensitive variable): a literal is refused. @default APIACCESS_THREATJAMMER_API_KEY */
+  readonly threatjammerApiKey?: string;
+  /** Region of the key; picks the API host https://<region>.api.threatjammer.com (default dublin). Keys are region-specific. @default APIACCESS_THREATJAMMER_REGION */
+  readonly threatjammerRegion?: string;
+  /** Threat Jammer User API host; overrides threatjammer_region (default https://dublin.api.threatjammer.com). @default APIACCESS_THREATJAMMER_BASE_URL */
+  readonly threatjammerBaseUrl?: string;
   /** Silobreaker API host (default https://api.silobreaker.com). @default APIACCESS_SILOBREAKER_BASE_URL */
   readonly silobreakerBaseUrl?: string;
   /** User name of the cookie session (Silobreaker "Username") that manages API keys and whose password apiaccess_silobreaker_password rotates. @default APIACCESS_SILOBREAKER_USERNAME */
@@ -37,6 +43,9 @@ export const VENDOR_SETTINGS: readonly ApiAccessSettingInfo[] = [
   { prop: 'signicatClientId', attribute: 'signicat_client_id', env: 'APIACCESS_SIGNICAT_CLIENT_ID', sensitive: false },
   { prop: 'signicatClientSecret', attribute: 'signicat_client_secret', env: 'APIACCESS_SIGNICAT_CLIENT_SECRET', sensitive: true },
   { prop: 'signicatAccountId', attribute: 'signicat_account_id', env: 'APIACCESS_SIGNICAT_ACCOUNT_ID', sensitive: false },
+  { prop: 'threatjammerApiKey', attribute: 'threatjammer_api_key', env: 'APIACCESS_THREATJAMMER_API_KEY', sensitive: true },
+  { prop: 'threatjammerRegion', attribute: 'threatjammer_region', env: 'APIACCESS_THREATJAMMER_REGION', sensitive: false },
+  { prop: 'threatjammerBaseUrl', attribute: 'threatjammer_base_url', env: 'APIACCESS_THREATJAMMER_BASE_URL', sensitive: false },
   { prop: 'silobreakerBaseUrl', attribute: 'silobreaker_base_url', env: 'APIACCESS_SILOBREAKER_BASE_URL', sensitive: false },
   { prop: 'silobreakerUsername', attribute: 'silobreaker_username', env: 'APIACCESS_SILOBREAKER_USERNAME', sensitive: false },
   { prop: 'silobreakerPassword', attribute: 'silobreaker_password', env: 'APIACCESS_SILOBREAKER_PASSWORD', sensitive: true },

@@ -114,7 +114,7 @@ export function writeProviderMirror(stackDir: string): string {
  * Terraform's `h1:` package hash: base64 of the sha256 of the lines "<sha256 hex of the file>  <file name>\n",
  * in file-name order.
  */
-export function packageHash(files: ReadonlyMap<string, Buffer>): string {
+export function packageHash(files: ReadonlyMap<string, Uint8Array>): string {
   const lines = [...files.keys()]
     .sort()
     .map((name) => `${createHash('sha256').update(files.get(name)!).digest('hex')}  ${name}\n`)

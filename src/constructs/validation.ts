@@ -26,30 +26,6 @@ export class ApiAccessValidationError extends Error {
   }
 }
 
-/** Non-empty string of at most `max` characters. */
-export function checkName(scope: Construct, prop: string, value: string | undefined, max: number): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
-  if (value.trim() === '') throw new ApiAccessValidationError(scope, prop, `must not be empty; give it 1 to ${max} characters.`);
-  if (value.length > max) throw new ApiAccessValidationError(scope, prop, `is ${value.length} characters long; at most ${max} are allowed.`);
-}
-
-/** Whole number in [min, max]. */
-export function checkIntegerRange(scope: Construct, prop: string, value: number | undefined, min: number, max: number): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ApiAccessValidationError(scope, prop, `is ${value}; it must be a whole number from ${min} to ${max}.`);
-  }
-}
-
-/** Every list element matches `pattern`. */
-export function checkEach(scope: Construct, prop: string, values: readonly string[] | undefined, pattern: RegExp, shape: string): void {
-  if (values === undefined || Token.isUnresolved(values)) return;
-  for (const v of values) {
-    if (!Token.isUnresolved(v) && !pattern.test(v))
-      throw new ApiAccessValidationError(scope, prop, `contains "${v}"; each entry must have the shape ${shape}.`);
-  }
-}
-
 /**
  * Refuses a literal secret: it would be written in clear into cdk.tf.json. Secrets come from a
  * sensitive TerraformVariable (a token) or from the provider's environment variables.

@@ -20,8 +20,6 @@ export const APIACCESS_NETWORK_ERROR = 'APIACCESS_NETWORK_ERROR';
 export const APIACCESS_TIMEOUT = 'APIACCESS_TIMEOUT';
 export const APIACCESS_ABORTED = 'APIACCESS_ABORTED';
 export const APIACCESS_LOGIN_DELAYED = 'APIACCESS_LOGIN_DELAYED';
-export const APIACCESS_PROTOCOL_ERROR = 'APIACCESS_PROTOCOL_ERROR';
-export const APIACCESS_INTERNAL = 'APIACCESS_INTERNAL';
 /** A create was sent but no answer confirmed it; the create journal keeps its key. */
 export const APIACCESS_CREATE_UNCONFIRMED = 'APIACCESS_CREATE_UNCONFIRMED';
 
@@ -41,8 +39,6 @@ export type ApiAccessErrorCode =
   | typeof APIACCESS_TIMEOUT
   | typeof APIACCESS_ABORTED
   | typeof APIACCESS_LOGIN_DELAYED
-  | typeof APIACCESS_PROTOCOL_ERROR
-  | typeof APIACCESS_INTERNAL
   | typeof APIACCESS_CREATE_UNCONFIRMED;
 
 const BRAND = Symbol.for('apiaccess.ApiAccessError');

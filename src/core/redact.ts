@@ -109,7 +109,7 @@ function encodedVariants(secret: string): Set<string> {
 }
 
 /** The regular expression source that matches `secret` in every form it is masked in. */
-export function secretPattern(secret: string): string {
+function secretPattern(secret: string): string {
   const textual = [...secret].map(codePointPattern).join('');
   const literals = new Set<string>();
   for (const v of encodedVariants(secret)) {

@@ -27,9 +27,9 @@ export class OffsetClock implements IClock {
 }
 
 /** The earliest time the sandbox clock may show: 1970-01-01T00:00:00.000Z. */
-export const MIN_CLOCK_MS = 0;
+const MIN_CLOCK_MS = 0;
 /** The latest time the sandbox clock may show: 9999-12-31T23:59:59.999Z. */
-export const MAX_CLOCK_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const MAX_CLOCK_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -30,7 +30,7 @@ export interface FaultPlan {
 }
 
 /** The longest latency one fault may inject: 10 minutes. */
-export const MAX_FAULT_LATENCY_MS = 600_000;
+const MAX_FAULT_LATENCY_MS = 600_000;
 
 const FAULT_KEYS = ['vendor', 'status', 'latencyMs', 'count', 'ratio'];
 

@@ -27,9 +27,9 @@ export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** The most keys one emulator keeps; the oldest is dropped beyond it. */
 export const MAX_IDEMPOTENCY_KEYS = 10_000;
 /** The request header (lower-cased, as routes see headers). */
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** The header a replayed answer carries. */
-export const REPLAYED_HEADER = 'idempotent-replayed';
+const REPLAYED_HEADER = 'idempotent-replayed';
 
 const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
 

@@ -63,7 +63,7 @@ export interface ImportIdSpec {
 }
 
 /** What the docs show besides the schema. */
-export interface DocsSpec {
+interface DocsSpec {
   /** An HCL example of the block (without the surrounding provider block). */
   readonly hcl: string;
   /** A CDKTF TypeScript example (the construct call). */
@@ -103,9 +103,6 @@ export interface EphemeralSpec<A extends AttributeSpecs = AttributeSpecs> {
   readonly docs: DocsSpec;
 }
 
-/** Any spec with a Terraform type name. */
-export type TypeSpec = ResourceSpec | DataSourceSpec | EphemeralSpec;
-
 /** Declares a data source spec. */
 export function defineDataSource<const A extends AttributeSpecs>(spec: Omit<DataSourceSpec<A>, 'kind'>): DataSourceSpec<A> {
   const out = { kind: 'data-source' as const, ...spec };
@@ -144,7 +141,7 @@ export function defineSettings<const A extends AttributeSpecs>(vendor: string, a
 }
 
 /** The TS type of a value of spec type `T`. */
-export type ValueOf<T> = T extends 'string'
+type ValueOf<T> = T extends 'string'
   ? string
   : T extends 'number'
     ? number
@@ -167,7 +164,7 @@ export type Model<A extends AttributeSpecs> = {
 };
 
 /** Names of the attributes a user can set. */
-export type ConfigurableKeys<A extends AttributeSpecs> = { [K in keyof A]: IsConfigurable<A[K]> extends true ? K : never }[keyof A];
+type ConfigurableKeys<A extends AttributeSpecs> = { [K in keyof A]: IsConfigurable<A[K]> extends true ? K : never }[keyof A];
 
 /** The configuration as create receives it (defaults applied). */
 export type ConfigModel<A extends AttributeSpecs> = Pick<Model<A>, ConfigurableKeys<A>>;

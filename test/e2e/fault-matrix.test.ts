@@ -273,4 +273,19 @@ describe('issue 6: fault matrix (real terraform, sandbox faults)', () => {
     await expectSecretsWork(state);
     expectExit(await h.tf(dir, 'plan', '-detailed-exitcode', '-input=false'), 0);
   });
+
+  it('a completed create is never replayed: after an out-of-band delete the plan creates a new object, with no take-over', async () => {
+    const dir = plainStack(h, 'no-replay', { apiaccess_signicat_api_client: { app: { name: 'no-replay' } } });
+    expectExit(await h.tf(dir, 'init', '-input=false'), 0);
+    expectExit(await h.tf(dir, 'apply', '-auto-approve', '-input=false'), 0);
+    const [first] = (await stateObjects(dir)).clients;
+    const doc = h.sandbox.snapshot().signicat as { clients: VendorClient[] };
+    h.sandbox.restore({ signicat: { ...doc, clients: doc.clients.filter((c) => c.id !== first) } });
+    const plan = expectExit(await h.tf(dir, 'plan', '-detailed-exitcode', '-input=false'), 2);
+    expect(plan.stdout + plan.stderr).not.toContain('Interrupted Create');
+    const apply = expectExit(await h.tf(dir, 'apply', '-auto-approve', '-input=false'), 0);
+    expect(apply.stdout + apply.stderr).not.toContain('Interrupted Create');
+    const [second] = (await expectVendorMatchesState(dir)).clients;
+    expect(second).not.toBe(first);
+  });
 });

@@ -23,6 +23,7 @@ describe('vendor registry', () => {
         'apiaccess_signicat_client_secret',
         'apiaccess_silobreaker_api_key',
         'apiaccess_silobreaker_password',
+        'apiaccess_threatjammer_api_key',
       ]),
     );
     expect(new Set(types).size).toBe(types.length);

@@ -56,7 +56,7 @@ function attributeLine(name: string, a: AttributeSpec): string {
 }
 
 /** The page of one resource, data source or ephemeral resource. */
-export function typePage(spec: TypedSpec): string {
+function typePage(spec: TypedSpec): string {
   const vendor = names(spec.kind, spec.typeName).vendor;
   const args = configurableNames(spec.attributes);
   const computed = Object.keys(spec.attributes).filter((n) => !args.includes(n));
@@ -120,7 +120,7 @@ export function typePage(spec: TypedSpec): string {
 }
 
 /** docs/index.md: the provider, its settings and every type. */
-export function indexPage(settings: readonly Settings[], specs: readonly TypedSpec[], functions: readonly FunctionSpec[] = []): string {
+function indexPage(settings: readonly Settings[], specs: readonly TypedSpec[], functions: readonly FunctionSpec[] = []): string {
   const rows = settings.flatMap((s) =>
     Object.entries(s.attributes).map(
       ([n, a]) =>
@@ -183,7 +183,7 @@ export function indexPage(settings: readonly Settings[], specs: readonly TypedSp
 }
 
 /** The page of one provider-defined function. */
-export function functionPage(f: FunctionSpec): string {
+function functionPage(f: FunctionSpec): string {
   const signature = `provider::apiaccess::${f.name}(${f.parameters.map((p) => `${p.name} ${typeText(p.type)}`).join(', ')}) ${typeText(f.returns)}`;
   return [
     '---',
@@ -232,7 +232,7 @@ function propType(t: SpecType): string {
 }
 
 /** API.md: every construct, its props and its attributes. */
-export function apiPage(settings: readonly Settings[], specs: readonly TypedSpec[]): string {
+function apiPage(settings: readonly Settings[], specs: readonly TypedSpec[]): string {
   const out = [
     '# API Reference',
     '',

@@ -9,7 +9,7 @@ export interface AnySpec {
 }
 
 /** `apiaccess_signicat_api_client` → `{ vendor: 'signicat', object: 'api_client' }`. */
-export function splitTypeName(typeName: string): { vendor: string; object: string } {
+function splitTypeName(typeName: string): { vendor: string; object: string } {
   const m = /^apiaccess_([a-z0-9]+)_([a-z0-9_]+)$/.exec(typeName);
   if (!m) throw new Error(`${typeName}: type names are apiaccess_<vendor>_<object>`);
   return { vendor: m[1]!, object: m[2]! };

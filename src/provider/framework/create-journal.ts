@@ -25,13 +25,13 @@ import { dirname, join, resolve } from 'node:path';
 import { isProcessRunning, withFileLock } from '../../core/file-lock';
 
 /** Environment variable that overrides where the journal lives. */
-export const CREATE_JOURNAL_ENV = 'APIACCESS_CREATE_JOURNAL';
+const CREATE_JOURNAL_ENV = 'APIACCESS_CREATE_JOURNAL';
 /** File name below the Terraform data directory. */
-export const CREATE_JOURNAL_FILE = 'apiaccess-creates.jsonl';
+const CREATE_JOURNAL_FILE = 'apiaccess-creates.jsonl';
 /** How long the sandbox vendors remember an idempotency key. */
-export const VENDOR_KEY_RETENTION_MS = 24 * 3600_000;
+const VENDOR_KEY_RETENTION_MS = 24 * 3600_000;
 /** Adopt only keys the vendor surely still remembers: the retention less an hour's margin. */
-export const ADOPT_WITHIN_MS = VENDOR_KEY_RETENTION_MS - 3600_000;
+const ADOPT_WITHIN_MS = VENDOR_KEY_RETENTION_MS - 3600_000;
 /** Entries are kept (and warned about) this long, then dropped at compaction. */
 const KEEP_MS = 7 * 24 * 3600_000;
 const COMPACT_AFTER_LINES = 400;
@@ -207,7 +207,11 @@ export class CreateJournal {
 
   /** Interrupted creates a new create of `type` with `fingerprint` would take over. */
   adoptable(x: CreateEntry, now = this.now()): boolean {
-    return x.keyed && !x.settled && !x.failed && now - x.at < ADOPT_WITHIN_MS && !sameProcess(x.owner, this.self) && !this.alive(x.owner);
+    // An answer handed to a terraform that then ended normally (delivered) is in its state: taking
+    // it over would replay an object that may since have been deleted at the vendor. Only answers
+    // no terraform can have recorded (none arrived, or the process died) are taken over.
+    const recorded = x.id !== undefined && x.delivered === true && !x.orphan;
+    return x.keyed && !x.settled && !x.failed && !recorded && now - x.at < ADOPT_WITHIN_MS && !sameProcess(x.owner, this.self) && !this.alive(x.owner);
   }
 
   /** Every entry (tests, warnings). */

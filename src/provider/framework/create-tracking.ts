@@ -21,7 +21,7 @@ function configurable(schema: ResourceSchema, planned: ObjectValue): ObjectValue
 }
 
 /** Hash of the type and its configurable attributes, keys and set elements in a stable order. */
-export function fingerprint(typeName: string, schema: ResourceSchema, planned: ObjectValue): string {
+function fingerprint(typeName: string, schema: ResourceSchema, planned: ObjectValue): string {
   const canonical = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(canonical).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
     if (v !== null && typeof v === 'object') {

@@ -4,6 +4,7 @@
  * at ConfigureProvider (on the setting's attribute, so `terraform plan` fails before anything
  * else) or on the first use of a vendor on the sandbox fallback (same words, no path).
  */
+import { raceSignal } from '../../core/abort';
 import { Diagnostics } from '../../core/diagnostics';
 import { APIACCESS_UNAUTHORIZED, ApiAccessError } from '../../core/errors';
 import type { VendorProvider } from './provider';
@@ -57,25 +58,6 @@ export function credentialDiagnostic(
   );
 }
 
-/** Resolves like `promise`, or rejects when `signal` aborts first (a check that ignores its signal). */
-function raced<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error('The credential check was cancelled.'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
 /**
  * Runs `vendor.verifyCredentials` within `timeoutMs`. A refusal is an error diagnostic naming the
  * setting (on its attribute when `atConfigure`); any other failure (unreachable host, timeout) is
@@ -93,7 +75,10 @@ export async function verifyVendorCredentials(
   if (!vendor.verifyCredentials) return diags;
   const signal = AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]);
   try {
-    await raced(vendor.verifyCredentials(client, signal), signal);
+    // A check that ignores its signal still ends when the signal does.
+    await raceSignal(vendor.verifyCredentials(client, signal), signal, () =>
+      signal.reason instanceof Error ? signal.reason : new Error('The credential check was cancelled.'),
+    );
   } catch (err) {
     const setting = refusedSetting(vendor, err);
     if (setting) credentialDiagnostic(diags, vendor, setting, err as ApiAccessError, resolved, atConfigure);

@@ -3,7 +3,7 @@
  *
  * Types are Terraform's JSON type-constraint form (what a schema Attribute.type carries); values
  * are plain JS data shaped by a type. A value never says which type it has: code that reads or
- * writes values always walks the type alongside (see dynamic-value.ts).
+ * writes values always walks the type alongside (see ../protocol/cty-walk.ts).
  */
 
 /** A cty type in Terraform's JSON type-constraint form, as carried in schema Attribute.type. */
@@ -96,11 +96,6 @@ export interface DynamicPayload {
 /** A value of some cty type; which alternative applies is decided by the type, never by the value's shape. */
 export type CtyValue = null | Unknown | string | boolean | number | BigNumber | CtyValue[] | { [key: string]: CtyValue } | DynamicPayload;
 
-/** Builds the value of a dynamic-typed slot. */
-export function dynamicValue(type: CtyType, value: CtyValue): DynamicPayload {
-  return { type, value };
-}
-
 /** True when v has the DynamicPayload shape (meaningful only where the type says 'dynamic'). */
 export function isDynamicPayload(v: unknown): v is DynamicPayload {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && hasOwn(v, 'type') && hasOwn(v, 'value') && Object.keys(v).length === 2;
@@ -179,7 +174,7 @@ export function ctyEqual(type: CtyType, a: CtyValue, b: CtyValue): boolean {
 }
 
 /** Structural equality of two types (object attribute order is irrelevant). */
-export function ctyTypeEqual(a: CtyType, b: CtyType): boolean {
+function ctyTypeEqual(a: CtyType, b: CtyType): boolean {
   if (a === b) return true;
   if (typeof a === 'string' || typeof b === 'string') return false;
   if (a[0] !== b[0]) return false;

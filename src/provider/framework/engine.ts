@@ -26,7 +26,6 @@ import { FunctionsEngine } from './functions';
 export { SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName } from './settings';
 export type { StateCodec, StoredState } from './state-upgrade';
 export { reportError, runValidators } from './results';
-export { fingerprint } from './create-tracking';
 
 /** Options of {@link ProviderEngine}. */
 export interface EngineOptions {
@@ -231,15 +230,21 @@ export class ProviderEngine {
     const r = this.lookup(typeName, diags);
     if (!r?.handler.checkPlan || planned === null) return diags;
     const ctx = await this.ready(r, diags);
-    if (ctx) await this.runCheckPlan(r, prior, planned, ctx);
+    if (ctx) await this.runCheckPlan(r, prior, planned, ctx, 'plan');
     return diags;
   }
 
   /** Runs `checkPlan`; false when it reported an error (then nothing may change at the vendor). */
-  private async runCheckPlan(r: Registered, prior: ObjectValue | null, planned: ObjectValue, ctx: ResourceContext<unknown>): Promise<boolean> {
+  private async runCheckPlan(
+    r: Registered,
+    prior: ObjectValue | null,
+    planned: ObjectValue,
+    ctx: ResourceContext<unknown>,
+    phase: 'plan' | 'apply',
+  ): Promise<boolean> {
     if (!r.handler.checkPlan) return true;
     try {
-      await r.handler.checkPlan({ prior, planned }, ctx);
+      await r.handler.checkPlan({ prior, planned, phase }, ctx);
     } catch (err) {
       this.report(r, ctx.diagnostics, 'Plan Check Failed', `Checking the planned ${r.handler.typeName} with ${r.vendor.name} failed`, err);
     }
@@ -337,7 +342,7 @@ export class ProviderEngine {
       }
     }
     const creating = prior === null;
-    if (!(await this.runCheckPlan(r, prior, planned, ctx))) return { value: prior, diagnostics: diags };
+    if (!(await this.runCheckPlan(r, prior, planned, ctx, 'apply'))) return { value: prior, diagnostics: diags };
     let state: ObjectValue;
     try {
       const withConfig = config === null ? {} : { config };
@@ -361,12 +366,14 @@ export class ProviderEngine {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r) return { value: state, diagnostics: diags };
+    // Terraform holds it in state, whether or not the vendor still does: its create is done (a
+    // create of the same configuration later is a new object, never a replay of this one).
+    this.creates.seen(typeName, state);
     const ctx = await this.ready(r, diags);
     if (!ctx) return { value: state, diagnostics: diags };
     try {
       const next = await r.handler.read({ state }, ctx);
       if (next === null) return { value: null, diagnostics: diags };
-      this.creates.seen(typeName, state);
       const complete = completeState(r.handler.schema, next);
       if (containsUnknown(complete)) throw new Error(`read of ${typeName} returned an unknown value`);
       return { value: complete, diagnostics: diags };

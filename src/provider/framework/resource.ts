@@ -30,11 +30,15 @@ export interface ResourceContext<C> {
   createOnce<T>(what: string, send: (idempotencyKey: string) => Promise<T>, idOf: (created: T) => string, options?: { readonly keyed?: boolean }): Promise<T>;
 }
 
-/** The requests, in plain objects. */
+/**
+ * The requests, in plain objects.
+ * @public (vendor handlers type their validate and modifyPlan hooks with these)
+ */
 export interface ValidateConfigRequest {
   /** The configuration; any attribute may be unknown in the validate walk. */
   readonly config: ObjectValue;
 }
+/** @public (see ValidateConfigRequest) */
 export interface ModifyPlanRequest {
   /** null at create. */
   readonly prior: ObjectValue | null;
@@ -49,6 +53,8 @@ export interface CheckPlanRequest {
   readonly prior: ObjectValue | null;
   /** At plan: the planned values (configured ones may be unknown). At apply: wholly known but computed attributes. */
   readonly planned: ObjectValue;
+  /** Which call this is: PlanResourceChange (`plan`) or the check before an ApplyResourceChange (`apply`). */
+  readonly phase?: 'plan' | 'apply';
 }
 export interface UpgradeStateRequest {
   /** The schema version the state was written with (older than the current one). */

@@ -23,7 +23,7 @@ export function settingEnvName(vendor: string, setting: string): string {
 }
 
 /** Where a resolved setting came from. */
-export type SettingSource = 'config' | 'env' | 'sandbox';
+type SettingSource = 'config' | 'env' | 'sandbox';
 
 /** One vendor's resolved settings. */
 export interface ResolvedVendor {

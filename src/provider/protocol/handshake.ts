@@ -6,15 +6,7 @@ export const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a
 /** The application protocol this provider speaks. */
 export const PROTOCOL_VERSION = 6;
 /** go-plugin core protocol version. */
-export const CORE_PROTOCOL_VERSION = 1;
-
-/** What the environment says about how Terraform wants to talk to us. */
-export interface LaunchEnvironment {
-  /** Terraform's client certificate (PEM); absent when plugin TLS is disabled. */
-  readonly clientCertPem?: string;
-  /** Directory for the unix socket. */
-  readonly socketDir?: string;
-}
+const CORE_PROTOCOL_VERSION = 1;
 
 /** Checks the cookie and the offered versions; returns a message when we must not start. */
 export function checkLaunch(env: NodeJS.ProcessEnv): string | undefined {

@@ -17,7 +17,7 @@ import type { ApiClient, CreateApiClientInput, CreatedSecret, SecretMetadata, Si
 const LIST_PAGE_SIZE = 100;
 
 /** The only scope Signicat knows. */
-export const SIGNICAT_SCOPE = 'signicat-api';
+const SIGNICAT_SCOPE = 'signicat-api';
 
 /** Settings of {@link SignicatClient}. */
 export interface SignicatClientConfig {

@@ -10,8 +10,6 @@ import { clientSecretHandler } from './handlers/client-secret';
 import { apiClientDataSource, apiClientsDataSource } from './handlers/data-sources';
 import { SIGNICAT_DEFAULT_BASE_URL, signicatSettingsSpec } from './spec/settings';
 
-export { SIGNICAT_DEFAULT_BASE_URL };
-
 /**
  * Loads the client (and with it undici and oauth4webapi) only when a resource needs it: most
  * provider processes Terraform starts only validate, and startup time is paid 2-5 times a command.

@@ -12,6 +12,9 @@
  *
  * Each call is split into a request and a `process…Response` function that makes sense of the answer.
  */
+import { createHash } from 'node:crypto';
+import { SharedTokenBucketLimiter, SharedWindowLimiter } from '../../auth/shared-budget';
+import type { Logger } from '../../core/log';
 import { createBearerKeyInterceptor, assertBearerKey } from '../../auth/bearer-key';
 import { composeDispatcher, createDefaultDispatcher } from '../../auth/compose';
 import { HttpClient, httpError, type HttpClientOptions, type HttpResponse } from '../../auth/http';
@@ -68,10 +71,39 @@ export interface ThreatJammerClientConfig {
   readonly clock?: IClock;
   /** Where per-minute limiters are shared by key. @default the process-wide registry */
   readonly limiters?: LimiterRegistry;
+  /**
+   * The per-minute limiter to use instead of one from `limiters`, e.g. a
+   * `SharedTokenBucketLimiter` shared by every provider process of a run.
+   */
+  readonly minuteLimiter?: ILimiter;
+  /**
+   * Share the per-minute bucket with every process on this machine (a file below `dir`, see
+   * src/auth/shared-budget.ts), keyed by a one-way hash of the key. Ignored with `minuteLimiter`.
+   */
+  readonly sharedBudget?: { readonly dir?: string; readonly logger?: Logger };
   /** @default 30000 */
   readonly timeoutMs?: number;
   /** Retries of a failed idempotent call. @default 3 */
   readonly maxRetries?: number;
+}
+
+/**
+ * The per-minute bucket as a budget shared across processes. The file is named by a hash of a
+ * hash of the key (the key is 178 random bits: the name reveals nothing), so it stays one bucket
+ * per key; a refill ratio of 0 means a plain 60 s window.
+ */
+function sharedMinuteLimiter(apiKey: string, limit: number, refillPerSecond: number, clock: IClock, shared: { dir?: string; logger?: Logger }): ILimiter {
+  const keyId = createHash('sha256').update(`threatjammer-key\n${apiKey}`).digest('hex');
+  const common = { vendor: VENDOR, keyId, clock, ...(shared.dir ? { dir: shared.dir } : {}), ...(shared.logger ? { logger: shared.logger } : {}) };
+  if (refillPerSecond > 0 && Number.isInteger(refillPerSecond)) {
+    return new SharedTokenBucketLimiter({
+      ...common,
+      capacity: limit,
+      refillPerTick: refillPerSecond,
+      describe: `${limit} calls, ${refillPerSecond} back per second`,
+    });
+  }
+  return new SharedWindowLimiter({ ...common, limit, windowMs: 60_000, describe: `${limit} calls per minute` });
 }
 
 function lostAnswer(err: unknown): boolean {
@@ -90,8 +122,28 @@ function retryPolicy(clock: IClock, maxRetries: number): RetryPolicy {
   };
 }
 
+/** True when a 401 says the `Bearer` prefix was missing: the sender's fault, never the key's. */
+function missingBearer(res: HttpResponse): boolean {
+  if (res.status !== 401) return false;
+  try {
+    const detail = res.json<ThreatJammerErrorBody>().detail;
+    return typeof detail === 'string' && /bearer/i.test(detail) && /prefix/i.test(detail);
+  } catch {
+    return false;
+  }
+}
+
 /** Throws the vendor's answer as an ApiAccessError (401 → UNAUTHORIZED, 429 → RATE_LIMITED, 422 → VENDOR_REJECTED …). */
 export function threatJammerError(res: HttpResponse, what: string): ApiAccessError {
+  if (missingBearer(res)) {
+    // The key may be fine: what reached Threat Jammer was not "Bearer <key>". Not the user's to fix in the key.
+    return new ApiAccessError(
+      APIACCESS_BAD_RESPONSE,
+      `${what}: Threat Jammer received the Authorization header without its "Bearer" prefix. The provider always sends "Bearer <key>", ` +
+        'so the header was changed on the way (a proxy between the provider and Threat Jammer?) or this is a fault in the provider; the API key itself was not judged.',
+      { status: 401 },
+    );
+  }
   const err = httpError(VENDOR, res, what);
   if (res.status === 422) {
     let body: ThreatJammerErrorBody = {};
@@ -143,6 +195,7 @@ function toToken(body: Record<string, unknown>, what: string, status: number): T
   if (body.status !== 'ENABLED' && body.status !== 'DISABLED') throw badResponse(what, '"status" neither ENABLED nor DISABLED', status);
   const t = body as unknown as TokenOutput;
   return {
+    self: typeof t.self === 'string' ? t.self : '',
     regionId: t.region_id,
     status: t.status,
     createdAtMs: t.created_at,
@@ -225,11 +278,14 @@ export class ThreatJammerClient {
     const clock = this.clock;
     const root = config.dispatcher ?? createDefaultDispatcher();
     const registry = config.limiters ?? defaultLimiterRegistry;
-    const minute: ILimiter = registry.get(limiterKey(VENDOR, config.apiKey, String(minuteLimit), String(refillPerSecond)), () =>
-      refillPerSecond > 0
-        ? new TokenBucketLimiter({ capacity: minuteLimit, refillPerSecond, clock })
-        : new SlidingWindowLimiter({ limit: minuteLimit, windowMs: 60_000, clock }),
-    );
+    const minute: ILimiter =
+      config.minuteLimiter ??
+      (config.sharedBudget ? sharedMinuteLimiter(config.apiKey, minuteLimit, refillPerSecond, clock, config.sharedBudget) : undefined) ??
+      registry.get(limiterKey(VENDOR, config.apiKey, String(minuteLimit), String(refillPerSecond)), () =>
+        refillPerSecond > 0
+          ? new TokenBucketLimiter({ capacity: minuteLimit, refillPerSecond, clock })
+          : new SlidingWindowLimiter({ limit: minuteLimit, windowMs: 60_000, clock }),
+      );
     this.budget = new MonthlyBudget(clock);
     const auth = createBearerKeyInterceptor({ apiKey: () => this.key, format: THREATJAMMER_KEY_FORMAT });
     const retry = createRetryInterceptor({ clock, maxRetries: config.maxRetries ?? 3, shouldRetry: retryPolicy(clock, config.maxRetries ?? 3) });
@@ -242,6 +298,11 @@ export class ThreatJammerClient {
       dispatcher: composeDispatcher(root, { retry, rateLimit: createRateLimitInterceptor([this.budget, minute]), auth }),
     });
     this.plain = new HttpClient({ baseUrl, vendor: VENDOR, timeoutMs, dispatcher: composeDispatcher(root, { retry, auth }) });
+  }
+
+  /** The key the client sends now (the configured one, or the one a regeneration returned). */
+  currentKey(): string {
+    return this.key;
   }
 
   /** Calls left this month as the vendor last reported them, or undefined before the first report. */

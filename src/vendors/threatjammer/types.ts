@@ -71,8 +71,10 @@ export interface QuotaBucket {
   readonly resetsAtMs: number;
 }
 
-/** The key's state and quotas, from `GET /v1/token` (the key itself left out). */
+/** The key's state and quotas, from `GET /v1/token`. */
 export interface ThreatJammerToken {
+  /** `self` as Threat Jammer sent it: `/v1/token/<key>`, so it holds the key (a secret). */
+  readonly self: string;
   readonly regionId: string;
   readonly status: ThreatJammerKeyStatus;
   readonly createdAtMs: number;

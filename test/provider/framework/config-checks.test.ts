@@ -115,6 +115,14 @@ describe('issue 6: the checkPlan hook', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it('issue 10: tells the check which call it is in (plan, or the check before apply)', async () => {
+    const { engine, seen } = await withCheck(async () => undefined);
+    const p = plan(engine, widgetConfig({ name: 'alpha' }));
+    await engine.checkPlannedChange(WIDGET, null, p.planned);
+    await engine.applyResourceChange(WIDGET, null, p.planned);
+    expect(seen.map((s) => s.req.phase)).toEqual(['plan', 'apply']);
+  });
+
   it('a check that throws fails the apply naming the step, and nothing is created', async () => {
     const { engine, handler } = await withCheck(async () => {
       throw new Error('catalogue unreadable');

@@ -98,6 +98,17 @@ describe('CreateJournal', () => {
     ).toEqual(['"unanswered"']);
   });
 
+  it('issue 6: an answer delivered to a terraform that ended normally is never taken over (it is in state; it may since be deleted)', () => {
+    const a = journal(A);
+    const e = a.begin(create).entry;
+    a.answered(e.key, 'client-delivered');
+    a.deliverOwn();
+    alive.delete(A.pid);
+    const b = journal(B);
+    expect(b.adoptable(b.all()[0]!)).toBe(false);
+    expect(b.begin(create)).toMatchObject({ adopted: false });
+  });
+
   it('an orphan (created, state not returned) is listed even though its process is alive, and can still be taken over', () => {
     const a = journal(A);
     const e = a.begin(create).entry;

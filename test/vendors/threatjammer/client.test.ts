@@ -70,6 +70,7 @@ describe('reading the key', () => {
   it('reads the key state and quotas as typed values', async () => {
     const token = await client().readToken();
     expect(token).toEqual({
+      self: `/v1/token/${SEED_API_KEY}`,
       regionId: 'aws-eu-west-3',
       status: 'ENABLED',
       createdAtMs: START,

@@ -23,12 +23,12 @@ import {
   type SignicatState,
 } from './state';
 
-export { SEED_ACCOUNT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET, MANAGE_PERMISSION, PERMISSION_CATALOG } from './state';
+export { SEED_ACCOUNT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET, MANAGE_PERMISSION } from './state';
 
 /** The most access tokens kept at once (expired ones are purged first, then the oldest dropped). */
 export const MAX_TOKENS = 10_000;
 /** The most values kept in `issued` (oldest dropped). */
-export const MAX_ISSUED = 10_000;
+const MAX_ISSUED = 10_000;
 
 /** The Signicat emulator with its routes and state. */
 export class SignicatEmulator extends StatefulEmulator<SignicatState> {
@@ -339,7 +339,7 @@ export class SignicatEmulator extends StatefulEmulator<SignicatState> {
 export const createSignicatEmulator: EmulatorFactory = (ctx) => new SignicatEmulator(ctx);
 
 /** Largest page of a list (PROPOSED: `?limit=1..100`, default 100; `?cursor=` from the previous page's `next`). */
-export const LIST_PAGE_MAX = 100;
+const LIST_PAGE_MAX = 100;
 
 /** One page of `items`: `{ data, next? }`, `next` present only when more follow. */
 function listPage(req: SandboxRequest, items: readonly unknown[]): SandboxResponse {

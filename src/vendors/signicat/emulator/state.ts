@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { pick, randomAlnum } from '../../../sandbox/util';
 
-export interface SecretRecord {
+interface SecretRecord {
   id: string;
   name: string | null;
   createdAt: string;
@@ -24,7 +24,7 @@ export interface ClientRecord {
   secrets: SecretRecord[];
 }
 
-export interface TokenRecord {
+interface TokenRecord {
   clientId: string;
   expiresAt: number;
 }

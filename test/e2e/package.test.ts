@@ -1,0 +1,90 @@
+/**
+ * issue 13: the package as a user gets it. `npm pack` on the repository (lib/ is built by the
+ * test run's `npm run build`, so the pack skips `prepare`), the tarball installed into a fresh
+ * cdktf app in a temp folder outside the repository (runtime dependencies and the cdktf /
+ * constructs peers from the npm cache or registry), then type check → `cdktf synth` →
+ * `terraform init / apply` → `plan -detailed-exitcode` (0) → `destroy` against the sandbox.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runNode, type TerraformRun } from '../../src/bin/terraform-cli';
+import { SEED_CLIENT_ID } from '../../src/vendors/signicat/emulator/state';
+import { expectExit, ROOT, startHarness, type Harness } from './_harness';
+
+jest.setTimeout(180_000);
+
+function npm(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformRun> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started }));
+  });
+}
+
+const APP = `import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { ApiAccessProvider, SignicatApiClient, SignicatClientSecret } from 'apiaccess';
+
+const app = new App();
+const stack = new TerraformStack(app, 'credentials');
+new ApiAccessProvider(stack, 'apiaccess');
+const client = new SignicatApiClient(stack, 'packaged-client', { name: 'packaged-client', permissions: ['authentication:read'] });
+const secret = new SignicatClientSecret(stack, 'packaged-secret', { clientId: client.clientId, name: 'pipeline' });
+new TerraformOutput(stack, 'client_id', { value: client.clientId });
+new TerraformOutput(stack, 'client_secret', { value: secret.value, sensitive: true });
+app.synth();
+`;
+
+describe('issue 13: the packed tarball in a fresh cdktf app', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('package');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('packs only lib (no maps, sources or tests), installs outside the repo, synthesizes, applies, plans clean and destroys', async () => {
+    const env = { ...h.env, npm_config_update_notifier: 'false', FORCE_COLOR: '0', CI: '1' };
+    const pack = expectExit(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', h.work], ROOT, env), 0);
+    const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
+    const paths = info.files.map((f) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'lib/index.js', 'lib/index.d.ts', 'lib/bundle/provider.bundle.js']));
+    expect(paths.filter((p) => /\.map$|^src\/|^test\/|^examples\/|tsbuildinfo|^\.ci\//.test(p))).toEqual([]);
+
+    const app = join(h.work, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'packaged-app', version: '1.0.0', private: true }));
+    writeFileSync(join(app, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'node main.js', terraformProviders: [], sendCrashReports: 'false' }));
+    writeFileSync(join(app, 'main.ts'), APP);
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, skipLibCheck: false, types: [] },
+        include: ['main.ts'],
+      }),
+    );
+    const tarball = join(h.work, info.filename);
+    expectExit(await npm(['install', tarball, 'cdktf@0.21.0', 'constructs@10.4.2', '--no-audit', '--no-fund', '--prefer-offline'], app, env), 0);
+    const installed = JSON.parse(readFileSync(join(app, 'node_modules', 'apiaccess', 'package.json'), 'utf8')) as { peerDependencies: object };
+    expect(installed.peerDependencies).toEqual({ cdktf: expect.any(String), constructs: expect.any(String) });
+
+    // The published declarations type-check without @types/node and without skipLibCheck.
+    expectExit(await runNode([join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], app, env), 0);
+    expectExit(await runNode([join(ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'synth'], app, env), 0);
+
+    const stack = join(app, 'cdktf.out', 'stacks', 'credentials');
+    expectExit(await h.tf(stack, 'init'), 0);
+    expect(expectExit(await h.tf(stack, 'apply', '-auto-approve'), 0).stdout).toContain('Apply complete! Resources: 2 added');
+    const clients = () => (h.sandbox.snapshot().signicat as { clients: { id: string; name: string }[] }).clients.filter((c) => c.id !== SEED_CLIENT_ID);
+    expect(clients().map((c) => c.name)).toEqual(['packaged-client']);
+    expectExit(await h.tf(stack, 'plan', '-detailed-exitcode'), 0);
+    expect(expectExit(await h.tf(stack, 'destroy', '-auto-approve'), 0).stdout).toContain('Destroy complete! Resources: 2 destroyed.');
+    expect(clients()).toEqual([]);
+  });
+});
