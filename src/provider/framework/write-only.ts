@@ -10,7 +10,7 @@ import type { ObjectValue } from './resource';
 import type { ResourceSchema } from './schema';
 
 /** Names of the write-only attributes of `schema`. */
-export function writeOnlyNames(schema: ResourceSchema): string[] {
+function writeOnlyNames(schema: ResourceSchema): string[] {
   return Object.entries(schema.attributes)
     .filter(([, a]) => a.writeOnly)
     .map(([n]) => n);

@@ -12,7 +12,7 @@ type DV = { msgpack?: Uint8Array | null; json?: Uint8Array | null } | null | und
 type Req = Record<string, unknown>;
 
 /** tfplugin6.Function as proto-loader objects. */
-export function functionToProto(fn: FunctionHandler): object {
+function functionToProto(fn: FunctionHandler): object {
   return {
     parameters: fn.parameters.map((p) => ({
       name: p.name,
