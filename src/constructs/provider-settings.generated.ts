@@ -33,6 +33,12 @@ export interface ApiAccessVendorSettings {
   readonly threatjammerRegion?: string;
   /** Threat Jammer User API host; overrides threatjammer_region (default https://dublin.api.threatjammer.com). @default APIACCESS_THREATJAMMER_BASE_URL */
   readonly threatjammerBaseUrl?: string;
+  /** Silobreaker API host (default https://api.silobreaker.com). @default APIACCESS_SILOBREAKER_BASE_URL */
+  readonly silobreakerBaseUrl?: string;
+  /** User name of the cookie session (Silobreaker "Username") that manages API keys and whose password apiaccess_silobreaker_password rotates. @default APIACCESS_SILOBREAKER_USERNAME */
+  readonly silobreakerUsername?: string;
+  /** Current password of that user (Silobreaker "Password"). After a rotation, feed the new one from the same secret store as password_wo. Only as a token (a sensitive variable): a literal is refused. @default APIACCESS_SILOBREAKER_PASSWORD */
+  readonly silobreakerPassword?: string;
 }
 
 /** One vendor setting: its prop, its provider attribute, its environment fallback. */
@@ -64,4 +70,7 @@ export const VENDOR_SETTINGS: readonly ApiAccessSettingInfo[] = [
   { prop: 'threatjammerApiKey', attribute: 'threatjammer_api_key', env: 'APIACCESS_THREATJAMMER_API_KEY', sensitive: true },
   { prop: 'threatjammerRegion', attribute: 'threatjammer_region', env: 'APIACCESS_THREATJAMMER_REGION', sensitive: false },
   { prop: 'threatjammerBaseUrl', attribute: 'threatjammer_base_url', env: 'APIACCESS_THREATJAMMER_BASE_URL', sensitive: false },
+  { prop: 'silobreakerBaseUrl', attribute: 'silobreaker_base_url', env: 'APIACCESS_SILOBREAKER_BASE_URL', sensitive: false },
+  { prop: 'silobreakerUsername', attribute: 'silobreaker_username', env: 'APIACCESS_SILOBREAKER_USERNAME', sensitive: false },
+  { prop: 'silobreakerPassword', attribute: 'silobreaker_password', env: 'APIACCESS_SILOBREAKER_PASSWORD', sensitive: true },
 ];

@@ -2,3 +2,4 @@
 export * from './types';
 export * from './validators';
 export * from './import-id';
+export * from './function';

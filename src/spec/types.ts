@@ -40,6 +40,12 @@ export interface AttributeSpec {
   readonly showOnce?: boolean;
   /** Kept in state by the framework and never sent to the vendor (e.g. rotation_period); changes in place. */
   readonly local?: boolean;
+  /**
+   * Terraform >= 1.11 write-only: configured, handed to create/update, never in plan or state
+   * (managed resources only; optional or required, never computed). Pair it with a `<name>_version` attribute
+   * whose change triggers the update.
+   */
+  readonly writeOnly?: boolean;
   /** The vendor's own name for this attribute (errors the vendor reports on it; the docs). */
   readonly vendorField?: string;
   /** Construct getter name for a computed attribute; `false` for none. Default: camelCase of the name. */
@@ -118,14 +124,14 @@ export interface EphemeralSpec<A extends AttributeSpecs = AttributeSpecs> {
 /** Declares a data source spec. */
 export function defineDataSource<const A extends AttributeSpecs>(spec: Omit<DataSourceSpec<A>, 'kind'>): DataSourceSpec<A> {
   const out = { kind: 'data-source' as const, ...spec };
-  assertValidSpec(out.typeName, out.attributes);
+  assertValidSpec(out.typeName, out.attributes, false);
   return out;
 }
 
 /** Declares an ephemeral resource spec. */
 export function defineEphemeral<const A extends AttributeSpecs>(spec: Omit<EphemeralSpec<A>, 'kind'>): EphemeralSpec<A> {
   const out = { kind: 'ephemeral' as const, ...spec };
-  assertValidSpec(out.typeName, out.attributes);
+  assertValidSpec(out.typeName, out.attributes, false);
   return out;
 }
 
@@ -148,7 +154,7 @@ export function defineResource<const A extends AttributeSpecs>(spec: Omit<Resour
 
 /** Declares a vendor's settings spec. */
 export function defineSettings<const A extends AttributeSpecs>(vendor: string, attributes: A): SettingsSpec<A> {
-  assertValidSpec(`provider ${vendor}`, attributes);
+  assertValidSpec(`provider ${vendor}`, attributes, false);
   return { kind: 'settings', vendor, attributes };
 }
 
@@ -203,7 +209,7 @@ export function className(typeName: string): string {
 }
 
 /** Checks names and flag combinations; throws on a programming error in a spec. */
-export function assertValidSpec(where: string, attributes: AttributeSpecs): void {
+export function assertValidSpec(where: string, attributes: AttributeSpecs, writeOnlyAllowed = true): void {
   for (const [name, a] of Object.entries(attributes)) {
     const at = `${where}.${name}`;
     if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`${at}: attribute names must match ^[a-z0-9_]+$`);
@@ -212,5 +218,9 @@ export function assertValidSpec(where: string, attributes: AttributeSpecs): void
     if (a.default !== undefined && !(a.optional && a.computed)) throw new Error(`${at}: a default needs optional and computed`);
     if (a.showOnce && (a.optional || a.required)) throw new Error(`${at}: showOnce applies to computed-only attributes`);
     if (a.local && (a.required || a.computed || a.requiresReplace)) throw new Error(`${at}: a local attribute is optional, not computed, and changes in place`);
+    if (a.writeOnly && !writeOnlyAllowed) throw new Error(`${at}: write-only attributes exist on managed resources only`);
+    if (a.writeOnly && (a.computed || a.local || a.requiresReplace || a.default !== undefined)) {
+      throw new Error(`${at}: a write-only attribute is optional or required, never computed, local, defaulted or replacing`);
+    }
   }
 }

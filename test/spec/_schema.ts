@@ -8,6 +8,7 @@ export interface TfAttribute {
   optional?: boolean;
   computed?: boolean;
   sensitive?: boolean;
+  write_only?: boolean;
 }
 
 /** The fields Terraform shows for an attribute spec (false flags are left out, as Terraform does). */
@@ -19,6 +20,7 @@ export function expectedAttribute(a: AttributeSpec, description = a.description)
     ...(a.optional ? { optional: true } : {}),
     ...(a.computed ? { computed: true } : {}),
     ...(a.sensitive ? { sensitive: true } : {}),
+    ...(a.writeOnly ? { write_only: true } : {}),
   };
 }
 

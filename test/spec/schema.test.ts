@@ -17,9 +17,11 @@ interface ProviderSchema {
   resource_schemas?: Record<string, Block>;
   data_source_schemas?: Record<string, Block>;
   ephemeral_resource_schemas?: Record<string, Block>;
+  functions?: Record<string, { summary?: string; parameters?: { name: string; type: unknown; is_nullable?: boolean }[]; return_type?: unknown }>;
 }
 
 type AnySpec = { kind: string; typeName?: string; vendor?: string; description?: string; attributes: AttributeSpecs };
+type FnSpec = { kind: 'function'; name: string; summary: string; parameters: { name: string; type: unknown; allowNull?: boolean }[]; returns: unknown };
 const specs = vendorSpecs() as unknown as AnySpec[];
 const SECTION: Record<string, keyof ProviderSchema> = {
   resource: 'resource_schemas',
@@ -43,7 +45,8 @@ describe('issue 7: terraform providers schema -json matches the specs', () => {
     await h?.close();
   });
 
-  const typed = specs.filter((s) => s.kind !== 'settings');
+  const typed = specs.filter((s) => s.kind !== 'settings' && s.kind !== 'function');
+  const functions = specs.filter((s) => s.kind === 'function') as unknown as FnSpec[];
   it.each(typed.map((s) => [s.kind, s.typeName!, s] as const))('%s %s: every attribute as the spec declares it, and nothing else', (_kind, typeName, spec) => {
     const block = schema[SECTION[spec.kind]!] as Record<string, Block> | undefined;
     const seen = block?.[typeName]?.block;
@@ -60,6 +63,16 @@ describe('issue 7: terraform providers schema -json matches the specs', () => {
         const want = expectedAttribute(a, `${a.description} Falls back to ${settingEnvName(s.vendor!, name)}.`);
         expect(observedAttribute(schema.provider.block.attributes[attr]!)).toEqual(want);
       }
+    }
+  });
+
+  it('issue 11: every function spec is a provider function with its parameters, nullability and return type, and nothing else', () => {
+    expect(Object.keys(schema.functions ?? {}).sort()).toEqual(functions.map((f) => f.name).sort());
+    for (const f of functions) {
+      const seen = schema.functions![f.name]!;
+      expect(seen.summary).toBe(f.summary);
+      expect(seen.return_type).toEqual(f.returns);
+      expect(seen.parameters!.map((p) => [p.name, p.type, !!p.is_nullable])).toEqual(f.parameters.map((p) => [p.name, p.type, !!p.allowNull]));
     }
   });
 

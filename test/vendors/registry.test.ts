@@ -26,6 +26,8 @@ describe('vendor registry', () => {
         'apiaccess_sigsci_api_token',
         'apiaccess_sigsci_token_settings',
         'apiaccess_sigsci_user_token_access',
+        'apiaccess_silobreaker_api_key',
+        'apiaccess_silobreaker_password',
       ]),
     );
     expect(new Set(types).size).toBe(types.length);

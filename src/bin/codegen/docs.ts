@@ -4,7 +4,7 @@
  * layout, name = type without the `apiaccess_` prefix), and API.md for the constructs.
  */
 import { SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName } from '../../provider/framework/engine';
-import { camelCase, configurableNames, importIdParts, type AttributeSpec, type AttributeSpecs, type SpecType } from '../../spec';
+import { camelCase, configurableNames, importIdParts, type AttributeSpec, type AttributeSpecs, type FunctionSpec, type SpecType } from '../../spec';
 import { names, type AnySpec } from './naming';
 
 interface TypedSpec extends AnySpec {
@@ -42,6 +42,7 @@ function marks(a: AttributeSpec): string {
   const m: string[] = [a.required ? 'Required' : a.optional ? 'Optional' : 'Computed'];
   if (a.optional && a.computed) m.push('Computed');
   if (a.sensitive) m.push('Sensitive');
+  if (a.writeOnly) m.push('Write-only, Terraform 1.11 or later: never in plan or state');
   if (a.requiresReplace) m.push('Forces replacement');
   return m.join(', ');
 }
@@ -119,7 +120,7 @@ function typePage(spec: TypedSpec): string {
 }
 
 /** docs/index.md: the provider, its settings and every type. */
-function indexPage(settings: readonly Settings[], specs: readonly TypedSpec[]): string {
+function indexPage(settings: readonly Settings[], specs: readonly TypedSpec[], functions: readonly FunctionSpec[] = []): string {
   const rows = settings.flatMap((s) =>
     Object.entries(s.attributes).map(
       ([n, a]) =>
@@ -174,6 +175,50 @@ function indexPage(settings: readonly Settings[], specs: readonly TypedSpec[]): 
     '## Ephemeral Resources',
     '',
     ...list('ephemeral'),
+    '',
+    ...(functions.length > 0
+      ? ['## Functions', '', ...functions.map((f) => `- [provider::apiaccess::${f.name}](functions/${f.name}.md): ${md(f.summary)}`), '']
+      : []),
+  ].join('\n');
+}
+
+/** The page of one provider-defined function. */
+function functionPage(f: FunctionSpec): string {
+  const signature = `provider::apiaccess::${f.name}(${f.parameters.map((p) => `${p.name} ${typeText(p.type)}`).join(', ')}) ${typeText(f.returns)}`;
+  return [
+    '---',
+    `page_title: "${f.name} function - apiaccess"`,
+    'description: |-',
+    `  ${f.summary}`,
+    '---',
+    '',
+    `# function: ${f.name}`,
+    '',
+    md(f.description),
+    '',
+    'Requires Terraform 1.8 or later.',
+    '',
+    '## Example Usage',
+    '',
+    '```terraform',
+    f.docs.hcl,
+    '```',
+    '',
+    '### CDKTF (TypeScript)',
+    '',
+    '```typescript',
+    f.docs.typescript,
+    '```',
+    '',
+    '## Signature',
+    '',
+    '```text',
+    signature,
+    '```',
+    '',
+    '## Arguments',
+    '',
+    ...f.parameters.map((p, i) => `${i + 1}. \`${p.name}\` (${typeText(p.type)}${p.allowNull ? '; may be null' : ''}) ${md(p.description)}`),
     '',
   ].join('\n');
 }
@@ -234,9 +279,11 @@ function apiPage(settings: readonly Settings[], specs: readonly TypedSpec[]): st
 /** Every docs file, path → content. */
 export function docsOutputs(specs: readonly AnySpec[]): Map<string, string> {
   const settings = specs.filter((s) => s.kind === 'settings') as unknown as Settings[];
-  const typed = specs.filter((s) => s.kind !== 'settings') as TypedSpec[];
+  const typed = specs.filter((s) => s.kind !== 'settings' && s.kind !== 'function') as TypedSpec[];
+  const functions = specs.filter((s) => s.kind === 'function') as unknown as FunctionSpec[];
   const out = new Map<string, string>();
-  out.set('docs/index.md', indexPage(settings, typed));
+  out.set('docs/index.md', indexPage(settings, typed, functions));
+  for (const f of functions) out.set(`docs/functions/${f.name}.md`, functionPage(f));
   for (const spec of typed) out.set(`docs/${FOLDER[spec.kind]}/${spec.typeName.replace(/^apiaccess_/, '')}.md`, typePage(spec));
   out.set('API.md', apiPage(settings, typed));
   return out;

@@ -13,7 +13,7 @@ export function rawOutputs(specs: readonly AnySpec[] = vendorSpecs()): Map<strin
   const settings = specs.filter((s) => s.kind === 'settings') as unknown as { vendor: string; attributes: AttributeSpecs }[];
   out.set('src/constructs/provider-settings.generated.ts', providerSettingsSource(settings));
   const byVendor = new Map<string, string[]>();
-  for (const spec of specs.filter((s) => s.kind !== 'settings') as Spec[]) {
+  for (const spec of specs.filter((s) => s.kind !== 'settings' && s.kind !== 'function') as Spec[]) {
     const n = names(spec.kind, spec.typeName);
     const file = `${n.file}.generated`;
     out.set(`src/vendors/${n.vendor}/constructs/${file}.ts`, spec.kind === 'ephemeral' ? ephemeralConstructSource(spec) : resourceConstructSource(spec));

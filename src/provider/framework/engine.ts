@@ -20,6 +20,8 @@ import { assertValidSchema } from './schema';
 import { resolveSettings, SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName, type ResolvedVendor } from './settings';
 import { upgradeStoredState, type StateCodec, type StoredState } from './state-upgrade';
 import { OtherTypesEngine } from './engine-other';
+import { checkWriteOnlySupport, nullWriteOnly, type ClientCapabilities } from './write-only';
+import { FunctionsEngine } from './functions';
 
 export { SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName } from './settings';
 export type { StateCodec, StoredState } from './state-upgrade';
@@ -65,6 +67,8 @@ export class ProviderEngine {
   private readonly creates: CreateTracker;
   /** Data sources and ephemeral resources. */
   readonly other: OtherTypesEngine;
+  /** Provider-defined functions. */
+  readonly functions: FunctionsEngine;
 
   constructor(
     private readonly vendors: readonly VendorProvider[],
@@ -94,6 +98,7 @@ export class ProviderEngine {
       }
     }
     this.providerSchema = { version: 0, description: 'apiaccess: API credentials at security vendors.', attributes };
+    this.functions = new FunctionsEngine(vendors);
     this.other = new OtherTypesEngine(vendors, (vendor, typeName, diags) => this.contextFor(vendor, typeName, diags));
   }
 
@@ -263,17 +268,25 @@ export class ProviderEngine {
     return upgradeStoredState(r.handler, stored, codec, (state) => completeState(r.handler.schema, state));
   }
 
-  planResourceChange(typeName: string, prior: ObjectValue | null, proposed: ObjectValue | null, config: ObjectValue | null): PlanResult {
+  planResourceChange(
+    typeName: string,
+    prior: ObjectValue | null,
+    proposed: ObjectValue | null,
+    config: ObjectValue | null,
+    caps?: ClientCapabilities,
+  ): PlanResult {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r || proposed === null || config === null) return { planned: null, requiresReplace: [], diagnostics: diags };
     const schema = r.handler.schema;
     this.creates.seen(typeName, prior);
     runValidators(schema, config, diags);
+    checkWriteOnlySupport(schema, typeName, config, caps, diags);
     if (!diags.hasErrors) r.handler.validateConfig?.({ config }, diags);
     if (diags.hasErrors) return { planned: null, requiresReplace: [], diagnostics: diags };
 
-    const planned: ObjectValue = { ...proposed };
+    // Write-only values are in the proposed state but must be planned null (they reach apply through the config).
+    const planned: ObjectValue = nullWriteOnly(schema, { ...proposed });
     for (const [name, a] of Object.entries(schema.attributes)) {
       if (!a.computed) continue;
       const configured = a.optional && config[name] !== null && config[name] !== undefined;
@@ -305,7 +318,12 @@ export class ProviderEngine {
     return { planned, requiresReplace, diagnostics: diags };
   }
 
-  async applyResourceChange(typeName: string, prior: ObjectValue | null, planned: ObjectValue | null): Promise<EngineResult<ObjectValue | null>> {
+  async applyResourceChange(
+    typeName: string,
+    prior: ObjectValue | null,
+    planned: ObjectValue | null,
+    config: ObjectValue | null = null,
+  ): Promise<EngineResult<ObjectValue | null>> {
     const diags = new Diagnostics();
     const r = this.lookup(typeName, diags);
     if (!r) return { value: prior, diagnostics: diags };
@@ -327,7 +345,8 @@ export class ProviderEngine {
     if (!(await this.runCheckPlan(r, prior, planned, ctx, 'apply'))) return { value: prior, diagnostics: diags };
     let state: ObjectValue;
     try {
-      state = creating ? await r.handler.create({ planned }, ctx) : await r.handler.update({ prior, planned }, ctx);
+      const withConfig = config === null ? {} : { config };
+      state = creating ? await r.handler.create({ planned, ...withConfig }, ctx) : await r.handler.update({ prior, planned, ...withConfig }, ctx);
     } catch (err) {
       this.report(r, diags, creating ? 'Create Failed' : 'Update Failed', `${creating ? 'Creating' : 'Updating'} ${typeName} failed`, err);
       this.creates.orphaned(typeName, r.vendor.name, made, diags);

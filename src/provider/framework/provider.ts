@@ -7,6 +7,7 @@
  * never mix for one vendor (see settings.ts).
  */
 import type { Logger } from '../../core/log';
+import type { FunctionHandler } from './functions';
 import type { DataSourceHandler, EphemeralHandler } from './other-types';
 import type { ResourceHandler } from './resource';
 import type { AttributeSchema } from './schema';
@@ -47,4 +48,6 @@ export interface VendorProvider<C = unknown> {
   readonly dataSources?: readonly DataSourceHandler<C>[];
   /** Ephemeral resources (Terraform >= 1.10). */
   readonly ephemeralResources?: readonly EphemeralHandler<C>[];
+  /** Provider-defined functions (Terraform >= 1.8), named `<vendor>_<what>`; pure, no client. */
+  readonly functions?: readonly FunctionHandler[];
 }

@@ -67,6 +67,8 @@ export interface UpgradeStateRequest {
 export interface CreateRequest {
   /** Pre-filled from the plan; computed attributes are unknown. */
   readonly planned: ObjectValue;
+  /** The configuration: where write-only values are (they are null in `planned`). */
+  readonly config?: ObjectValue | null;
 }
 export interface ReadRequest {
   /** The state Terraform holds (after import: the partial state from importState). */
@@ -76,6 +78,8 @@ export interface UpdateRequest {
   readonly prior: ObjectValue;
   /** Pre-filled from the plan; computed attributes that change on update are unknown. */
   readonly planned: ObjectValue;
+  /** The configuration: where write-only values are (they are null in `planned`). */
+  readonly config?: ObjectValue | null;
 }
 export interface DeleteRequest {
   readonly state: ObjectValue;

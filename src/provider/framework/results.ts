@@ -7,11 +7,11 @@ import { containsUnknown, ctyEqual, isUnknown } from './cty';
 import type { ObjectValue } from './resource';
 import type { ResourceSchema } from './schema';
 
-/** Adds attributes the handler left out (as null), drops unknown keys, and registers sensitive values for redaction. */
+/** Adds attributes the handler left out (as null), drops unknown keys, nulls write-only values, and registers sensitive values for redaction. */
 export function completeState(schema: ResourceSchema, state: ObjectValue): ObjectValue {
   const out: ObjectValue = {};
   for (const [name, a] of Object.entries(schema.attributes)) {
-    const v = state[name] ?? null;
+    const v = a.writeOnly ? null : (state[name] ?? null);
     if (a.sensitive && typeof v === 'string') registerSecret(v);
     out[name] = v;
   }

@@ -26,6 +26,8 @@ export interface AttributeSchema {
   readonly requiresReplace?: boolean;
   /** Computed attributes the vendor may change on update; planned unknown then. Default: kept. */
   readonly changesOnUpdate?: boolean;
+  /** Terraform >= 1.11: configured but never in plan or state (see write-only.ts). Optional or required, never computed. */
+  readonly writeOnly?: boolean;
   readonly validators?: readonly AttributeValidator[];
 }
 
@@ -52,6 +54,7 @@ export function assertValidSchema(typeName: string, schema: ResourceSchema): voi
     const kinds = [a.required, a.optional, a.computed].filter(Boolean).length;
     if (a.required && (a.optional || a.computed)) throw new Error(`${where}: required excludes optional and computed`);
     if (kinds === 0) throw new Error(`${where}: one of required, optional or computed must be set`);
+    if (a.writeOnly && a.computed) throw new Error(`${where}: a write-only attribute is optional or required, never computed`);
     if (a.default !== undefined && !(a.optional && a.computed)) {
       throw new Error(`${where}: a default needs optional and computed`);
     }

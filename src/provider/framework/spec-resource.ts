@@ -39,7 +39,9 @@ import type { AttributeSchema, AttributeValidator, ResourceSchema } from './sche
 export type ShowOnceKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { showOnce: true } ? K : never }[keyof A];
 /** Names of the attributes the framework keeps in state and never sends to the vendor. */
 export type LocalKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { local: true } ? K : never }[keyof A];
-type Kept<A extends AttributeSpecs> = ShowOnceKeys<A> | LocalKeys<A>;
+/** Names of the write-only attributes (never in state: the framework returns them null). */
+export type WriteOnlyKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { writeOnly: true } ? K : never }[keyof A];
+type Kept<A extends AttributeSpecs> = ShowOnceKeys<A> | LocalKeys<A> | WriteOnlyKeys<A>;
 /** What `read`, `create` and `update` return: the model without the show-once and local values the framework keeps. */
 export type ReadModel<A extends AttributeSpecs> = Omit<Model<A>, Kept<A>> & Partial<Pick<Model<A>, Kept<A>>>;
 
@@ -112,6 +114,7 @@ export function attributeSchema(a: AttributeSpec): AttributeSchema {
     ...(a.default !== undefined ? { default: a.default as CtyValue } : {}),
     ...(a.requiresReplace ? { requiresReplace: true } : {}),
     ...(a.changesOnUpdate ? { changesOnUpdate: true } : {}),
+    ...(a.writeOnly ? { writeOnly: true } : {}),
     ...(a.validators ? { validators: a.validators.map(planValidator) } : {}),
   };
 }
@@ -185,6 +188,10 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
     .filter(([, a]) => a.showOnce)
     .map(([n]) => n);
   if (spec.rotation?.inPlace && !handler.regenerate) throw new Error(`${spec.typeName}: rotation.inPlace needs the handler's regenerate`);
+  const writeOnly = configurable.filter((n) => attrs[n]!.writeOnly);
+  /** The configured write-only values (null in plan and state; only the configuration has them). */
+  const writeOnlyOf = (config: ObjectValue | null | undefined): Record<string, unknown> =>
+    Object.fromEntries(writeOnly.map((n) => [n, toModelValue(attrs[n]!, config?.[n])]));
   if (!handler.update) {
     const inPlace = configurable.filter((n) => !attrs[n]!.requiresReplace);
     if (inPlace.length > 0) throw new Error(`${spec.typeName}: update is required, since ${inPlace.join(', ')} can change in place`);
@@ -215,6 +222,7 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
     const state = fromModel(attrs, result);
     for (const n of showOnce) if (state[n] === undefined || state[n] === null) state[n] = prior?.[n] ?? null;
     for (const n of local) state[n] = (planned ?? prior)?.[n] ?? null;
+    for (const n of writeOnly) state[n] = null;
     return state;
   };
   /** Rotation (VENDOR-DONE §4): a secret older than rotation_period is planned for replacement, with the reason as a warning. */
@@ -269,7 +277,8 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
     ...(handler.upgradeState ? { upgradeState: (req) => handler.upgradeState!(req) } : {}),
     async create(req, ctx) {
       wrote(ctx);
-      return toState(await guard(handler.create(toModel(attrs, req.planned, configurable) as ConfigModel<A>, ctx)), null, req.planned);
+      const config = { ...toModel(attrs, req.planned, configurable), ...writeOnlyOf(req.config) } as ConfigModel<A>;
+      return toState(await guard(handler.create(config, ctx)), null, req.planned);
     },
     async read(req, ctx) {
       const prior = toModel(attrs, req.state);
@@ -288,6 +297,8 @@ export function resourceFromSpec<C, A extends AttributeSpecs>(
       // Only framework-kept attributes changed (or nothing can change in place): no vendor call.
       if (handler.update && Object.keys(patch).length > 0) {
         wrote(ctx);
+        // Write-only values are never in the diff: the change that triggers the update (e.g. a *_version) brings them along.
+        Object.assign(patch, writeOnlyOf(req.config));
         result = await guard(handler.update(toModel(attrs, req.prior), patch as Patch<A>, ctx));
       }
       if (regenerate) {

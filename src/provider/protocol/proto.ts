@@ -79,6 +79,30 @@ message Schema {
   Block block = 2;
 }
 
+message Function {
+  message Parameter {
+    string name = 1;
+    bytes type = 2;
+    bool allow_null_value = 3;
+    bool allow_unknown_values = 4;
+    string description = 5;
+    StringKind description_kind = 6;
+  }
+  message Return { bytes type = 1; }
+  repeated Parameter parameters = 1;
+  Parameter variadic_parameter = 2;
+  Return return = 3;
+  string summary = 4;
+  string description = 5;
+  StringKind description_kind = 6;
+  string deprecation_message = 7;
+}
+
+message FunctionError {
+  string text = 1;
+  optional int64 function_argument = 2;
+}
+
 message ServerCapabilities {
   bool plan_destroy = 1;
   bool get_provider_schema_optional = 2;
@@ -112,6 +136,8 @@ service Provider {
   rpc OpenEphemeralResource(OpenEphemeralResource.Request) returns (OpenEphemeralResource.Response);
   rpc RenewEphemeralResource(RenewEphemeralResource.Request) returns (RenewEphemeralResource.Response);
   rpc CloseEphemeralResource(CloseEphemeralResource.Request) returns (CloseEphemeralResource.Response);
+  rpc GetFunctions(GetFunctions.Request) returns (GetFunctions.Response);
+  rpc CallFunction(CallFunction.Request) returns (CallFunction.Response);
   rpc StopProvider(StopProvider.Request) returns (StopProvider.Response);
 }
 
@@ -122,8 +148,10 @@ message GetMetadata {
     repeated Diagnostic diagnostics = 2;
     repeated DataSourceMetadata data_sources = 3;
     repeated ResourceMetadata resources = 4;
+    repeated FunctionMetadata functions = 5;
     repeated EphemeralMetadata ephemeral_resources = 6;
   }
+  message FunctionMetadata { string name = 1; }
   message EphemeralMetadata { string type_name = 1; }
   message DataSourceMetadata { string type_name = 1; }
   message ResourceMetadata { string type_name = 1; }
@@ -138,6 +166,7 @@ message GetProviderSchema {
     repeated Diagnostic diagnostics = 4;
     Schema provider_meta = 5;
     ServerCapabilities server_capabilities = 6;
+    map<string, Function> functions = 7;
     map<string, Schema> ephemeral_resource_schemas = 8;
   }
 }
@@ -242,6 +271,16 @@ message ReadDataSource {
 
 // Wire-identical to google.protobuf.Timestamp (field types are not on the wire, numbers are).
 message Timestamp { int64 seconds = 1; int32 nanos = 2; }
+
+message GetFunctions {
+  message Request {}
+  message Response { map<string, Function> functions = 1; repeated Diagnostic diagnostics = 2; }
+}
+
+message CallFunction {
+  message Request { string name = 1; repeated DynamicValue arguments = 2; }
+  message Response { DynamicValue result = 1; FunctionError error = 2; }
+}
 
 message ValidateEphemeralResourceConfig {
   message Request { string type_name = 1; DynamicValue config = 2; }

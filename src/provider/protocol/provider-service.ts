@@ -8,6 +8,7 @@ import type { ProviderEngine, StateCodec } from '../framework/engine';
 import type { ObjectValue } from '../framework/resource';
 import { impliedType } from '../framework/schema';
 import { decodeDynamicValue, decodeJson, encodeDynamicValue, parseJsonLossless } from './dynamic-value';
+import { createFunctionHandlers, functionsToProto } from './function-rpcs';
 import { createOtherHandlers } from './other-rpcs';
 import { decodeErrorDiagnostic, diagnosticsToProto, pathToProto, schemaToProto } from './wire';
 
@@ -35,6 +36,7 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
 
   return {
     ...createOtherHandlers(engine),
+    ...createFunctionHandlers(engine.functions),
 
     GetMetadata: () => ({
       server_capabilities: { get_provider_schema_optional: true },
@@ -42,6 +44,7 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
       data_sources: [...engine.other.dataSourceSchemas().keys()].map((type_name) => ({ type_name })),
       resources: [...engine.resourceSchemas().keys()].map((type_name) => ({ type_name })),
       ephemeral_resources: [...engine.other.ephemeralSchemas().keys()].map((type_name) => ({ type_name })),
+      functions: [...engine.functions.definitions().keys()].map((name) => ({ name })),
     }),
 
     GetProviderSchema: () => {
@@ -56,6 +59,7 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
         resource_schemas,
         data_source_schemas,
         ephemeral_resource_schemas,
+        functions: functionsToProto(engine.functions),
         diagnostics: [],
         server_capabilities: { get_provider_schema_optional: true, plan_destroy: false },
       };
@@ -143,7 +147,10 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
         const prior = asObject(decodeDynamicValue(type, req.prior_state as DV));
         const proposed = asObject(decodeDynamicValue(type, req.proposed_new_state as DV));
         const config = asObject(decodeDynamicValue(type, req.config as DV));
-        const { planned, requiresReplace, diagnostics } = engine.planResourceChange(typeName, prior, proposed, config);
+        const caps = req.client_capabilities as { write_only_attributes_allowed?: boolean } | null | undefined;
+        const { planned, requiresReplace, diagnostics } = engine.planResourceChange(typeName, prior, proposed, config, {
+          writeOnlyAttributesAllowed: !!caps?.write_only_attributes_allowed,
+        });
         if (!diagnostics.hasErrors) diagnostics.append(await engine.checkPlannedChange(typeName, prior, planned));
         if (diagnostics.hasErrors) return { diagnostics: diagnosticsToProto(diagnostics) };
         return {
@@ -163,13 +170,15 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
       if (!type) return { diagnostics: unknownType(typeName) };
       let prior: ObjectValue | null;
       let planned: ObjectValue | null;
+      let config: ObjectValue | null;
       try {
         prior = asObject(decodeDynamicValue(type, req.prior_state as DV));
         planned = asObject(decodeDynamicValue(type, req.planned_state as DV));
+        config = asObject(decodeDynamicValue(type, req.config as DV));
       } catch (err) {
         return { diagnostics: decodeErrorDiagnostic(`the change of ${typeName}`, err) };
       }
-      const { value, diagnostics } = await engine.applyResourceChange(typeName, prior, planned);
+      const { value, diagnostics } = await engine.applyResourceChange(typeName, prior, planned, config);
       return { new_state: encode(type, value), private: req.planned_private, diagnostics: diagnosticsToProto(diagnostics) };
     },
 

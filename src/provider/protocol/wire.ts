@@ -20,6 +20,7 @@ export function schemaToProto(schema: ResourceSchema): object {
         optional: !!a.optional,
         computed: !!a.computed,
         sensitive: !!a.sensitive,
+        write_only: !!a.writeOnly,
       })),
       block_types: [],
     },

@@ -13,23 +13,23 @@
  */
 import { composeDispatcher, createDefaultDispatcher } from '../../auth/compose';
 import { CookieSession, createCookieSessionInterceptor, type LoginStatus, type LogoutStatus } from '../../auth/cookie-session';
-import { createHmacDigestInterceptor, type DigestAlgorithm } from '../../auth/hmac-digest';
+import { createHmacDigestInterceptor, requestDigest, type DigestAlgorithm } from '../../auth/hmac-digest';
 import { HttpClient, httpError, path, type HttpRequest, type HttpResponse } from '../../auth/http';
 import { createRateLimitInterceptor, limiterFor, limiterKey, TokenBucketLimiter, type ILimiter } from '../../auth/rate-limit';
 import { createRetryInterceptor } from '../../auth/retry';
 import { SILOBREAKER_DIGEST, SILOBREAKER_SESSION_PATHS } from './auth-params';
 import { systemClock, type IClock } from '../../core/clock';
-import { APIACCESS_BAD_RESPONSE, APIACCESS_CONFIG_MISSING, ApiAccessError, assertArgument } from '../../core/errors';
+import { APIACCESS_BAD_RESPONSE, APIACCESS_CONFIG_MISSING, APIACCESS_INVALID_ARGUMENT, ApiAccessError, assertArgument } from '../../core/errors';
 import { redact, registerSecret } from '../../core/redact';
 import type { ApiKeyInfo, CreateApiKeyInput, CreatedApiKey, DocumentSearchResult } from './types';
 
 /** The production API host. */
-export const SILOBREAKER_DEFAULT_BASE_URL = 'https://api.silobreaker.com';
+const SILOBREAKER_DEFAULT_BASE_URL = 'https://api.silobreaker.com';
 /** The vendor's name in messages and limiter keys. */
 const VENDOR = 'silobreaker';
 
 /** The base dispatcher type, without importing undici here. */
-export type BaseDispatcher = Parameters<typeof composeDispatcher>[0];
+type BaseDispatcher = Parameters<typeof composeDispatcher>[0];
 
 /** Settings of {@link SilobreakerClient}. Give an API key pair, a user, or both. */
 export interface SilobreakerClientConfig {
@@ -77,10 +77,58 @@ function isSearchResult(v: unknown): v is DocumentSearchResult {
   return isObj(v) && Array.isArray(v.Items) && typeof v.TotalCount === 'number' && v.Items.every((d) => isObj(d) && typeof d.Id === 'string');
 }
 
+/** Input of {@link signedUrl}. */
+export interface SignedUrlInput {
+  /** The HTTP method as it is sent, e.g. GET or POST. */
+  readonly method: string;
+  /** The absolute URL as it is sent, query included, without apiKey and digest. */
+  readonly url: string;
+  readonly apiKey: string;
+  readonly sharedKey: string;
+  /** The exact body that will be sent (POST/PUT); null or empty for none. */
+  readonly body?: string | null;
+}
+
+function badInput(field: string, message: string): never {
+  throw new ApiAccessError(APIACCESS_INVALID_ARGUMENT, message, { field });
+}
+
+/**
+ * The URL with `apiKey` and the `%`-encoded digest appended, exactly as Silobreaker checks it: the
+ * digest covers `"<method> <url>"` as given (nothing is re-encoded or reordered) followed by the
+ * body's UTF-8 bytes. Pure. Problems name the input (`method`, `url`, `api_key`, `shared_key`).
+ */
+export function signedUrl(input: SignedUrlInput): string {
+  const { method, url, apiKey, sharedKey } = input;
+  const body = input.body ?? '';
+  if (typeof method !== 'string' || !/^[A-Z]+$/.test(method)) badInput('method', 'method must be an HTTP method in capitals, e.g. "GET" or "POST".');
+  if (typeof url !== 'string' || !/^https?:\/\/[^/?#\s]+/.test(url))
+    badInput('url', 'url must be an absolute http(s) URL, e.g. "https://api.silobreaker.com/search/documents/Sweden".');
+  if (!/^[\x21-\x7e]+$/.test(url)) badInput('url', 'url must be written as it is sent: percent-encode spaces and non-ASCII characters.');
+  if (url.includes('#')) badInput('url', 'url must not carry a fragment (#...): it is not sent, so it cannot be signed.');
+  if (/[?&]$/.test(url)) badInput('url', 'url must not end with "?" or "&".');
+  const q = url.indexOf('?');
+  const names =
+    q < 0
+      ? []
+      : url
+          .slice(q + 1)
+          .split('&')
+          .map((part) => part.split('=', 1)[0]);
+  if (names.includes('apiKey') || names.includes('digest')) badInput('url', 'url must not carry apiKey or digest parameters yet; the function appends them.');
+  if (typeof apiKey !== 'string' || apiKey === '') badInput('api_key', 'api_key must not be empty.');
+  if (typeof sharedKey !== 'string' || sharedKey === '') badInput('shared_key', 'shared_key must not be empty.');
+  registerSecret(sharedKey);
+  const digest = requestDigest(method, url, body, sharedKey, SILOBREAKER_DIGEST.algorithm);
+  return `${url}${q < 0 ? '?' : '&'}${SILOBREAKER_DIGEST.keyParam}=${encodeURIComponent(apiKey)}&${SILOBREAKER_DIGEST.digestParam}=${encodeURIComponent(digest)}`;
+}
+
 /** Silobreaker API keys, cookie session and a signed document search. */
 export class SilobreakerClient {
   /** The cookie session (undefined without username/password). */
   readonly session: CookieSession | undefined;
+  /** The session's user name (undefined without one). */
+  readonly username: string | undefined;
   private readonly dataHttp: HttpClient | undefined;
   private readonly sessionHttp: HttpClient | undefined;
 
@@ -100,6 +148,7 @@ export class SilobreakerClient {
       assertArgument(typeof config.password === 'string' && config.password !== '', 'silobreaker password', 'must not be empty when username is given.');
       registerSecret(config.password);
     }
+    this.username = hasUser ? config.username : undefined;
     const clock = config.clock ?? systemClock;
     const timeoutMs = config.timeoutMs ?? 30_000;
     const root = config.dispatcher ?? createDefaultDispatcher();

@@ -16,24 +16,14 @@ export interface CreatedApiKey extends ApiKeyInfo {
   readonly SharedKey: string;
 }
 
-/** `GET /v1/apikeys` (PROPOSED). */
-export interface ApiKeyList {
-  readonly Items: readonly ApiKeyInfo[];
-}
-
 /** Input of `POST /v1/apikeys` (PROPOSED). */
 export interface CreateApiKeyInput {
-  /** Free text; the client treats it as the key's natural key (see `createApiKey`). */
+  /** Free text describing the key (not an identity: keys are identified by the create that made them). */
   readonly Description: string;
 }
 
-/** The "report object" most session routes answer with. */
-export interface StatusReply {
-  readonly Status: string;
-}
-
 /** One search hit (sandbox shape; the real API returns many more fields). */
-export interface SilobreakerDocument {
+interface SilobreakerDocument {
   readonly Id: string;
   readonly Description: string;
   readonly PublicationDate: string;

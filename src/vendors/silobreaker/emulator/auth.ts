@@ -40,7 +40,7 @@ function splitQuery(rawQuery: string): QueryPart[] {
  * The URL a client signed: the URL as the client addressed it (`urlAsSent`) with every `apiKey` and `digest` parameter removed and
  * nothing else touched (no re-encoding, no reordering).
  */
-export function signedUrl(req: SandboxRequest): string {
+function signedUrl(req: SandboxRequest): string {
   const q = req.urlAsSent.indexOf('?');
   const base = q < 0 ? req.urlAsSent : req.urlAsSent.slice(0, q);
   const kept = splitQuery(req.rawQuery)
@@ -50,7 +50,7 @@ export function signedUrl(req: SandboxRequest): string {
 }
 
 /** HMAC over `VERB URL` followed by the raw body bytes; SHA-1 (documented) or SHA-512 (PROPOSED). */
-export function expectedDigest(algorithm: 'sha1' | 'sha512', sharedKey: string, verb: string, url: string, body: Buffer): Buffer {
+function expectedDigest(algorithm: 'sha1' | 'sha512', sharedKey: string, verb: string, url: string, body: Buffer): Buffer {
   const h = createHmac(algorithm, Buffer.from(sharedKey, 'utf8'));
   h.update(Buffer.from(`${verb} ${url}`, 'utf8'));
   if (body.length > 0) h.update(body);

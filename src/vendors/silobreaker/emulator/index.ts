@@ -30,10 +30,8 @@ import {
 
 export {
   COOKIE_NAME,
-  FIRST_LOGIN_DELAY_SECONDS,
   MAX_LOGIN_DELAY_SECONDS,
   RATE_LIMIT,
-  RATE_WINDOW_SECONDS,
   SEED_API_KEY,
   SEED_API_KEY_DESCRIPTION,
   SEED_PASSWORD,
@@ -43,15 +41,13 @@ export {
   MAX_DESCRIPTION_LENGTH,
 } from './state';
 export type { SilobreakerState } from './state';
-export { expectedDigest, signedUrl } from './auth';
-
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 /** The most live sessions kept; idle ones are purged at each login, then the oldest dropped. */
 export const MAX_SESSIONS = 1_000;
 /** The most login-throttle and rate-window records kept (oldest dropped). */
-export const MAX_TRACKED_CALLERS = 10_000;
+const MAX_TRACKED_CALLERS = 10_000;
 /** PROPOSED: new passwords shorter than this are refused. */
-export const MIN_PASSWORD_LENGTH = 8;
+const MIN_PASSWORD_LENGTH = 8;
 
 function reply(body: unknown, status = 200, headers: Record<string, string> = {}): SandboxResponse {
   return { status, headers: { ...JSON_HEADERS, ...headers }, body };

@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 
 /** A user who can log in with a cookie session. The password is kept as a sha256 hex digest. */
-export interface UserRecord {
+interface UserRecord {
   Username: string;
   PasswordSha256: string;
 }
 
 /** An API key and the shared key its digests are made with. */
-export interface ApiKeyRecord {
+interface ApiKeyRecord {
   ApiKey: string;
   SharedKey: string;
   Description: string;
@@ -31,7 +31,7 @@ export interface SessionRecord {
 }
 
 /** The login delay of one user name (lower-cased). */
-export interface ThrottleRecord {
+interface ThrottleRecord {
   Username: string;
   /** Failed or early attempts since the last success. */
   Failures: number;
@@ -40,7 +40,7 @@ export interface ThrottleRecord {
 }
 
 /** One fixed request window of the (PROPOSED) rate limit, per API key or per session user. */
-export interface RateWindowRecord {
+interface RateWindowRecord {
   Caller: string;
   WindowStart: string;
   Count: number;
@@ -68,7 +68,7 @@ export const COOKIE_NAME = '.ASPXAUTH';
 /** PROPOSED: sessions end after 30 minutes without a call (ASP.NET forms default, sliding). */
 export const SESSION_IDLE_SECONDS = 30 * 60;
 /** PROPOSED: the first login delay after a failure, doubled per further failure or early attempt. */
-export const FIRST_LOGIN_DELAY_SECONDS = 10;
+const FIRST_LOGIN_DELAY_SECONDS = 10;
 /** PROPOSED: the longest login delay. */
 export const MAX_LOGIN_DELAY_SECONDS = 300;
 /** PROPOSED: at most this many authenticated calls per caller per window. */
