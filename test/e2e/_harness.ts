@@ -76,3 +76,25 @@ export function expectExit(run: TerraformRun, code: number): TerraformRun {
   if (run.code !== code) throw new Error(`expected exit ${code}, got ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`);
   return run;
 }
+
+/**
+ * A lifecycle of steps that build on each other (one stack, one sandbox): `step` records them,
+ * `run` runs them in order inside one test, so every `it` of a suite still runs on its own. A
+ * failing step says which it was.
+ */
+export function lifecycle(): { step: (name: string, fn: () => unknown) => void; run: () => Promise<void> } {
+  const steps: [string, () => unknown][] = [];
+  return {
+    step: (name, fn) => void steps.push([name, fn]),
+    run: async () => {
+      for (const [name, fn] of steps) {
+        try {
+          await fn();
+        } catch (err) {
+          if (err instanceof Error) err.message = `step "${name}": ${err.message}`;
+          throw err;
+        }
+      }
+    },
+  };
+}

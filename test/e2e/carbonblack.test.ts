@@ -14,7 +14,7 @@ import { runTerraform } from '../../src/bin/terraform-cli';
 import type { CarbonBlackEmulator } from '../../src/vendors/carbonblack/emulator';
 import { SEED_KEY_ADMIN_KEY } from '../../src/vendors/carbonblack/emulator';
 import { configStack } from './_config';
-import { cdktfSynth, expectExit, readTree, startHarness, type Harness, type TerraformRunLike } from './_harness';
+import { cdktfSynth, expectExit, readTree, startHarness, type Harness, type TerraformRunLike, lifecycle } from './_harness';
 
 jest.setTimeout(120_000);
 
@@ -68,8 +68,7 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
   };
 
   /** The lifecycle's steps build on each other, so they run in order inside one test. */
-  const steps: [string, () => Promise<void>][] = [];
-  const step = (name: string, fn: () => Promise<void>): void => void steps.push([name, fn]);
+  const { step, run } = lifecycle();
 
   beforeAll(async () => {
     h = await harness('cb');
@@ -203,13 +202,7 @@ describe('issue 9: apiaccess_carbonblack_api_key through terraform', () => {
     ).toEqual(SEED_IDS);
   });
   it('lifecycle: apply, routes, console change, console regeneration, out-of-band delete, import (also by import block), secret hygiene, destroy to seed', async () => {
-    for (const [name, fn] of steps) {
-      try {
-        await fn();
-      } catch (err) {
-        throw new Error(`step "${name}": ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
+    await run();
   });
 });
 

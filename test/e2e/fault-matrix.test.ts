@@ -148,6 +148,23 @@ function holdCreates(n: number): { reached: Promise<void>; release: () => void }
   return { reached: Promise.all(holds.map((x) => x.reached)).then(() => undefined), release: () => holds.forEach((x) => x.release()) };
 }
 
+/**
+ * Starts an apply of `dir`, holds the answers of its first two creates after their routes ran,
+ * then SIGKILLs the provider or terraform itself, and releases the answers to nobody.
+ */
+async function killMidApply(dir: string, victim: 'provider' | 'terraform'): Promise<{ code: number; providers: number[] }> {
+  const held = holdCreates(2);
+  const apply = startApply(dir);
+  await held.reached;
+  const providers = childrenOf(apply.child.pid!).filter(isProvider);
+  expect(providers.length).toBeGreaterThan(0);
+  if (victim === 'provider') for (const pid of providers) process.kill(pid, 'SIGKILL');
+  else apply.child.kill('SIGKILL');
+  const code = await apply.done;
+  held.release();
+  return { code, providers };
+}
+
 describe('issue 6: fault matrix (real terraform, sandbox faults)', () => {
   it('same-name resources + one reset: each resource has its own live client; a pre-existing "worker" is untouched by apply and destroy', async () => {
     const other = await fetch(`${h.sandbox.baseUrl}/__sandbox/state`).then((r) => r.json() as Promise<Record<string, unknown>>);
@@ -220,14 +237,8 @@ describe('issue 6: fault matrix (real terraform, sandbox faults)', () => {
     );
     expectExit(await h.tf(dir, 'init', '-input=false'), 0);
     // Two creates run at the vendor, but their answers are held: the provider dies with them in flight.
-    const held = holdCreates(2);
-    const apply = startApply(dir);
-    await held.reached;
-    const providers = childrenOf(apply.child.pid!).filter(isProvider);
-    expect(providers.length).toBeGreaterThan(0);
-    for (const pid of providers) process.kill(pid, 'SIGKILL');
-    expect(await apply.done).not.toBe(0);
-    held.release();
+    const { code } = await killMidApply(dir, 'provider');
+    expect(code).not.toBe(0);
     const stateBefore = await stateObjects(dir);
     // The held objects exist at the vendor, but terraform never heard of them.
     expect(vendorClients().length + vendorClients().flatMap((c) => c.secrets).length).toBeGreaterThanOrEqual(
@@ -251,15 +262,8 @@ describe('issue 6: fault matrix (real terraform, sandbox faults)', () => {
       clientsAndSecrets(6, (i) => `batch-${i}`),
     );
     expectExit(await h.tf(dir, 'init', '-input=false'), 0);
-    const held = holdCreates(2);
-    const apply = startApply(dir);
-    await held.reached;
-    const providers = childrenOf(apply.child.pid!).filter(isProvider);
-    expect(providers.length).toBeGreaterThan(0);
-    apply.child.kill('SIGKILL');
-    await apply.done;
+    const { providers } = await killMidApply(dir, 'terraform');
     await until('the orphaned provider to exit', () => providers.every((pid) => !isProcessRunning(pid)), 2_000);
-    held.release();
     const before = vendorClients().map((c) => c.id);
     expect(before.length).toBeGreaterThanOrEqual(2);
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runTerraform } from '../../src/bin/terraform-cli';
 import type { SignicatEmulator } from '../../src/vendors/signicat/emulator';
 import { SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../src/vendors/signicat/emulator/state';
-import { cdktfSynth, expectExit, readTree, startHarness, type Harness } from './_harness';
+import { cdktfSynth, expectExit, readTree, startHarness, type Harness, lifecycle } from './_harness';
 
 jest.setTimeout(120_000);
 
@@ -51,8 +51,7 @@ describe('issue 2: Signicat API clients through cdktf + terraform + apiaccess pr
 
   // The steps build on each other (one stack, one sandbox), so they run as one test: each `it` of
   // this suite must run on its own. A failing step says which it was.
-  const steps: [string, () => unknown][] = [];
-  const step = (name: string, fn: () => unknown): void => void steps.push([name, fn]);
+  const { step, run } = lifecycle();
 
   step('synthesizes a stack that names our provider and carries its own mirror, with no secret in it', () => {
     const json = JSON.parse(readFileSync(join(stack, 'cdk.tf.json'), 'utf8'));
@@ -198,13 +197,6 @@ describe('issue 2: Signicat API clients through cdktf + terraform + apiaccess pr
   });
 
   it('the whole lifecycle: synth → apply → plan 0 → drift → repair → out-of-band delete → import → secret hygiene → destroy', async () => {
-    for (const [name, fn] of steps) {
-      try {
-        await fn();
-      } catch (err) {
-        if (err instanceof Error) err.message = `step "${name}": ${err.message}`;
-        throw err;
-      }
-    }
+    await run();
   }, 300_000);
 });

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTerraform } from '../../src/bin/terraform-cli';
 import { SEED_API_KEY, SEED_PASSWORD, SEED_SHARED_KEY, SEED_USERNAME } from '../../src/vendors/silobreaker/emulator/state';
-import { cdktfSynth, expectExit, plainStack, readTree, startHarness, type Harness } from './_harness';
+import { cdktfSynth, expectExit, plainStack, readTree, startHarness, type Harness, lifecycle } from './_harness';
 
 jest.setTimeout(120_000);
 
@@ -85,8 +85,7 @@ describe('issue 11: Silobreaker API keys through cdktf + terraform', () => {
   });
 
   // The steps build on each other (one stack, one sandbox), so they run as one test; a failing step says which.
-  const steps: [string, () => unknown][] = [];
-  const step = (name: string, fn: () => unknown): void => void steps.push([name, fn]);
+  const { step, run } = lifecycle();
 
   step('applies the example: one key with its shared key in state, the data source and the signed URL output', async () => {
     const json = JSON.parse(readFileSync(join(stack, 'cdk.tf.json'), 'utf8'));
@@ -176,14 +175,7 @@ describe('issue 11: Silobreaker API keys through cdktf + terraform', () => {
     expect(keysOf(h).map((k) => k.ApiKey)).toEqual([SEED_API_KEY]);
   });
   it('the whole lifecycle: apply → plan 0 → drift → repair → out-of-band delete → import → secret hygiene → destroy', async () => {
-    for (const [name, fn] of steps) {
-      try {
-        await fn();
-      } catch (err) {
-        if (err instanceof Error) err.message = `step "${name}": ${err.message}`;
-        throw err;
-      }
-    }
+    await run();
   }, 300_000);
 });
 

@@ -14,10 +14,10 @@ import { CreateJournal } from './create-journal';
 import { CreateTracker } from './create-tracking';
 import type { VendorProvider } from './provider';
 import type { ObjectValue, ResourceContext, ResourceHandler } from './resource';
-import type { AttributeSchema, ResourceSchema } from './schema';
+import type { ResourceSchema } from './schema';
 import { checkResult, completeState, reportError, runValidators, withoutUnknowns } from './results';
 import { assertValidSchema } from './schema';
-import { resolveSettings, SANDBOX_URL_ENV, SANDBOX_URL_SETTING, settingEnvName, type ResolvedVendor } from './settings';
+import { providerSchemaOf, resolveSettings, SANDBOX_URL_ENV, settingEnvName, type ResolvedVendor } from './settings';
 import { upgradeStoredState, type StateCodec, type StoredState } from './state-upgrade';
 import { OtherTypesEngine } from './engine-other';
 import { checkWriteOnlySupport, nullWriteOnly, type ClientCapabilities } from './write-only';
@@ -78,26 +78,13 @@ export class ProviderEngine {
   ) {
     this.journal = options.journal ?? new CreateJournal(null);
     this.creates = new CreateTracker(this.journal, options.clock ?? systemClock, logger);
-    const attributes: Record<string, AttributeSchema> = {
-      [SANDBOX_URL_SETTING]: {
-        type: 'string',
-        optional: true,
-        description: `Base URL of the apiaccess vendor sandbox; every vendor whose credentials are not set explicitly then uses it with the sandbox's seeded managing credentials. Falls back to ${SANDBOX_URL_ENV}; an empty string turns the sandbox off.`,
-      },
-    };
     for (const vendor of vendors) {
-      for (const [setting, schema] of Object.entries(vendor.settings)) {
-        attributes[`${vendor.name}_${setting}`] = {
-          ...schema,
-          description: `${schema.description} Falls back to ${settingEnvName(vendor.name, setting)}.`,
-        };
-      }
       for (const handler of vendor.resources) {
         assertValidSchema(handler.typeName, handler.schema);
         this.resources.set(handler.typeName, { vendor, handler });
       }
     }
-    this.providerSchema = { version: 0, description: 'apiaccess: API credentials at security vendors.', attributes };
+    this.providerSchema = providerSchemaOf(vendors);
     this.functions = new FunctionsEngine(vendors);
     this.other = new OtherTypesEngine(vendors, (vendor, typeName, diags) => this.contextFor(vendor, typeName, diags));
   }

@@ -11,6 +11,7 @@ import { Diagnostics } from '../../core/diagnostics';
 import { isUnknown, type CtyValue } from './cty';
 import type { VendorProvider, VendorSettings } from './provider';
 import type { ObjectValue } from './resource';
+import type { AttributeSchema, ResourceSchema } from './schema';
 
 /** Provider-level setting that points every vendor at the vendor sandbox. */
 export const SANDBOX_URL_SETTING = 'sandbox_url';
@@ -115,4 +116,21 @@ export function resolveSettings(vendors: readonly VendorProvider[], config: Obje
     out.set(vendor.name, { settings, sources, explicit: explicitCredentials.length > 0 });
   }
   return { vendors: out, diagnostics: diags };
+}
+
+/** The provider block's schema: `sandbox_url` and every vendor's settings, prefixed with its name. */
+export function providerSchemaOf(vendors: readonly VendorProvider[]): ResourceSchema {
+  const attributes: Record<string, AttributeSchema> = {
+    [SANDBOX_URL_SETTING]: {
+      type: 'string',
+      optional: true,
+      description: `Base URL of the apiaccess vendor sandbox; every vendor whose credentials are not set explicitly then uses it with the sandbox's seeded managing credentials. Falls back to ${SANDBOX_URL_ENV}; an empty string turns the sandbox off.`,
+    },
+  };
+  for (const vendor of vendors) {
+    for (const [setting, schema] of Object.entries(vendor.settings)) {
+      attributes[`${vendor.name}_${setting}`] = { ...schema, description: `${schema.description} Falls back to ${settingEnvName(vendor.name, setting)}.` };
+    }
+  }
+  return { version: 0, description: 'apiaccess: API credentials at security vendors.', attributes };
 }
