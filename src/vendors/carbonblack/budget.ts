@@ -5,7 +5,7 @@
  * API ID (never the secret). A wait is logged at INFO.
  *
  * Sandbox time (tests only): with `APIACCESS_BUDGET_CLOCK=sandbox` and `APIACCESS_SANDBOX_URL`
- * set, the budget runs on the sandbox's clock instead of the wall clock. Its stamps are then the
+ * set, and the client's base URL below that sandbox, the budget runs on the sandbox's clock instead of the wall clock. Its stamps are then the
  * times the sandbox counts calls by, and a wait for the budget moves the sandbox clock forward to
  * the moment the budget allows the next call (after letting calls in flight arrive) instead of
  * sleeping: a plan and apply that the limit forces to span 10 minutes takes seconds, and the
@@ -66,9 +66,11 @@ class SandboxBudgetClock implements IClock {
 }
 
 /** The managing key's limiter for a provider process: shared by every process on the machine. */
-export function managingKeyLimiter(apiId: string, logger: Logger, env: NodeJS.ProcessEnv = process.env): ILimiter {
+export function managingKeyLimiter(apiId: string, logger: Logger, baseUrl: string, env: NodeJS.ProcessEnv = process.env): ILimiter {
   const sandboxUrl = env.APIACCESS_SANDBOX_URL?.replace(/\/+$/, '');
-  const clock = env[BUDGET_CLOCK_ENV] === 'sandbox' && sandboxUrl ? new SandboxBudgetClock(sandboxUrl) : undefined;
+  // Sandbox time only for a client that talks to that sandbox: a real vendor's budget always runs on real time.
+  const onSandbox = sandboxUrl !== undefined && sandboxUrl !== '' && baseUrl.startsWith(`${sandboxUrl}/`);
+  const clock = env[BUDGET_CLOCK_ENV] === 'sandbox' && onSandbox ? new SandboxBudgetClock(sandboxUrl) : undefined;
   const shared = new SharedWindowLimiter({
     vendor: CARBONBLACK_VENDOR,
     keyId: apiId,

@@ -36,12 +36,13 @@ export const carbonBlackProvider: VendorProvider<CarbonBlackClient> = {
   createClient: (settings, logger) => {
     const { client, budget } = load();
     const apiId = required(settings, 'api_id', 'give the API ID of a CUSTOM key that may manage API keys.');
+    const baseUrl = required(settings, 'base_url', "give the API host of the org's environment, e.g. https://defense.conferdeploy.net.");
     return new client.CarbonBlackClient({
-      baseUrl: required(settings, 'base_url', "give the API host of the org's environment, e.g. https://defense.conferdeploy.net."),
+      baseUrl,
       orgKey: required(settings, 'org_key', 'give the org key, e.g. ABCD1234.'),
       apiId,
       apiSecretKey: required(settings, 'api_secret_key', 'give the API Secret Key of the managing key.'),
-      limiter: budget.managingKeyLimiter(apiId, logger),
+      limiter: budget.managingKeyLimiter(apiId, logger, baseUrl),
       logger,
     });
   },

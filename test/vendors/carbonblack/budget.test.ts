@@ -20,8 +20,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('issue 9: managingKeyLimiter', () => {
   it('is a SharedWindowLimiter of 25 calls per 5 min + 1 s in APIACCESS_BUDGET_DIR, its file named by a hash of the API ID', async () => {
-    const a = managingKeyLimiter(SEED_KEY_ADMIN_KEY.apiId, silentLogger, { APIACCESS_BUDGET_DIR: dir });
-    const b = managingKeyLimiter(SEED_KEY_ADMIN_KEY.apiId, silentLogger, { APIACCESS_BUDGET_DIR: dir });
+    const a = managingKeyLimiter(SEED_KEY_ADMIN_KEY.apiId, silentLogger, 'https://defense.example', { APIACCESS_BUDGET_DIR: dir });
+    const b = managingKeyLimiter(SEED_KEY_ADMIN_KEY.apiId, silentLogger, 'https://defense.example', { APIACCESS_BUDGET_DIR: dir });
     expect(a).toBeInstanceOf(SharedWindowLimiter);
     await a.acquire();
     await b.acquire();
@@ -39,7 +39,9 @@ describe('issue 9: managingKeyLimiter', () => {
     const sandbox = await Sandbox.start({ emulators: [createCarbonBlackEmulator] });
     try {
       const env = { APIACCESS_BUDGET_DIR: dir, APIACCESS_BUDGET_CLOCK: 'sandbox', APIACCESS_SANDBOX_URL: sandbox.baseUrl };
-      const limiter = managingKeyLimiter(SEED_KEY_ADMIN_KEY.apiId, silentLogger, env);
+      // A client of a real vendor keeps real time even with the switch on.
+      expect(managingKeyLimiter(SEED_KEY_ADMIN_KEY.apiId, silentLogger, 'https://defense.example', env)).toBeInstanceOf(SharedWindowLimiter);
+      const limiter = managingKeyLimiter(SEED_KEY_ADMIN_KEY.apiId, silentLogger, `${sandbox.baseUrl}/carbonblack`, env);
       const start = sandbox.clock.now();
       for (let i = 0; i < 25; i++) await limiter.acquire();
       expect(sandbox.clock.now() - start).toBeLessThan(301_000);
