@@ -123,7 +123,7 @@ export function writeHostEntry(options: HostEntryOptions): string[] {
     from,
     [...bound].map((m) => join(out, relative(lib, m))),
   );
-  return [...bound].map((m) => posix(relative(lib, m))).sort();
+  return [...bound].map((m) => relative(lib, m).split(sep).join('/')).sort();
 }
 
 /** A relative specifier with forward slashes and a leading `./` or `../`. */
