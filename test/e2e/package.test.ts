@@ -71,8 +71,13 @@ describe('issue 13: the packed tarball in a fresh cdktf app', () => {
     );
     const tarball = join(h.work, info.filename);
     expectExit(await npm(['install', tarball, 'cdktf@0.21.0', 'constructs@10.4.2', '--no-audit', '--no-fund', '--prefer-offline'], app, env), 0);
-    const installed = JSON.parse(readFileSync(join(app, 'node_modules', 'apiaccess', 'package.json'), 'utf8')) as { peerDependencies: object };
-    expect(installed.peerDependencies).toEqual({ cdktf: expect.any(String), constructs: expect.any(String) });
+    const installed = JSON.parse(readFileSync(join(app, 'node_modules', 'apiaccess', 'package.json'), 'utf8')) as {
+      peerDependencies: object;
+      peerDependenciesMeta: object;
+    };
+    expect(installed.peerDependencies).toEqual({ cdktf: expect.any(String), cdktn: expect.any(String), constructs: expect.any(String) });
+    // Optional peers: npm installs neither by itself; an app brings the host it uses (apiaccess or apiaccess/cdktn).
+    expect(installed.peerDependenciesMeta).toEqual({ cdktf: { optional: true }, cdktn: { optional: true } });
 
     // The published declarations type-check without @types/node and without skipLibCheck.
     expectExit(await runNode([join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], app, env), 0);
