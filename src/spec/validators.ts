@@ -77,21 +77,3 @@ export function firstProblem(validators: readonly Validator[] | undefined, value
   }
   return undefined;
 }
-
-/** The `rotation_period` attribute every secret-bearing resource declares (VENDOR-DONE §4). */
-export function rotationPeriod(): {
-  readonly type: 'string';
-  readonly optional: true;
-  readonly local: true;
-  readonly description: string;
-  readonly validators: readonly Validator[];
-} {
-  return {
-    type: 'string',
-    optional: true,
-    local: true,
-    description:
-      'Rotate the secret once it is older than this duration, e.g. "720h" (hours, minutes, seconds). The plan then replaces it with the reason "rotation due". Unset: never.',
-    validators: [duration()],
-  };
-}

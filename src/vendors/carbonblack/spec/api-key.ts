@@ -1,5 +1,5 @@
 /** Spec of `apiaccess_carbonblack_api_key`. */
-import { defineResource, integerBetween, nonEmptyString, rotationPeriod, type Validator } from '../../../spec';
+import { defineResource, integerBetween, nonEmptyString, rotationPeriod, shownOnceSecret, type Validator } from '../../../spec';
 import { ACCESS_LEVELS, customLevelRule, ipAllowList, oneOf } from './validators';
 
 const maxLength =
@@ -54,20 +54,8 @@ export const apiKeySpec = defineResource({
     },
     rotation_period: rotationPeriod(),
     api_id: { type: 'string', computed: true, description: 'The API ID (formerly "Connector ID"), e.g. ABCD123456.' },
-    api_secret_key: {
-      type: 'string',
-      computed: true,
-      sensitive: true,
-      showOnce: true,
-      description: 'The API Secret Key (formerly "API Key"). Carbon Black shows it once: null after import.',
-    },
-    x_auth_token: {
-      type: 'string',
-      computed: true,
-      sensitive: true,
-      showOnce: true,
-      description: 'The X-Auth-Token header value an integration sends: <API Secret Key>/<API ID>. Null after import.',
-    },
+    api_secret_key: shownOnceSecret('The API Secret Key (formerly "API Key"). Carbon Black shows it once: null after import.'),
+    x_auth_token: shownOnceSecret('The X-Auth-Token header value an integration sends: <API Secret Key>/<API ID>. Null after import.'),
     secret_issued_at: {
       type: 'string',
       computed: true,

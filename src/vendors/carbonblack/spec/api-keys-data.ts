@@ -1,5 +1,5 @@
 /** Spec of the data source `apiaccess_carbonblack_api_keys`: every API key of the org, never a secret. */
-import { defineDataSource, nonEmptyString } from '../../../spec';
+import { defineDataSource, prefixFilter } from '../../../spec';
 import { ACCESS_LEVELS, oneOf } from './validators';
 
 export const apiKeysDataSpec = defineDataSource({
@@ -12,12 +12,7 @@ export const apiKeysDataSpec = defineDataSource({
       description: 'Only keys of this access level: API, SIEM, LIVE_RESPONSE or CUSTOM. Default: every level.',
       validators: [oneOf(ACCESS_LEVELS)],
     },
-    name_prefix: {
-      type: 'string',
-      optional: true,
-      description: 'Only keys whose name starts with this text. Default: every key.',
-      validators: [nonEmptyString(64)],
-    },
+    name_prefix: prefixFilter({ items: 'keys', item: 'key', field: 'name', maxLength: 64 }),
     keys: {
       type: [
         'list',

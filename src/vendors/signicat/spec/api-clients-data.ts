@@ -1,16 +1,11 @@
 /** Spec of the data source `apiaccess_signicat_api_clients`: every API client of the account. */
-import { defineDataSource, nonEmptyString } from '../../../spec';
+import { defineDataSource, prefixFilter } from '../../../spec';
 
 export const apiClientsDataSpec = defineDataSource({
   typeName: 'apiaccess_signicat_api_clients',
   description: 'Lists the Signicat API clients of the account, optionally only those whose name starts with a prefix.',
   attributes: {
-    name_prefix: {
-      type: 'string',
-      optional: true,
-      description: 'Only clients whose name starts with this text. Default: every client.',
-      validators: [nonEmptyString(100)],
-    },
+    name_prefix: prefixFilter({ items: 'clients', item: 'client', field: 'name', maxLength: 100 }),
     clients: {
       type: [
         'list',

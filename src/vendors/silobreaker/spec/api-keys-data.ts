@@ -1,17 +1,12 @@
 /** Spec of the data source `apiaccess_silobreaker_api_keys`: the account's API keys, never their shared keys. */
-import { defineDataSource, nonEmptyString } from '../../../spec';
+import { defineDataSource, prefixFilter } from '../../../spec';
 
 export const apiKeysDataSpec = defineDataSource({
   typeName: 'apiaccess_silobreaker_api_keys',
   description:
     'Lists the Silobreaker API keys of the account (ApiKey, Description, Created), optionally only those whose description starts with a prefix. Shared keys are never listed.',
   attributes: {
-    description_prefix: {
-      type: 'string',
-      optional: true,
-      description: 'Only keys whose description starts with this text. Default: every key.',
-      validators: [nonEmptyString(200)],
-    },
+    description_prefix: prefixFilter({ items: 'keys', item: 'key', field: 'description', maxLength: 200 }),
     keys: {
       type: ['list', ['object', { api_key: 'string', description: 'string', created: 'string' }]],
       computed: true,
