@@ -3,16 +3,11 @@
  * rotation period of a secret, a secret the vendor shows only once, and a list filter on the start
  * of a text. Each returns literal flags, so the spec's Model type still derives the right value types.
  */
-import { duration, nonEmptyString, type Validator } from './validators';
+import type { AttributeSpec, SpecType } from './types';
+import { duration, nonEmptyString } from './validators';
 
 /** The `rotation_period` attribute every secret-bearing resource declares (VENDOR-DONE §4). */
-export function rotationPeriod(): {
-  readonly type: 'string';
-  readonly optional: true;
-  readonly local: true;
-  readonly description: string;
-  readonly validators: readonly Validator[];
-} {
+export function rotationPeriod() {
   return {
     type: 'string',
     optional: true,
@@ -20,7 +15,7 @@ export function rotationPeriod(): {
     description:
       'Rotate the secret once it is older than this duration, e.g. "720h" (hours, minutes, seconds). The plan then replaces it with the reason "rotation due". Unset: never.',
     validators: [duration()],
-  };
+  } as const satisfies AttributeSpec;
 }
 
 /**
@@ -28,18 +23,23 @@ export function rotationPeriod(): {
  * kept from the prior state on read. `description` says what it is and what import leaves in it;
  * `vendorField` is the vendor's name for it, where that differs.
  */
-export function shownOnceSecret(
-  description: string,
-  vendorField?: string,
-): {
-  readonly type: 'string';
-  readonly computed: true;
-  readonly sensitive: true;
-  readonly showOnce: true;
-  readonly description: string;
-  readonly vendorField?: string;
-} {
-  return { type: 'string', computed: true, sensitive: true, showOnce: true, ...(vendorField === undefined ? {} : { vendorField }), description };
+export function shownOnceSecret(description: string, vendorField?: string) {
+  return {
+    type: 'string',
+    computed: true,
+    sensitive: true,
+    showOnce: true,
+    ...(vendorField === undefined ? {} : { vendorField }),
+    description,
+  } as const satisfies AttributeSpec;
+}
+
+/**
+ * What a list data source answers with: one object of `fields` per listed item, computed.
+ * `description` says the order and what each field holds.
+ */
+export function resultList<const F extends { readonly [field: string]: SpecType }>(fields: F, description: string) {
+  return { type: ['list', ['object', fields]], computed: true, description } as const satisfies AttributeSpec;
 }
 
 /** What a {@link prefixFilter} filters: `items` whose `field` starts with the text, e.g. keys whose name. */
@@ -55,18 +55,13 @@ interface PrefixFilterOf {
 }
 
 /** An optional list-data-source filter: only items whose `field` starts with the given text. Pair it with {@link startingWith}. */
-export function prefixFilter(of: PrefixFilterOf): {
-  readonly type: 'string';
-  readonly optional: true;
-  readonly description: string;
-  readonly validators: readonly Validator[];
-} {
+export function prefixFilter(of: PrefixFilterOf) {
   return {
     type: 'string',
     optional: true,
     description: `Only ${of.items} whose ${of.field} starts with this text. Default: every ${of.item}.`,
     validators: [nonEmptyString(of.maxLength)],
-  };
+  } as const satisfies AttributeSpec;
 }
 
 /**

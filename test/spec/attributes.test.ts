@@ -1,5 +1,5 @@
 /** The shared attribute builders: the flags they set and the filter they pair with. */
-import { defineDataSource, defineResource, firstProblem, type Model, prefixFilter, shownOnceSecret, startingWith } from '../../src/spec';
+import { defineDataSource, defineResource, firstProblem, type Model, prefixFilter, resultList, shownOnceSecret, startingWith } from '../../src/spec';
 
 const never = (): boolean => false;
 
@@ -36,6 +36,18 @@ describe('shared attribute builders', () => {
     expect(() =>
       defineDataSource({ typeName: 'apiaccess_demo_keys', description: 'Keys.', attributes: { name_prefix: filter }, docs: { hcl: '', typescript: '' } }),
     ).not.toThrow();
+  });
+
+  it('resultList is a computed list of objects whose model is an array of those objects', () => {
+    const spec = defineDataSource({
+      typeName: 'apiaccess_demo_keys',
+      description: 'Keys.',
+      attributes: { keys: resultList({ id: 'string', tags: ['list', 'string'] }, 'The keys.') },
+      docs: { hcl: '', typescript: '' },
+    });
+    expect(spec.attributes.keys).toEqual({ type: ['list', ['object', { id: 'string', tags: ['list', 'string'] }]], computed: true, description: 'The keys.' });
+    const model: Model<typeof spec.attributes> = { keys: [{ id: 'k', tags: ['a'] }] };
+    expect(model.keys?.[0]?.tags).toEqual(['a']);
   });
 
   it('startingWith keeps the items whose text starts with the prefix, ordered by text then ID; null keeps all', () => {
