@@ -44,6 +44,13 @@ function positiveInt(raw: string, name: string): { ok: true; value: number } | {
   return { ok: true, value: Number(raw) };
 }
 
+/** A single-item route: no query parameters, and the path parameter `param` a positive integer (`name` in the error). */
+function idInPath(req: SandboxRequest, param: string, name = param): { ok: true; value: number } | { ok: false; response: SandboxResponse } {
+  const q = queryOf(req, []);
+  if (!q.ok) return q;
+  return positiveInt(req.params[param] ?? '', name);
+}
+
 export function listDevices(state: CarbonBlackState, req: SandboxRequest): SandboxResponse {
   const lq = listQuery(req, ['hostName']);
   if (!lq.ok) return lq.response;
@@ -53,9 +60,7 @@ export function listDevices(state: CarbonBlackState, req: SandboxRequest): Sandb
 }
 
 export function getDevice(state: CarbonBlackState, req: SandboxRequest): SandboxResponse {
-  const q = queryOf(req, []);
-  if (!q.ok) return q.response;
-  const id = positiveInt(req.params.deviceId ?? '', 'deviceId');
+  const id = idInPath(req, 'deviceId');
   if (!id.ok) return id.response;
   const device = state.devices.find((d) => d.deviceId === id.value);
   return device ? ok({ deviceInfo: device }) : notFound(`there is no device ${id.value}`);
@@ -68,9 +73,7 @@ export function listPolicies(state: CarbonBlackState, req: SandboxRequest): Sand
 }
 
 export function getPolicy(state: CarbonBlackState, req: SandboxRequest): SandboxResponse {
-  const q = queryOf(req, []);
-  if (!q.ok) return q.response;
-  const id = positiveInt(req.params.policyId ?? '', 'policyId');
+  const id = idInPath(req, 'policyId');
   if (!id.ok) return id.response;
   const policy = state.policies.find((p) => p.id === id.value);
   return policy ? ok({ policyInfo: policy }) : notFound(`there is no policy ${id.value}`);
@@ -127,9 +130,7 @@ function presentSession(s: LiveResponseSession, now: number): Record<string, unk
 
 /** Opens a session on a device; the body is empty or a JSON object naming no fields but `device_id`. */
 export function openSession(state: CarbonBlackState, req: SandboxRequest, key: ApiKeyRecord, now: number): SandboxResponse {
-  const q = queryOf(req, []);
-  if (!q.ok) return q.response;
-  const id = positiveInt(req.params.deviceId ?? '', 'device_id');
+  const id = idInPath(req, 'deviceId', 'device_id');
   if (!id.ok) return id.response;
   if (req.rawBody.length > 0) {
     const body = objectBody(req, ['device_id']);
