@@ -103,24 +103,28 @@ function cursor(state: CarbonBlackState, key: ApiKeyRecord): { notifications: nu
   return state.cursors[key.api_id]!;
 }
 
-/** The audit-log queue: entries this key has not read yet, then marked read. */
-export function auditLogs(state: CarbonBlackState, req: SandboxRequest, key: ApiKeyRecord): SandboxResponse {
+/**
+ * Reads a queue every key reads once: the entries of `queue` past this key's cursor, which then
+ * moves to the end. Both queues answer in a `notifications` array.
+ */
+function readOnce(state: CarbonBlackState, req: SandboxRequest, key: ApiKeyRecord, queue: 'auditlogs' | 'notifications'): SandboxResponse {
   const q = queryOf(req, []);
   if (!q.ok) return q.response;
+  const all = queue === 'auditlogs' ? state.auditLog : state.notifications;
   const c = cursor(state, key);
-  const items = state.auditLog.slice(c.auditlogs);
-  c.auditlogs = state.auditLog.length;
+  const items = all.slice(c[queue]);
+  c[queue] = all.length;
   return ok({ notifications: items });
+}
+
+/** The audit-log queue: entries this key has not read yet, then marked read. */
+export function auditLogs(state: CarbonBlackState, req: SandboxRequest, key: ApiKeyRecord): SandboxResponse {
+  return readOnce(state, req, key, 'auditlogs');
 }
 
 /** The SIEM notification queue: items this key has not read yet, then marked read. */
 export function notifications(state: CarbonBlackState, req: SandboxRequest, key: ApiKeyRecord): SandboxResponse {
-  const q = queryOf(req, []);
-  if (!q.ok) return q.response;
-  const c = cursor(state, key);
-  const items = state.notifications.slice(c.notifications);
-  c.notifications = state.notifications.length;
-  return ok({ notifications: items });
+  return readOnce(state, req, key, 'notifications');
 }
 
 function presentSession(s: LiveResponseSession, now: number): Record<string, unknown> {
