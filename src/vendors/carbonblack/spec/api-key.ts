@@ -1,11 +1,6 @@
 /** Spec of `apiaccess_carbonblack_api_key`. */
-import { defineResource, integerBetween, nonEmptyString, rotationPeriod, shownOnceSecret, type Validator } from '../../../spec';
+import { defineResource, integerBetween, maxLength, nonEmptyString, rotationPeriod, shownOnceSecret } from '../../../spec';
 import { ACCESS_LEVELS, customLevelRule, ipAllowList, oneOf } from './validators';
-
-const maxLength =
-  (max: number): Validator =>
-  (v) =>
-    typeof v === 'string' && v.length > max ? `is ${v.length} characters long; at most ${max} are allowed.` : undefined;
 
 export const apiKeySpec = defineResource({
   typeName: 'apiaccess_carbonblack_api_key',
