@@ -30,7 +30,7 @@ import {
   assertArgument,
 } from '../core/errors';
 import { redact, registerSecret } from '../core/redact';
-import { failRequest, normalizeHeaders, signalOf, type Interceptor } from './dispatch-utils';
+import { normalizeHeaders, sendWhenReady, signalOf, type Interceptor } from './dispatch-utils';
 import { createDefaultDispatcher } from './compose';
 import { HttpClient, httpError, type HttpResponse } from './http';
 
@@ -400,19 +400,11 @@ export function createCookieSessionInterceptor(session: CookieSession): Intercep
   assertArgument(typeof session?.cookieHeader === 'function' && typeof session.invalidate === 'function', '"session"', 'must be a CookieSession.');
   return (dispatch) =>
     function cookieSessionInterceptor(opts, handler) {
-      session.cookieHeader(signalOf(opts)).then(
-        (pair) => {
-          const headers = normalizeHeaders(opts.headers);
-          const existing = headers.cookie;
-          headers.cookie = existing === undefined ? pair : `${(Array.isArray(existing) ? existing : [existing]).join('; ')}; ${pair}`;
-          try {
-            dispatch({ ...opts, headers }, new SessionHandler(handler, session, pair));
-          } catch (err) {
-            failRequest(handler, err);
-          }
-        },
-        (err: unknown) => failRequest(handler, err),
-      );
-      return true;
+      return sendWhenReady(session.cookieHeader(signalOf(opts)), handler, (pair) => {
+        const headers = normalizeHeaders(opts.headers);
+        const existing = headers.cookie;
+        headers.cookie = existing === undefined ? pair : `${(Array.isArray(existing) ? existing : [existing]).join('; ')}; ${pair}`;
+        dispatch({ ...opts, headers }, new SessionHandler(handler, session, pair));
+      });
     };
 }

@@ -76,6 +76,25 @@ export function failRequest(handler: Dispatcher.DispatchHandler, error: unknown)
 }
 
 /**
+ * Sends a request once `ready` resolves: `send` gets its value and dispatches. A rejection, or a
+ * throw from `send`, fails the request through the handler (`onResponseError`) and nothing is sent.
+ * Returns true, as an interceptor's dispatch does.
+ */
+export function sendWhenReady<T>(ready: Promise<T>, handler: Dispatcher.DispatchHandler, send: (value: T) => void): true {
+  ready.then(
+    (value) => {
+      try {
+        send(value);
+      } catch (err) {
+        failRequest(handler, err);
+      }
+    },
+    (err: unknown) => failRequest(handler, err),
+  );
+  return true;
+}
+
+/**
  * An interceptor that sets the headers `headersFor()` returns on every request, replacing any
  * header of the same name (case-insensitive) that the caller set. `headersFor` runs once per
  * dispatch (so once per retry attempt); when it throws, that request fails with its error through

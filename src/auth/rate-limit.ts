@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 
 import { systemClock, type IClock } from '../core/clock';
 import { assertArgument } from '../core/errors';
-import { abortedError, failRequest, signalOf, type Interceptor } from './dispatch-utils';
+import { abortedError, sendWhenReady, signalOf, type Interceptor } from './dispatch-utils';
 
 /** Something that admits one call at a time when the budget allows it. */
 export interface ILimiter {
@@ -246,16 +246,6 @@ export function createRateLimitInterceptor(limiters: ILimiter | readonly ILimite
       const acquireAll = async (): Promise<void> => {
         for (const limiter of list) await limiter.acquire(signal);
       };
-      acquireAll().then(
-        () => {
-          try {
-            dispatch(opts, handler);
-          } catch (err) {
-            failRequest(handler, err);
-          }
-        },
-        (err: unknown) => failRequest(handler, err),
-      );
-      return true;
+      return sendWhenReady(acquireAll(), handler, () => dispatch(opts, handler));
     };
 }

@@ -32,15 +32,12 @@ export function budgetDir(env: NodeJS.ProcessEnv = process.env): string {
   return env[BUDGET_DIR_ENV] || join(tmpdir(), 'apiaccess-budgets');
 }
 
-/** Options of {@link SharedWindowLimiter}. */
-export interface SharedWindowLimiterOptions {
+/** What both shared budgets are given. */
+interface SharedBudgetOptions {
   /** Vendor name, e.g. `carbonblack` (in the file name and the log line). */
   readonly vendor: string;
-  /** The credential's public ID (hashed into the file name; never a secret). */
+  /** The credential's public ID or a one-way hash of it (hashed into the file name; never a secret). */
   readonly keyId: string;
-  /** Calls allowed in any window of `windowMs`. */
-  readonly limit: number;
-  readonly windowMs: number;
   /** @default budgetDir() */
   readonly dir?: string;
   /** @default systemClock */
@@ -49,22 +46,26 @@ export interface SharedWindowLimiterOptions {
   readonly logger?: Logger;
   /** Words for the log line, e.g. `25 calls per 5 minutes`. */
   readonly describe?: string;
-  /** Called under the lock with the time each call was counted at (progress, tests). */
-  readonly onGrant?: (atMs: number) => void;
 }
 
-/** An exact sliding window over a file: at most `limit` calls in any `windowMs`, across processes. */
-export class SharedWindowLimiter implements ILimiter {
+/**
+ * The file, its lock and the wait both shared budgets have: a call takes the lock, asks the budget
+ * ({@link SharedFileBudget.tryTake}) and, when it does not fit yet, logs why and sleeps.
+ */
+abstract class SharedFileBudget<O extends SharedBudgetOptions> implements ILimiter {
   /** The budget's file. */
   readonly file: string;
-  private readonly clock: IClock;
+  protected readonly clock: IClock;
   private readonly logger: Logger;
 
-  constructor(private readonly options: SharedWindowLimiterOptions) {
-    assertArgument(Number.isInteger(options.limit) && options.limit > 0, '"limit"', 'must be a positive integer.');
-    assertArgument(Number.isFinite(options.windowMs) && options.windowMs > 0, '"windowMs"', 'must be a positive number.');
+  /** `shape` names the kind of budget in the file name's hash (none for the window), so two kinds for one key never share a file. */
+  protected constructor(
+    protected readonly options: O,
+    shape?: string,
+  ) {
     assertArgument(/^[a-z0-9-]+$/.test(options.vendor), '"vendor"', 'must be a lowercase name.');
-    const hash = createHash('sha256').update(`${options.vendor}\n${options.keyId}`).digest('hex').slice(0, 32);
+    const named = [options.vendor, ...(shape === undefined ? [] : [shape]), options.keyId].join('\n');
+    const hash = createHash('sha256').update(named).digest('hex').slice(0, 32);
     this.file = join(options.dir ?? budgetDir(), `${options.vendor}-${hash}.json`);
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
@@ -75,11 +76,53 @@ export class SharedWindowLimiter implements ILimiter {
       const wait = withFileLock(this.file, () => this.tryTake(this.clock.now()));
       if (wait <= 0) return;
       this.logger.info(
-        `${this.options.vendor}: waiting ${Math.ceil(wait / 1000)} s for the rate budget (${this.options.describe ?? `${this.options.limit} calls per ${this.options.windowMs / 1000} s`}), shared by every provider process on this machine`,
+        `${this.options.vendor}: waiting ${Math.ceil(wait / 1000)} s for the rate budget (${this.options.describe ?? this.numbers()}), shared by every provider process on this machine`,
         { vendor: this.options.vendor, wait_ms: wait, budget_file: this.file },
       );
       await this.clock.sleep(wait, signal);
     }
+  }
+
+  /** Counts a call at `now` when it fits; else returns how long until one does. Under the lock. */
+  protected abstract tryTake(now: number): number;
+
+  /** The budget's numbers in words, for the log line when no `describe` is given. */
+  protected abstract numbers(): string;
+
+  /** The file's JSON object, or undefined when there is none (missing, unreadable or not JSON). */
+  protected readDoc(): { readonly [field: string]: unknown } | undefined {
+    try {
+      const doc: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
+      return typeof doc === 'object' && doc !== null ? (doc as { readonly [field: string]: unknown }) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Replaces the file with `doc` (written aside, then renamed), readable by this user only. */
+  protected writeDoc(doc: object): void {
+    mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ vendor: this.options.vendor, ...doc }), { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+}
+
+/** Options of {@link SharedWindowLimiter}. */
+export interface SharedWindowLimiterOptions extends SharedBudgetOptions {
+  /** Calls allowed in any window of `windowMs`. */
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Called under the lock with the time each call was counted at (progress, tests). */
+  readonly onGrant?: (atMs: number) => void;
+}
+
+/** An exact sliding window over a file: at most `limit` calls in any `windowMs`, across processes. */
+export class SharedWindowLimiter extends SharedFileBudget<SharedWindowLimiterOptions> {
+  constructor(options: SharedWindowLimiterOptions) {
+    assertArgument(Number.isInteger(options.limit) && options.limit > 0, '"limit"', 'must be a positive integer.');
+    assertArgument(Number.isFinite(options.windowMs) && options.windowMs > 0, '"windowMs"', 'must be a positive number.');
+    super(options);
   }
 
   /** Calls counted in the window ending at `now` (tests, progress). */
@@ -87,45 +130,31 @@ export class SharedWindowLimiter implements ILimiter {
     return this.read().filter((t) => t > now - this.options.windowMs).length;
   }
 
-  /** Counts a call at `now` when it fits; else returns how long until one does. Under the lock. */
-  private tryTake(now: number): number {
+  protected tryTake(now: number): number {
     const stamps = this.read()
       .filter((t) => t > now - this.options.windowMs)
       .sort((a, b) => a - b);
     if (stamps.length < this.options.limit) {
       stamps.push(now);
-      this.write(stamps);
+      this.writeDoc({ limit: this.options.limit, windowMs: this.options.windowMs, calls: stamps });
       this.options.onGrant?.(now);
       return 0;
     }
     return stamps[stamps.length - this.options.limit]! + this.options.windowMs - now;
   }
 
-  private read(): number[] {
-    try {
-      const doc = JSON.parse(readFileSync(this.file, 'utf8')) as { calls?: unknown };
-      return Array.isArray(doc.calls) ? doc.calls.filter((t): t is number => typeof t === 'number' && Number.isFinite(t)) : [];
-    } catch {
-      return [];
-    }
+  protected numbers(): string {
+    return `${this.options.limit} calls per ${this.options.windowMs / 1000} s`;
   }
 
-  private write(stamps: readonly number[]): void {
-    mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ vendor: this.options.vendor, limit: this.options.limit, windowMs: this.options.windowMs, calls: stamps }), {
-      mode: 0o600,
-    });
-    renameSync(tmp, this.file);
+  private read(): number[] {
+    const calls = this.readDoc()?.calls;
+    return Array.isArray(calls) ? calls.filter((t): t is number => typeof t === 'number' && Number.isFinite(t)) : [];
   }
 }
 
 /** Options of {@link SharedTokenBucketLimiter}. */
-export interface SharedTokenBucketLimiterOptions {
-  /** Vendor name, e.g. `threatjammer` (in the file name and the log line). */
-  readonly vendor: string;
-  /** The credential's public ID or a one-way hash of it (hashed again into the file name; never a secret). */
-  readonly keyId: string;
+export interface SharedTokenBucketLimiterOptions extends SharedBudgetOptions {
   /** Calls the bucket holds. */
   readonly capacity: number;
   /** Calls given back per tick. */
@@ -138,14 +167,6 @@ export interface SharedTokenBucketLimiterOptions {
    * @default 250
    */
   readonly marginMs?: number;
-  /** @default budgetDir() */
-  readonly dir?: string;
-  /** @default systemClock */
-  readonly clock?: IClock;
-  /** Where the wait is explained. @default silentLogger */
-  readonly logger?: Logger;
-  /** Words for the log line, e.g. `10 calls, 1 back per second`. */
-  readonly describe?: string;
 }
 
 interface BucketDoc {
@@ -161,38 +182,18 @@ interface BucketDoc {
  * (plus `marginMs`). Never ahead of a vendor bucket with the same numbers that starts its ticks
  * when that call arrives.
  */
-export class SharedTokenBucketLimiter implements ILimiter {
-  /** The budget's file. */
-  readonly file: string;
-  private readonly clock: IClock;
-  private readonly logger: Logger;
+export class SharedTokenBucketLimiter extends SharedFileBudget<SharedTokenBucketLimiterOptions> {
   private readonly tickMs: number;
   private readonly marginMs: number;
 
-  constructor(private readonly options: SharedTokenBucketLimiterOptions) {
+  constructor(options: SharedTokenBucketLimiterOptions) {
     assertArgument(Number.isInteger(options.capacity) && options.capacity > 0, '"capacity"', 'must be a positive integer.');
     assertArgument(Number.isInteger(options.refillPerTick) && options.refillPerTick > 0, '"refillPerTick"', 'must be a positive integer.');
     assertArgument(options.tickMs === undefined || (Number.isFinite(options.tickMs) && options.tickMs > 0), '"tickMs"', 'must be a positive number.');
     assertArgument(options.marginMs === undefined || (Number.isFinite(options.marginMs) && options.marginMs >= 0), '"marginMs"', 'must be 0 or more.');
-    assertArgument(/^[a-z0-9-]+$/.test(options.vendor), '"vendor"', 'must be a lowercase name.');
-    const hash = createHash('sha256').update(`${options.vendor}\nbucket\n${options.keyId}`).digest('hex').slice(0, 32);
-    this.file = join(options.dir ?? budgetDir(), `${options.vendor}-${hash}.json`);
-    this.clock = options.clock ?? systemClock;
-    this.logger = options.logger ?? silentLogger;
+    super(options, 'bucket');
     this.tickMs = options.tickMs ?? 1000;
     this.marginMs = options.marginMs ?? 250;
-  }
-
-  async acquire(signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const wait = withFileLock(this.file, () => this.tryTake(this.clock.now()));
-      if (wait <= 0) return;
-      this.logger.info(
-        `${this.options.vendor}: waiting ${Math.ceil(wait / 1000)} s for the rate budget (${this.options.describe ?? `${this.options.capacity} calls, ${this.options.refillPerTick} back every ${this.tickMs / 1000} s`}), shared by every provider process on this machine`,
-        { vendor: this.options.vendor, wait_ms: wait, budget_file: this.file },
-      );
-      await this.clock.sleep(wait, signal);
-    }
   }
 
   /** Calls taken and not yet given back at `now` (tests, progress). */
@@ -208,31 +209,23 @@ export class SharedTokenBucketLimiter implements ILimiter {
     return used === 0 ? { used: 0, origin: null } : { used, origin: doc.origin + ticks * this.tickMs };
   }
 
-  /** Counts a call at `now` when it fits; else returns how long until one does. Under the lock. */
-  private tryTake(now: number): number {
+  protected tryTake(now: number): number {
     const doc = this.settle(this.read(), now);
     if (doc.used < this.options.capacity) {
-      this.write({ used: doc.used + 1, origin: doc.origin ?? now + this.marginMs });
+      this.writeDoc({ capacity: this.options.capacity, used: doc.used + 1, origin: doc.origin ?? now + this.marginMs });
       return 0;
     }
     return Math.max(1, (doc.origin ?? now) + this.tickMs - now);
   }
 
-  private read(): BucketDoc {
-    try {
-      const doc = JSON.parse(readFileSync(this.file, 'utf8')) as { used?: unknown; origin?: unknown };
-      const used = typeof doc.used === 'number' && Number.isInteger(doc.used) && doc.used >= 0 ? doc.used : 0;
-      const origin = typeof doc.origin === 'number' && Number.isFinite(doc.origin) ? doc.origin : null;
-      return used === 0 ? { used: 0, origin: null } : { used, origin: origin ?? this.clock.now() };
-    } catch {
-      return { used: 0, origin: null };
-    }
+  protected numbers(): string {
+    return `${this.options.capacity} calls, ${this.options.refillPerTick} back every ${this.tickMs / 1000} s`;
   }
 
-  private write(doc: BucketDoc): void {
-    mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ vendor: this.options.vendor, capacity: this.options.capacity, ...doc }), { mode: 0o600 });
-    renameSync(tmp, this.file);
+  private read(): BucketDoc {
+    const doc = this.readDoc() ?? {};
+    const used = typeof doc.used === 'number' && Number.isInteger(doc.used) && doc.used >= 0 ? doc.used : 0;
+    const origin = typeof doc.origin === 'number' && Number.isFinite(doc.origin) ? doc.origin : null;
+    return used === 0 ? { used: 0, origin: null } : { used, origin: origin ?? this.clock.now() };
   }
 }

@@ -16,13 +16,17 @@ function asNumber(v: unknown): number | undefined {
   return undefined;
 }
 
+/** A string of at most `max` characters (empty allowed). */
+export function maxLength(max: number): Validator {
+  return (v) => (typeof v === 'string' && v.length > max ? `is ${v.length} characters long; at most ${max} are allowed.` : undefined);
+}
+
 /** A string that is not empty or only spaces, at most `max` characters; `noun` names what to give ("a name"). */
 export function nonEmptyString(max: number, noun = 'a value'): Validator {
-  return (v) => {
-    if (typeof v !== 'string') return undefined;
-    if (v.trim() === '') return `must not be empty; give it ${noun} of 1 to ${max} characters.`;
-    if (v.length > max) return `is ${v.length} characters long; at most ${max} are allowed.`;
-    return undefined;
+  const short = maxLength(max);
+  return (v, isUnresolved) => {
+    if (typeof v === 'string' && v.trim() === '') return `must not be empty; give it ${noun} of 1 to ${max} characters.`;
+    return short(v, isUnresolved);
   };
 }
 
@@ -76,22 +80,4 @@ export function firstProblem(validators: readonly Validator[] | undefined, value
     if (problem !== undefined) return problem;
   }
   return undefined;
-}
-
-/** The `rotation_period` attribute every secret-bearing resource declares (VENDOR-DONE §4). */
-export function rotationPeriod(): {
-  readonly type: 'string';
-  readonly optional: true;
-  readonly local: true;
-  readonly description: string;
-  readonly validators: readonly Validator[];
-} {
-  return {
-    type: 'string',
-    optional: true,
-    local: true,
-    description:
-      'Rotate the secret once it is older than this duration, e.g. "720h" (hours, minutes, seconds). The plan then replaces it with the reason "rotation due". Unset: never.',
-    validators: [duration()],
-  };
 }

@@ -11,6 +11,7 @@ import {
   firstProblem,
   importIdParts,
   integerBetween,
+  maxLength,
   nonEmptyString,
   parseDuration,
   parseImportId,
@@ -28,6 +29,14 @@ describe('spec validators', () => {
     expect(v('abcdef', never)).toBe('is 6 characters long; at most 5 are allowed.');
     expect(v('abc', never)).toBeUndefined();
     expect(v(3, never)).toBeUndefined();
+  });
+
+  it('maxLength refuses only strings over the limit (empty is fine)', () => {
+    const v = maxLength(3);
+    expect(v('abcd', never)).toBe('is 4 characters long; at most 3 are allowed.');
+    expect(v('', never)).toBeUndefined();
+    expect(v('abc', never)).toBeUndefined();
+    expect(v(12345, never)).toBeUndefined();
   });
 
   it('integerBetween refuses fractions and out-of-range numbers, including large decimal text from Terraform', () => {

@@ -1,6 +1,6 @@
 /** Carbon Black's part of the provider: its settings, its client and its resources. */
-import { APIACCESS_CONFIG_MISSING, ApiAccessError } from '../../core/errors';
-import type { VendorProvider, VendorSettings } from '../../provider/framework/provider';
+import type { VendorProvider } from '../../provider/framework/provider';
+import { requiredSetting } from '../required-setting';
 import { settingsFromSpec } from '../../provider/framework/spec-resource';
 import type { CarbonBlackClient } from './client';
 import { SEED_KEY_ADMIN_KEY, SEED_ORG_KEY } from './emulator/state';
@@ -15,11 +15,7 @@ function load(): { client: typeof import('./client'); budget: typeof import('./b
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
-function required(settings: VendorSettings, name: string, what: string): string {
-  const v = settings[name];
-  if (!v) throw new ApiAccessError(APIACCESS_CONFIG_MISSING, `carbonblack_${name} is not set: ${what}`, { field: name });
-  return v;
-}
+const required = requiredSetting('carbonblack');
 
 export const carbonBlackProvider: VendorProvider<CarbonBlackClient> = {
   name: 'carbonblack',

@@ -1,6 +1,6 @@
 /** Signicat's part of the provider: its settings, its client and its resources. */
-import { APIACCESS_CONFIG_MISSING, ApiAccessError } from '../../core/errors';
-import type { VendorProvider, VendorSettings } from '../../provider/framework/provider';
+import type { VendorProvider } from '../../provider/framework/provider';
+import { requiredSetting } from '../required-setting';
 import type { SignicatClient } from './client';
 import { SEED_ACCOUNT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from './emulator/state';
 import { settingsFromSpec } from '../../provider/framework/spec-resource';
@@ -19,11 +19,7 @@ function loadClient(): typeof import('./client') {
   return require('./client') as typeof import('./client');
 }
 
-function required(settings: VendorSettings, name: string): string {
-  const v = settings[name];
-  if (!v) throw new ApiAccessError(APIACCESS_CONFIG_MISSING, `signicat_${name} is not set`, { field: name });
-  return v;
-}
+const required = requiredSetting('signicat');
 
 export const signicatProvider: VendorProvider<SignicatClient> = {
   name: 'signicat',

@@ -1,6 +1,7 @@
 /** Signal Sciences' part of the provider: its settings, its client and its resources. */
-import { APIACCESS_CONFIG_MISSING, APIACCESS_UNAUTHORIZED, ApiAccessError } from '../../core/errors';
-import type { VendorProvider, VendorSettings } from '../../provider/framework/provider';
+import { APIACCESS_UNAUTHORIZED, ApiAccessError } from '../../core/errors';
+import type { VendorProvider } from '../../provider/framework/provider';
+import { requiredSetting } from '../required-setting';
 import { settingsFromSpec } from '../../provider/framework/spec-resource';
 import type { SigSciClient } from './client';
 import { SEED_CORP, SEED_OWNER_EMAIL, SEED_OWNER_TOKEN } from './emulator/state';
@@ -21,11 +22,7 @@ function loadDispatcher(): typeof import('../../auth/compose') {
   return require('../../auth/compose') as typeof import('../../auth/compose');
 }
 
-function required(settings: VendorSettings, name: string): string {
-  const v = settings[name];
-  if (!v) throw new ApiAccessError(APIACCESS_CONFIG_MISSING, `sigsci_${name} is not set`, { field: name });
-  return v;
-}
+const required = requiredSetting('sigsci');
 
 export const sigsciProvider: VendorProvider<SigSciClient> = {
   name: 'sigsci',

@@ -1,6 +1,7 @@
 /** Silobreaker's part of the provider: its settings, its client, its resources, data sources and function. */
-import { APIACCESS_CONFIG_MISSING, APIACCESS_LOGIN_DELAYED, APIACCESS_UNAUTHORIZED, ApiAccessError } from '../../core/errors';
-import type { VendorProvider, VendorSettings } from '../../provider/framework/provider';
+import { APIACCESS_LOGIN_DELAYED, APIACCESS_UNAUTHORIZED, ApiAccessError } from '../../core/errors';
+import type { VendorProvider } from '../../provider/framework/provider';
+import { requiredSetting } from '../required-setting';
 import { settingsFromSpec } from '../../provider/framework/spec-resource';
 import type { SilobreakerClient } from './client';
 import { SEED_PASSWORD, SEED_USERNAME } from './emulator/state';
@@ -16,11 +17,7 @@ function loadClient(): typeof import('./client') {
   return require('./client') as typeof import('./client');
 }
 
-function required(settings: VendorSettings, name: string): string {
-  const v = settings[name];
-  if (!v) throw new ApiAccessError(APIACCESS_CONFIG_MISSING, `silobreaker_${name} is not set`, { field: name });
-  return v;
-}
+const required = requiredSetting('silobreaker');
 
 /**
  * A login that ends in `Delay` means a wrong user name or password (or a login tried too early):

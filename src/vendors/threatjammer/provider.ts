@@ -1,6 +1,7 @@
 /** Threat Jammer's part of the provider: its settings, its client and its resources. */
-import { APIACCESS_CONFIG_MISSING, APIACCESS_INVALID_ARGUMENT, ApiAccessError } from '../../core/errors';
+import { APIACCESS_INVALID_ARGUMENT, ApiAccessError } from '../../core/errors';
 import type { VendorProvider, VendorSettings } from '../../provider/framework/provider';
+import { requiredSetting } from '../required-setting';
 import { settingsFromSpec } from '../../provider/framework/spec-resource';
 import type { ThreatJammerClient } from './client';
 import { SEED_API_KEY } from './emulator/state';
@@ -16,10 +17,11 @@ function loadClient(): typeof import('./client') {
   return require('./client') as typeof import('./client');
 }
 
+const required = requiredSetting('threatjammer');
+
 /** The key from the settings, its shape checked before anything is sent (position and length, never the key). */
 function apiKeyOf(settings: VendorSettings): string {
-  const key = settings.api_key;
-  if (!key) throw new ApiAccessError(APIACCESS_CONFIG_MISSING, 'threatjammer_api_key is not set', { field: 'api_key' });
+  const key = required(settings, 'api_key');
   const problem = keyProblem(key);
   if (problem) throw new ApiAccessError(APIACCESS_INVALID_ARGUMENT, `threatjammer_api_key ${problem}`, { field: 'api_key' });
   return key;

@@ -50,78 +50,32 @@ export class CarbonBlackEmulator extends StatefulEmulator<CarbonBlackState> {
 
   constructor(now: () => number) {
     super({ now, seed: seedState, parse: checkedCopy(assertState) });
-    const r = this.router;
-    r.get(
-      `${V3}/device`,
-      this.guard(API, (req) => listDevices(this.state, req)),
-    );
-    r.get(
-      `${V3}/device/:deviceId`,
-      this.guard(API, (req) => getDevice(this.state, req)),
-    );
-    r.get(
-      `${V3}/policy`,
-      this.guard(API, (req) => listPolicies(this.state, req)),
-    );
-    r.get(
-      `${V3}/policy/:policyId`,
-      this.guard(API, (req) => getPolicy(this.state, req)),
-    );
-    r.get(
-      `${V3}/event`,
-      this.guard(API, (req, _c, now) => listEvents(this.state, req, now)),
-    );
-    r.get(
-      `${V3}/auditlogs`,
-      this.guard(API, (req, caller) => auditLogs(this.state, req, caller)),
-    );
-    r.get(
-      `${V3}/notification`,
-      this.guard(SIEM, (req, caller) => notifications(this.state, req, caller)),
-    );
-    r.post(
-      `${V3}/cblr/session/:deviceId`,
-      this.guard(LIVE_RESPONSE, (req, caller, now) => openSession(this.state, req, caller, now)),
-    );
-    r.get(
-      `${V3}/cblr/session/:sessionId`,
-      this.guard(LIVE_RESPONSE, (req, _c, now) => sessionStatus(this.state, req, now)),
-    );
-    r.put(
-      `${V3}/cblr/session`,
-      this.guard(LIVE_RESPONSE, (req, _c, now) => closeSession(this.state, req, now)),
-    );
-
-    r.get(
-      KEYS,
-      this.guard(MANAGE_KEYS, () => listKeys(this.state)),
-    );
-    r.get(
-      '/appservices/v6/orgs/:orgKey/access_levels',
-      this.guard(MANAGE_KEYS, () => listAccessLevels(this.state)),
-    );
-    r.post(
-      KEYS,
-      this.guard(MANAGE_KEYS, (req, caller, now) => this.idempotency.run(req, req.params.orgKey!, () => createKey(this.state, req, caller, now))),
-    );
-    r.get(
-      `${KEYS}/:apiId`,
-      this.guard(MANAGE_KEYS, (req) => this.withKey(req, (key) => getKey(key))),
-    );
-    r.put(
-      `${KEYS}/:apiId`,
-      this.guard(MANAGE_KEYS, (req, caller, now) => this.withKey(req, (key) => updateKey(this.state, req, caller, key, now))),
-    );
-    r.delete(
-      `${KEYS}/:apiId`,
-      this.guard(MANAGE_KEYS, (req, caller, now) => this.withKey(req, (key) => deleteKey(this.state, req, caller, key, now))),
-    );
-    r.post(
-      `${KEYS}/:apiId/_regenerate`,
-      this.guard(MANAGE_KEYS, (req, caller, now) =>
-        this.idempotency.run(req, req.params.orgKey!, () => this.withKey(req, (key) => regenerateKey(this.state, req, caller, key, now))),
-      ),
-    );
+    // The key-type route matrix: each route with the class of key it answers.
+    const routes: readonly (readonly [method: string, path: string, cls: RouteClass, fn: Handler])[] = [
+      ['GET', `${V3}/device`, API, (req) => listDevices(this.state, req)],
+      ['GET', `${V3}/device/:deviceId`, API, (req) => getDevice(this.state, req)],
+      ['GET', `${V3}/policy`, API, (req) => listPolicies(this.state, req)],
+      ['GET', `${V3}/policy/:policyId`, API, (req) => getPolicy(this.state, req)],
+      ['GET', `${V3}/event`, API, (req, _c, now) => listEvents(this.state, req, now)],
+      ['GET', `${V3}/auditlogs`, API, (req, caller) => auditLogs(this.state, req, caller)],
+      ['GET', `${V3}/notification`, SIEM, (req, caller) => notifications(this.state, req, caller)],
+      ['POST', `${V3}/cblr/session/:deviceId`, LIVE_RESPONSE, (req, caller, now) => openSession(this.state, req, caller, now)],
+      ['GET', `${V3}/cblr/session/:sessionId`, LIVE_RESPONSE, (req, _c, now) => sessionStatus(this.state, req, now)],
+      ['PUT', `${V3}/cblr/session`, LIVE_RESPONSE, (req, _c, now) => closeSession(this.state, req, now)],
+      ['GET', KEYS, MANAGE_KEYS, () => listKeys(this.state)],
+      ['GET', '/appservices/v6/orgs/:orgKey/access_levels', MANAGE_KEYS, () => listAccessLevels(this.state)],
+      ['POST', KEYS, MANAGE_KEYS, (req, caller, now) => this.idempotency.run(req, req.params.orgKey!, () => createKey(this.state, req, caller, now))],
+      ['GET', `${KEYS}/:apiId`, MANAGE_KEYS, (req) => this.withKey(req, (key) => getKey(key))],
+      ['PUT', `${KEYS}/:apiId`, MANAGE_KEYS, (req, caller, now) => this.withKey(req, (key) => updateKey(this.state, req, caller, key, now))],
+      ['DELETE', `${KEYS}/:apiId`, MANAGE_KEYS, (req, caller, now) => this.withKey(req, (key) => deleteKey(this.state, req, caller, key, now))],
+      [
+        'POST',
+        `${KEYS}/:apiId/_regenerate`,
+        MANAGE_KEYS,
+        (req, caller, now) => this.idempotency.run(req, req.params.orgKey!, () => this.withKey(req, (key) => regenerateKey(this.state, req, caller, key, now))),
+      ],
+    ];
+    for (const [method, path, cls, fn] of routes) this.router.on(method, path, this.guard(cls, fn));
   }
 
   /** The v6 envelope `{"success": false, "message": ...}` for the sandbox core's own answers. */

@@ -44,6 +44,13 @@ function positiveInt(raw: string, name: string): { ok: true; value: number } | {
   return { ok: true, value: Number(raw) };
 }
 
+/** A single-item route: no query parameters, and the path parameter `param` a positive integer (`name` in the error). */
+function idInPath(req: SandboxRequest, param: string, name = param): { ok: true; value: number } | { ok: false; response: SandboxResponse } {
+  const q = queryOf(req, []);
+  if (!q.ok) return q;
+  return positiveInt(req.params[param] ?? '', name);
+}
+
 export function listDevices(state: CarbonBlackState, req: SandboxRequest): SandboxResponse {
   const lq = listQuery(req, ['hostName']);
   if (!lq.ok) return lq.response;
@@ -53,9 +60,7 @@ export function listDevices(state: CarbonBlackState, req: SandboxRequest): Sandb
 }
 
 export function getDevice(state: CarbonBlackState, req: SandboxRequest): SandboxResponse {
-  const q = queryOf(req, []);
-  if (!q.ok) return q.response;
-  const id = positiveInt(req.params.deviceId ?? '', 'deviceId');
+  const id = idInPath(req, 'deviceId');
   if (!id.ok) return id.response;
   const device = state.devices.find((d) => d.deviceId === id.value);
   return device ? ok({ deviceInfo: device }) : notFound(`there is no device ${id.value}`);
@@ -68,9 +73,7 @@ export function listPolicies(state: CarbonBlackState, req: SandboxRequest): Sand
 }
 
 export function getPolicy(state: CarbonBlackState, req: SandboxRequest): SandboxResponse {
-  const q = queryOf(req, []);
-  if (!q.ok) return q.response;
-  const id = positiveInt(req.params.policyId ?? '', 'policyId');
+  const id = idInPath(req, 'policyId');
   if (!id.ok) return id.response;
   const policy = state.policies.find((p) => p.id === id.value);
   return policy ? ok({ policyInfo: policy }) : notFound(`there is no policy ${id.value}`);
@@ -100,24 +103,28 @@ function cursor(state: CarbonBlackState, key: ApiKeyRecord): { notifications: nu
   return state.cursors[key.api_id]!;
 }
 
-/** The audit-log queue: entries this key has not read yet, then marked read. */
-export function auditLogs(state: CarbonBlackState, req: SandboxRequest, key: ApiKeyRecord): SandboxResponse {
+/**
+ * Reads a queue every key reads once: the entries of `queue` past this key's cursor, which then
+ * moves to the end. Both queues answer in a `notifications` array.
+ */
+function readOnce(state: CarbonBlackState, req: SandboxRequest, key: ApiKeyRecord, queue: 'auditlogs' | 'notifications'): SandboxResponse {
   const q = queryOf(req, []);
   if (!q.ok) return q.response;
+  const all = queue === 'auditlogs' ? state.auditLog : state.notifications;
   const c = cursor(state, key);
-  const items = state.auditLog.slice(c.auditlogs);
-  c.auditlogs = state.auditLog.length;
+  const items = all.slice(c[queue]);
+  c[queue] = all.length;
   return ok({ notifications: items });
+}
+
+/** The audit-log queue: entries this key has not read yet, then marked read. */
+export function auditLogs(state: CarbonBlackState, req: SandboxRequest, key: ApiKeyRecord): SandboxResponse {
+  return readOnce(state, req, key, 'auditlogs');
 }
 
 /** The SIEM notification queue: items this key has not read yet, then marked read. */
 export function notifications(state: CarbonBlackState, req: SandboxRequest, key: ApiKeyRecord): SandboxResponse {
-  const q = queryOf(req, []);
-  if (!q.ok) return q.response;
-  const c = cursor(state, key);
-  const items = state.notifications.slice(c.notifications);
-  c.notifications = state.notifications.length;
-  return ok({ notifications: items });
+  return readOnce(state, req, key, 'notifications');
 }
 
 function presentSession(s: LiveResponseSession, now: number): Record<string, unknown> {
@@ -127,9 +134,7 @@ function presentSession(s: LiveResponseSession, now: number): Record<string, unk
 
 /** Opens a session on a device; the body is empty or a JSON object naming no fields but `device_id`. */
 export function openSession(state: CarbonBlackState, req: SandboxRequest, key: ApiKeyRecord, now: number): SandboxResponse {
-  const q = queryOf(req, []);
-  if (!q.ok) return q.response;
-  const id = positiveInt(req.params.deviceId ?? '', 'device_id');
+  const id = idInPath(req, 'deviceId', 'device_id');
   if (!id.ok) return id.response;
   if (req.rawBody.length > 0) {
     const body = objectBody(req, ['device_id']);

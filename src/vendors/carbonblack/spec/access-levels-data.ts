@@ -1,5 +1,5 @@
 /** Spec of the data source `apiaccess_carbonblack_access_levels`: the org's custom access levels. */
-import { defineDataSource, nonEmptyString } from '../../../spec';
+import { defineDataSource, nonEmptyString, resultList } from '../../../spec';
 
 export const accessLevelsDataSpec = defineDataSource({
   typeName: 'apiaccess_carbonblack_access_levels',
@@ -11,11 +11,10 @@ export const accessLevelsDataSpec = defineDataSource({
       description: 'Only levels that hold this permission, e.g. org.api_keys. Default: every level.',
       validators: [nonEmptyString(200)],
     },
-    access_levels: {
-      type: ['list', ['object', { id: 'number', name: 'string', permissions: ['list', 'string'] }]],
-      computed: true,
-      description: 'The custom access levels, ordered by ID: id, name and permissions (sorted, e.g. org.api_keys).',
-    },
+    access_levels: resultList(
+      { id: 'number', name: 'string', permissions: ['list', 'string'] },
+      'The custom access levels, ordered by ID: id, name and permissions (sorted, e.g. org.api_keys).',
+    ),
   },
   docs: {
     hcl: `data "apiaccess_carbonblack_access_levels" "all" {}

@@ -1,11 +1,6 @@
 /** Spec of `apiaccess_carbonblack_api_key`. */
-import { defineResource, integerBetween, nonEmptyString, rotationPeriod, type Validator } from '../../../spec';
+import { defineResource, integerBetween, maxLength, nonEmptyString, rotationPeriod, shownOnceSecret } from '../../../spec';
 import { ACCESS_LEVELS, customLevelRule, ipAllowList, oneOf } from './validators';
-
-const maxLength =
-  (max: number): Validator =>
-  (v) =>
-    typeof v === 'string' && v.length > max ? `is ${v.length} characters long; at most ${max} are allowed.` : undefined;
 
 export const apiKeySpec = defineResource({
   typeName: 'apiaccess_carbonblack_api_key',
@@ -54,20 +49,8 @@ export const apiKeySpec = defineResource({
     },
     rotation_period: rotationPeriod(),
     api_id: { type: 'string', computed: true, description: 'The API ID (formerly "Connector ID"), e.g. ABCD123456.' },
-    api_secret_key: {
-      type: 'string',
-      computed: true,
-      sensitive: true,
-      showOnce: true,
-      description: 'The API Secret Key (formerly "API Key"). Carbon Black shows it once: null after import.',
-    },
-    x_auth_token: {
-      type: 'string',
-      computed: true,
-      sensitive: true,
-      showOnce: true,
-      description: 'The X-Auth-Token header value an integration sends: <API Secret Key>/<API ID>. Null after import.',
-    },
+    api_secret_key: shownOnceSecret('The API Secret Key (formerly "API Key"). Carbon Black shows it once: null after import.'),
+    x_auth_token: shownOnceSecret('The X-Auth-Token header value an integration sends: <API Secret Key>/<API ID>. Null after import.'),
     secret_issued_at: {
       type: 'string',
       computed: true,

@@ -1,5 +1,5 @@
 /** Spec of the data source `apiaccess_carbonblack_api_keys`: every API key of the org, never a secret. */
-import { defineDataSource, nonEmptyString } from '../../../spec';
+import { defineDataSource, prefixFilter, resultList } from '../../../spec';
 import { ACCESS_LEVELS, oneOf } from './validators';
 
 export const apiKeysDataSpec = defineDataSource({
@@ -12,33 +12,20 @@ export const apiKeysDataSpec = defineDataSource({
       description: 'Only keys of this access level: API, SIEM, LIVE_RESPONSE or CUSTOM. Default: every level.',
       validators: [oneOf(ACCESS_LEVELS)],
     },
-    name_prefix: {
-      type: 'string',
-      optional: true,
-      description: 'Only keys whose name starts with this text. Default: every key.',
-      validators: [nonEmptyString(64)],
-    },
-    keys: {
-      type: [
-        'list',
-        [
-          'object',
-          {
-            api_id: 'string',
-            name: 'string',
-            description: 'string',
-            access_level: 'string',
-            custom_access_level_id: 'number',
-            allowed_ip_addresses: ['list', 'string'],
-            created: 'string',
-            updated: 'string',
-          },
-        ],
-      ],
-      computed: true,
-      description:
-        'The keys, ordered by name: api_id, name, description, access_level (Carbon Black: access_level_type), custom_access_level_id (null unless CUSTOM), allowed_ip_addresses (sorted), created and updated (RFC 3339).',
-    },
+    name_prefix: prefixFilter({ items: 'keys', item: 'key', field: 'name', maxLength: 64 }),
+    keys: resultList(
+      {
+        api_id: 'string',
+        name: 'string',
+        description: 'string',
+        access_level: 'string',
+        custom_access_level_id: 'number',
+        allowed_ip_addresses: ['list', 'string'],
+        created: 'string',
+        updated: 'string',
+      },
+      'The keys, ordered by name: api_id, name, description, access_level (Carbon Black: access_level_type), custom_access_level_id (null unless CUSTOM), allowed_ip_addresses (sorted), created and updated (RFC 3339).',
+    ),
   },
   docs: {
     hcl: `data "apiaccess_carbonblack_api_keys" "siem" {

@@ -1,6 +1,7 @@
 /** The Signicat data sources: vendor reads only; schema and validation follow from their specs. */
 import { APIACCESS_NOT_FOUND, ApiAccessError } from '../../../core/errors';
 import { dataSourceFromSpec } from '../../../provider/framework/other-types';
+import { startingWith } from '../../../spec';
 import type { SignicatClient } from '../client';
 import { apiClientDataSpec } from '../spec/api-client-data';
 import { apiClientsDataSpec } from '../spec/api-clients-data';
@@ -27,12 +28,7 @@ export const apiClientDataSource = dataSourceFromSpec<SignicatClient, typeof api
 /** Data source apiaccess_signicat_api_clients. */
 export const apiClientsDataSource = dataSourceFromSpec<SignicatClient, typeof apiClientsDataSpec.attributes>(apiClientsDataSpec, {
   async read(config, ctx) {
-    const prefix = config.name_prefix ?? '';
     const all = await ctx.client.listApiClients(ctx.signal);
-    const clients = all
-      .filter((c) => c.name.startsWith(prefix))
-      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
-      .map(summary);
-    return { clients };
+    return { clients: startingWith(all, config.name_prefix, (c) => [c.name, c.id]).map(summary) };
   },
 });

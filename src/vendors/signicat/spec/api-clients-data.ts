@@ -1,28 +1,15 @@
 /** Spec of the data source `apiaccess_signicat_api_clients`: every API client of the account. */
-import { defineDataSource, nonEmptyString } from '../../../spec';
+import { defineDataSource, prefixFilter, resultList } from '../../../spec';
 
 export const apiClientsDataSpec = defineDataSource({
   typeName: 'apiaccess_signicat_api_clients',
   description: 'Lists the Signicat API clients of the account, optionally only those whose name starts with a prefix.',
   attributes: {
-    name_prefix: {
-      type: 'string',
-      optional: true,
-      description: 'Only clients whose name starts with this text. Default: every client.',
-      validators: [nonEmptyString(100)],
-    },
-    clients: {
-      type: [
-        'list',
-        [
-          'object',
-          { id: 'string', name: 'string', permissions: ['list', 'string'], access_token_lifetime: 'number', created_at: 'string', secret_count: 'number' },
-        ],
-      ],
-      computed: true,
-      description:
-        'The clients, ordered by name then ID: id (the client ID), name, permissions (sorted), access_token_lifetime (seconds), created_at (RFC 3339) and secret_count.',
-    },
+    name_prefix: prefixFilter({ items: 'clients', item: 'client', field: 'name', maxLength: 100 }),
+    clients: resultList(
+      { id: 'string', name: 'string', permissions: ['list', 'string'], access_token_lifetime: 'number', created_at: 'string', secret_count: 'number' },
+      'The clients, ordered by name then ID: id (the client ID), name, permissions (sorted), access_token_lifetime (seconds), created_at (RFC 3339) and secret_count.',
+    ),
   },
   docs: {
     hcl: `data "apiaccess_signicat_api_clients" "pipelines" {

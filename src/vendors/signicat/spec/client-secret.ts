@@ -1,5 +1,5 @@
 /** Spec of `apiaccess_signicat_client_secret`. */
-import { defineResource, nonEmptyString, rotationPeriod } from '../../../spec';
+import { defineResource, nonEmptyString, rotationPeriod, shownOnceSecret } from '../../../spec';
 
 export const clientSecretSpec = defineResource({
   typeName: 'apiaccess_signicat_client_secret',
@@ -23,14 +23,7 @@ export const clientSecretSpec = defineResource({
     },
     rotation_period: rotationPeriod(),
     secret_id: { type: 'string', computed: true, vendorField: 'id', description: 'The ID Signicat gave the secret.' },
-    value: {
-      type: 'string',
-      computed: true,
-      sensitive: true,
-      showOnce: true,
-      vendorField: 'secret',
-      description: 'The secret itself. Empty after import: Signicat never shows it again.',
-    },
+    value: shownOnceSecret('The secret itself. Empty after import: Signicat never shows it again.', 'secret'),
     created_at: { type: 'string', computed: true, vendorField: 'createdAt', description: 'When the secret was created (RFC 3339).' },
   },
   rotation: { createdAt: 'created_at' },

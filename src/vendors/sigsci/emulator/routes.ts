@@ -12,7 +12,7 @@ import { jsonBody, randomHex } from '../../../sandbox/util';
 import { randomUUID } from 'node:crypto';
 import { authenticate, type Caller } from './auth';
 import { isIpv4Entry } from './ip';
-import { digest, MAX_TOKENS_PER_USER, rfc3339, type CorpState, type SigSciState } from './state';
+import { digest, MAX_TOKENS_PER_USER, rfc3339, type CorpState, type SigSciState, type TokenState } from './state';
 import { corpView, fail, MESSAGES, reply, tokenView, userView } from './views';
 
 /** Token names: letters, digits, underscores and single inner spaces, 1-64 characters (PROPOSED). */
@@ -20,6 +20,8 @@ const TOKEN_NAME = /^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*$/;
 const TOKEN_NAME_MAX = 64;
 
 type Handler = (req: SandboxRequest, caller: Caller, state: SigSciState, now: number) => SandboxResponse | Promise<SandboxResponse>;
+/** A route below `/corps/:corpName`, once the corp (and the caller's role) are checked. */
+type CorpHandler = (req: SandboxRequest, corp: CorpState, state: SigSciState, now: number) => SandboxResponse;
 
 /**
  * Builds the router over a state the emulator may replace at any time (restore/reset). The token
@@ -36,8 +38,16 @@ export function buildRoutes(getState: () => SigSciState, clock: IClock, idempote
       return handler(req, auth.caller, state, now);
     };
 
-  /** The corp named in the path, if the caller belongs to it (a foreign corp looks like no corp). */
-  const corpOf = (req: SandboxRequest, state: SigSciState): CorpState | undefined => (req.params.corpName === state.corp.name ? state.corp : undefined);
+  /**
+   * A route below `/corps/:corpName`: 404 unless the path names the caller's corp (a foreign corp
+   * looks like no corp), then for `who` = owner 403 to anyone else; `handler` gets the corp.
+   */
+  const inCorp = (who: 'member' | 'owner', handler: CorpHandler) =>
+    authed((req, caller, state, now) => {
+      if (req.params.corpName !== state.corp.name) return fail(404, MESSAGES.corpNotFound);
+      if (who === 'owner' && caller.user.role !== 'owner') return fail(403, MESSAGES.forbidden);
+      return handler(req, state.corp, state, now);
+    });
 
   const router = new Router();
 
@@ -48,17 +58,11 @@ export function buildRoutes(getState: () => SigSciState, clock: IClock, idempote
   );
   router.get(
     '/api/v0/corps/:corpName',
-    authed((req, _caller, state) => {
-      const corp = corpOf(req, state);
-      return corp ? reply(200, corpView(corp)) : fail(404, MESSAGES.corpNotFound);
-    }),
+    inCorp('member', (_req, corp) => reply(200, corpView(corp))),
   );
   router.patch(
     '/api/v0/corps/:corpName',
-    authed((req, caller, state) => {
-      const corp = corpOf(req, state);
-      if (!corp) return fail(404, MESSAGES.corpNotFound);
-      if (caller.user.role !== 'owner') return fail(403, MESSAGES.forbidden);
+    inCorp('owner', (req, corp) => {
       const body = jsonBody(req);
       if (!body.ok) return fail(400, `Invalid request body: ${body.reason}`);
       const patch = parseCorpPatch(body.value);
@@ -71,27 +75,18 @@ export function buildRoutes(getState: () => SigSciState, clock: IClock, idempote
   // ---- corp users (documented; PATCH of accessTokenAllowed PROPOSED) ---------------------------
   router.get(
     '/api/v0/corps/:corpName/users',
-    authed((req, _caller, state) => {
-      const corp = corpOf(req, state);
-      if (!corp) return fail(404, MESSAGES.corpNotFound);
-      return reply(200, { data: state.users.map((u) => userView(corp, u)) });
-    }),
+    inCorp('member', (_req, corp, state) => reply(200, { data: state.users.map((u) => userView(corp, u)) })),
   );
   router.get(
     '/api/v0/corps/:corpName/users/:email',
-    authed((req, _caller, state) => {
-      const corp = corpOf(req, state);
-      if (!corp) return fail(404, MESSAGES.corpNotFound);
+    inCorp('member', (req, corp, state) => {
       const user = state.users.find((u) => u.email === req.params.email!.toLowerCase());
       return user ? reply(200, userView(corp, user)) : fail(404, MESSAGES.userNotFound);
     }),
   );
   router.patch(
     '/api/v0/corps/:corpName/users/:email',
-    authed((req, caller, state) => {
-      const corp = corpOf(req, state);
-      if (!corp) return fail(404, MESSAGES.corpNotFound);
-      if (caller.user.role !== 'owner') return fail(403, MESSAGES.forbidden);
+    inCorp('owner', (req, corp, state) => {
       const user = state.users.find((u) => u.email === req.params.email!.toLowerCase());
       if (!user) return fail(404, MESSAGES.userNotFound);
       const body = jsonBody(req);
@@ -123,36 +118,28 @@ export function buildRoutes(getState: () => SigSciState, clock: IClock, idempote
   );
   router.delete(
     '/api/v0/user/apitokens/:id',
-    authed((req, caller, state) => {
-      const i = state.tokens.findIndex((t) => t.id === req.params.id && t.email === caller.user.email);
-      if (i < 0) return fail(404, MESSAGES.tokenNotFound);
-      state.tokens.splice(i, 1);
-      return reply(204);
-    }),
+    authed((req, caller, state) => removeToken(state, (t) => t.id === req.params.id && t.email === caller.user.email)),
   );
 
   // ---- owner's corp-wide token view (PROPOSED) -------------------------------------------------
   router.get(
     '/api/v0/corps/:corpName/apitokens',
-    authed((req, caller, state, now) => {
-      if (!corpOf(req, state)) return fail(404, MESSAGES.corpNotFound);
-      if (caller.user.role !== 'owner') return fail(403, MESSAGES.forbidden);
-      return reply(200, { data: state.tokens.map((t) => tokenView(state, t, now)) });
-    }),
+    inCorp('owner', (_req, _corp, state, now) => reply(200, { data: state.tokens.map((t) => tokenView(state, t, now)) })),
   );
   router.delete(
     '/api/v0/corps/:corpName/apitokens/:id',
-    authed((req, caller, state) => {
-      if (!corpOf(req, state)) return fail(404, MESSAGES.corpNotFound);
-      if (caller.user.role !== 'owner') return fail(403, MESSAGES.forbidden);
-      const i = state.tokens.findIndex((t) => t.id === req.params.id);
-      if (i < 0) return fail(404, MESSAGES.tokenNotFound);
-      state.tokens.splice(i, 1);
-      return reply(204);
-    }),
+    inCorp('owner', (req, _corp, state) => removeToken(state, (t) => t.id === req.params.id)),
   );
 
   return router;
+}
+
+/** Deletes the token `which` picks (204), or 404 when there is none. */
+function removeToken(state: SigSciState, which: (t: TokenState) => boolean): SandboxResponse {
+  const i = state.tokens.findIndex(which);
+  if (i < 0) return fail(404, MESSAGES.tokenNotFound);
+  state.tokens.splice(i, 1);
+  return reply(204);
 }
 
 /** `POST /api/v0/user/apitokens`: a new personal token, its value shown once. */

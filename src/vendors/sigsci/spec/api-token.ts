@@ -1,5 +1,5 @@
 /** Spec of `apiaccess_sigsci_api_token`: a personal API access token of the provider's own user. */
-import { defineResource, rotationPeriod } from '../../../spec';
+import { defineResource, rotationPeriod, shownOnceSecret } from '../../../spec';
 import { tokenName } from './validators';
 
 export const apiTokenSpec = defineResource({
@@ -25,14 +25,7 @@ export const apiTokenSpec = defineResource({
       description:
         'Whether a token the corp policy expired (apiTokenMaxAge) or the user restriction disabled is planned for replacement (the default, null = true). Set false to only report it as a warning.',
     },
-    token: {
-      type: 'string',
-      computed: true,
-      sensitive: true,
-      showOnce: true,
-      vendorField: 'token',
-      description: 'The token value, for the x-api-token header. Null after import: Signal Sciences shows it only once.',
-    },
+    token: shownOnceSecret('The token value, for the x-api-token header. Null after import: Signal Sciences shows it only once.', 'token'),
     created_by: { type: 'string', computed: true, vendorField: 'createdBy', description: 'E-mail of the user the token belongs to.' },
     created: { type: 'string', computed: true, description: 'When the token was created (RFC 3339); expiry and rotation are measured from here.' },
     expires: {

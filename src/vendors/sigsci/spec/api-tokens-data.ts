@@ -1,5 +1,5 @@
 /** Spec of the data source `apiaccess_sigsci_api_tokens`: every API access token of the corp (the owner's table). */
-import { defineDataSource } from '../../../spec';
+import { defineDataSource, resultList } from '../../../spec';
 import { email, oneOf } from './validators';
 
 export const apiTokensDataSpec = defineDataSource({
@@ -19,27 +19,19 @@ export const apiTokensDataSpec = defineDataSource({
       description: 'Only tokens of the user with this e-mail address. Default: every user.',
       validators: [email()],
     },
-    tokens: {
-      type: [
-        'list',
-        [
-          'object',
-          {
-            id: 'string',
-            name: 'string',
-            created_by: 'string',
-            status: 'string',
-            created: 'string',
-            expires: 'string',
-            last_used: 'string',
-            last_used_ip: 'string',
-          },
-        ],
-      ],
-      computed: true,
-      description:
-        'The tokens, ordered by creator then name: id, name, created_by (createdBy), status, created, expires (empty when they do not expire), last_used (lastUsed, empty when never) and last_used_ip (lastUsedIP).',
-    },
+    tokens: resultList(
+      {
+        id: 'string',
+        name: 'string',
+        created_by: 'string',
+        status: 'string',
+        created: 'string',
+        expires: 'string',
+        last_used: 'string',
+        last_used_ip: 'string',
+      },
+      'The tokens, ordered by creator then name: id, name, created_by (createdBy), status, created, expires (empty when they do not expire), last_used (lastUsed, empty when never) and last_used_ip (lastUsedIP).',
+    ),
   },
   docs: {
     hcl: `data "apiaccess_sigsci_api_tokens" "expired" {

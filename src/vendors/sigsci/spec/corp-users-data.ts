@@ -1,5 +1,5 @@
 /** Spec of the data source `apiaccess_sigsci_corp_users`: the users of the corp and their token permission. */
-import { defineDataSource } from '../../../spec';
+import { defineDataSource, resultList } from '../../../spec';
 import { oneOf } from './validators';
 
 export const corpUsersDataSpec = defineDataSource({
@@ -12,12 +12,10 @@ export const corpUsersDataSpec = defineDataSource({
       description: 'Only users with this corp role: owner, admin, user or observer. Default: every user.',
       validators: [oneOf(['owner', 'admin', 'user', 'observer'])],
     },
-    users: {
-      type: ['list', ['object', { email: 'string', name: 'string', role: 'string', access_token_allowed: 'bool' }]],
-      computed: true,
-      description:
-        'The users, ordered by e-mail: email, name, role (owner, admin, user or observer) and access_token_allowed (accessTokenAllowed, "Allow this user to create API access tokens").',
-    },
+    users: resultList(
+      { email: 'string', name: 'string', role: 'string', access_token_allowed: 'bool' },
+      'The users, ordered by e-mail: email, name, role (owner, admin, user or observer) and access_token_allowed (accessTokenAllowed, "Allow this user to create API access tokens").',
+    ),
   },
   docs: {
     hcl: `data "apiaccess_sigsci_corp_users" "all" {}

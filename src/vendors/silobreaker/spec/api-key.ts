@@ -1,5 +1,5 @@
 /** Spec of `apiaccess_silobreaker_api_key`. */
-import { defineResource, nonEmptyString, rotationPeriod } from '../../../spec';
+import { defineResource, nonEmptyString, rotationPeriod, shownOnceSecret } from '../../../spec';
 
 export const apiKeySpec = defineResource({
   typeName: 'apiaccess_silobreaker_api_key',
@@ -23,14 +23,10 @@ export const apiKeySpec = defineResource({
       vendorField: 'ApiKey',
       description: 'The public API key, sent as the apiKey URL parameter (Silobreaker "ApiKey").',
     },
-    shared_key: {
-      type: 'string',
-      computed: true,
-      sensitive: true,
-      showOnce: true,
-      vendorField: 'SharedKey',
-      description: 'The shared secret digests are made with (Silobreaker "SharedKey"). Empty after import: Silobreaker never shows it again.',
-    },
+    shared_key: shownOnceSecret(
+      'The shared secret digests are made with (Silobreaker "SharedKey"). Empty after import: Silobreaker never shows it again.',
+      'SharedKey',
+    ),
     created: { type: 'string', computed: true, vendorField: 'Created', description: 'When the key was created (Silobreaker "Created", ISO 8601).' },
   },
   rotation: { createdAt: 'created' },

@@ -1,22 +1,16 @@
 /** Spec of the data source `apiaccess_silobreaker_api_keys`: the account's API keys, never their shared keys. */
-import { defineDataSource, nonEmptyString } from '../../../spec';
+import { defineDataSource, prefixFilter, resultList } from '../../../spec';
 
 export const apiKeysDataSpec = defineDataSource({
   typeName: 'apiaccess_silobreaker_api_keys',
   description:
     'Lists the Silobreaker API keys of the account (ApiKey, Description, Created), optionally only those whose description starts with a prefix. Shared keys are never listed.',
   attributes: {
-    description_prefix: {
-      type: 'string',
-      optional: true,
-      description: 'Only keys whose description starts with this text. Default: every key.',
-      validators: [nonEmptyString(200)],
-    },
-    keys: {
-      type: ['list', ['object', { api_key: 'string', description: 'string', created: 'string' }]],
-      computed: true,
-      description: 'The keys, ordered by description then key: api_key (Silobreaker "ApiKey"), description ("Description") and created ("Created", ISO 8601).',
-    },
+    description_prefix: prefixFilter({ items: 'keys', item: 'key', field: 'description', maxLength: 200 }),
+    keys: resultList(
+      { api_key: 'string', description: 'string', created: 'string' },
+      'The keys, ordered by description then key: api_key (Silobreaker "ApiKey"), description ("Description") and created ("Created", ISO 8601).',
+    ),
   },
   docs: {
     hcl: `data "apiaccess_silobreaker_api_keys" "feeds" {

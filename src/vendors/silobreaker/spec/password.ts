@@ -1,15 +1,13 @@
 /** Spec of `apiaccess_silobreaker_password`. */
-import { defineResource, type Validator } from '../../../spec';
+import { defineResource, maxLength, type Validator } from '../../../spec';
 
 /** Silobreaker's password policy as the sandbox knows it: at least 8 characters (PROPOSED; the vendor does not document one). */
 export const MIN_PASSWORD_LENGTH = 8;
 
-const passwordPolicy: Validator = (v) => {
-  if (typeof v !== 'string') return undefined;
-  if (v.length < MIN_PASSWORD_LENGTH) return `is ${v.length} characters long; Silobreaker needs a password of at least ${MIN_PASSWORD_LENGTH} characters.`;
-  if (v.length > 256) return `is ${v.length} characters long; at most 256 are allowed.`;
-  return undefined;
-};
+const passwordPolicy: Validator = (v) =>
+  typeof v === 'string' && v.length < MIN_PASSWORD_LENGTH
+    ? `is ${v.length} characters long; Silobreaker needs a password of at least ${MIN_PASSWORD_LENGTH} characters.`
+    : undefined;
 
 export const passwordSpec = defineResource({
   typeName: 'apiaccess_silobreaker_password',
@@ -25,7 +23,7 @@ export const passwordSpec = defineResource({
       writeOnly: true,
       vendorField: 'NewPassword',
       description: `The new password (Silobreaker "NewPassword", at least ${MIN_PASSWORD_LENGTH} characters). Write-only: never in plan or state; feed it from an ephemeral value or a sensitive variable.`,
-      validators: [passwordPolicy],
+      validators: [passwordPolicy, maxLength(256)],
     },
     password_wo_version: {
       type: 'number',
