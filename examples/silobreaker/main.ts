@@ -10,7 +10,7 @@
  */
 import { App, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { apiaccessFunction, ApiAccessProvider, DataSilobreakerApiKeys, SilobreakerApiKey, SilobreakerPassword } from '../../lib';
+import { ApiAccessFunction, ApiAccessProvider, DataSilobreakerApiKeys, SilobreakerApiKey, SilobreakerPassword } from '../../lib';
 
 class SilobreakerCredentialsStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -26,12 +26,12 @@ class SilobreakerCredentialsStack extends TerraformStack {
     new TerraformOutput(this, 'key_count', { description: 'How many API keys the account holds.', value: `\${length(${keys.fqn}.keys)}` });
     new TerraformOutput(this, 'signed_search_url', {
       description: 'A signed document search, as Silobreaker checks it (provider::apiaccess::silobreaker_signed_url).',
-      value: apiaccessFunction('silobreaker_signed_url', [
+      value: ApiAccessFunction.call('silobreaker_signed_url', [
         'GET',
         'https://api.silobreaker.com/search/documents/Sweden?type=json',
         feeds.apiKey,
         feeds.sharedKey,
-        null,
+        ApiAccessFunction.NULL,
       ]),
       sensitive: true,
     });

@@ -17,7 +17,7 @@ import { generateServerCertificate } from '../provider/protocol/cert';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../provider/protocol/handshake';
 import { Sandbox } from '../sandbox/server';
 import { vendorEmulators } from '../vendors/registry';
-import { writeProviderMirror } from '../constructs/provider';
+import { ApiAccessProviderMirror } from '../constructs/mirror';
 import { runNode, runTerraform, terraformEnv } from './terraform-cli';
 
 const root = resolve(__dirname, '..', '..');
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     await runNode([join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'synth', '--output', out], join(root, 'examples', 'signicat'), env);
     const stack = join(out, 'stacks', 'signicat');
     const empty = join(work, 'empty');
-    writeProviderMirror(empty);
+    ApiAccessProviderMirror.write(empty);
     writeFileSync(
       join(empty, 'main.tf.json'),
       JSON.stringify({

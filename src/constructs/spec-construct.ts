@@ -7,7 +7,7 @@
 import { booleanToTerraform, listMapper, numberToTerraform, stringToTerraform, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { camelCase, configurableNames, firstProblem, type AttributeSpecs, type ConfigCheck, type SpecType } from '../spec';
-import { ApiAccessValidationError, checkNotLiteralSecret } from './validation';
+import { checkNotLiteralSecret, validationError } from './validation';
 
 /** The part of a spec a construct needs. */
 export interface ConstructSpec {
@@ -21,7 +21,7 @@ export interface ConstructSpec {
 
 const isUnresolved = (v: unknown): boolean => Token.isUnresolved(v);
 
-/** Checks `props` against the spec's validators; throws ApiAccessValidationError naming the construct path and the prop. */
+/** Checks `props` against the spec's validators; throws a validation error (ApiAccessValidation.isValidationError) naming the construct path and the prop. */
 export function validateProps(scope: Construct, spec: ConstructSpec, props: object): void {
   const values = props as Record<string, unknown>;
   for (const name of configurableNames(spec.attributes)) {
@@ -29,13 +29,13 @@ export function validateProps(scope: Construct, spec: ConstructSpec, props: obje
     const prop = camelCase(name);
     if (a.sensitive) checkNotLiteralSecret(scope, prop, values[prop] as string | undefined);
     const problem = firstProblem(a.validators, values[prop], isUnresolved);
-    if (problem !== undefined) throw new ApiAccessValidationError(scope, prop, problem);
+    if (problem !== undefined) throw validationError(scope, prop, problem);
   }
   if (!spec.configChecks) return;
   const config = Object.fromEntries(configurableNames(spec.attributes).map((name) => [name, values[camelCase(name)] ?? null]));
   for (const check of spec.configChecks) {
     const found = check(config, isUnresolved);
-    if (found) throw new ApiAccessValidationError(scope, camelCase(found.attribute), found.problem);
+    if (found) throw validationError(scope, camelCase(found.attribute), found.problem);
   }
 }
 

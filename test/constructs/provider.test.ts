@@ -8,24 +8,25 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { runTerraform, terraformEnv, type TerraformRun } from '../../src/bin/terraform-cli';
+import { packageHash } from '../../src/constructs/mirror';
 import {
-  APIACCESS_NODE_ENV,
-  APIACCESS_PROVIDER_BIN_ENV,
-  APIACCESS_PROVIDER_SOURCE,
-  APIACCESS_PROVIDER_VERSION,
   ApiAccessProvider,
+  ApiAccessProviderMirror,
+  ApiAccessValidation,
   type ApiAccessProviderProps,
-  packageHash,
-  PROVIDER_LAUNCHER,
-  providerBundle,
-  writeProviderMirror,
-} from '../../src/constructs/provider';
-import { SignicatApiClient, SignicatClientSecret } from '../../src/index';
+  SignicatApiClient,
+  SignicatClientSecret,
+} from '../../src/index';
 import { removeTempDirs, ROOT, SEED_SECRET, synthObject, tempDir, trackDir } from './_synth';
 
 const ENTRY = join(ROOT, 'lib', 'bundle', 'provider.bundle.js');
 const OS_ARCH = `${process.platform === 'win32' ? 'windows' : process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch}`;
 const LAUNCHER = join('terraform.d', 'plugins', 'apiaccess.local', 'apiaccess', 'apiaccess', '0.1.0', OS_ARCH, 'terraform-provider-apiaccess_v0.1.0');
+
+const { NODE_ENV: APIACCESS_NODE_ENV, PROVIDER_BIN_ENV: APIACCESS_PROVIDER_BIN_ENV, LAUNCHER: PROVIDER_LAUNCHER } = ApiAccessProviderMirror;
+const { PROVIDER_SOURCE: APIACCESS_PROVIDER_SOURCE, PROVIDER_VERSION: APIACCESS_PROVIDER_VERSION } = ApiAccessProvider;
+const providerBundle = (): string => ApiAccessProviderMirror.bundlePath();
+const writeProviderMirror = (dir: string): string => ApiAccessProviderMirror.write(dir);
 
 const savedBin = process.env[APIACCESS_PROVIDER_BIN_ENV];
 
@@ -120,6 +121,11 @@ describe('the provider block', () => {
     const err = thrown(() => new ApiAccessProvider(stack, 'apiaccess', { signicatClientSecret: SEED_SECRET, writeProviderMirror: false }));
     expect(err.code).toBe('APIACCESS_INVALID_ARGUMENT');
     expect(err.name).toBe('ApiAccessValidationError');
+    expect(err).toBeInstanceOf(Error);
+    expect(ApiAccessValidation.isValidationError(err)).toBe(true);
+    if (!ApiAccessValidation.isValidationError(err)) throw err;
+    expect([err.code, err.prop, err.constructPath]).toEqual([ApiAccessValidation.ERROR_CODE, 'signicatClientSecret', 'stack/apiaccess']);
+    expect(ApiAccessValidation.isValidationError(new Error(err.message))).toBe(false);
     expect(err.message.startsWith('stack/apiaccess: signicatClientSecret ')).toBe(true);
     expect(err.message).toContain('APIACCESS_SIGNICAT_CLIENT_SECRET');
     expect(err.message).not.toContain(SEED_SECRET);

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runNode, runTerraform, terraformEnv, type TerraformRun } from '../../src/bin/terraform-cli';
-import { writeProviderMirror } from '../../src/constructs/provider';
+import { ApiAccessProviderMirror } from '../../src/constructs/mirror';
 import { Sandbox } from '../../src/sandbox/server';
 import { vendorEmulators } from '../../src/vendors/registry';
 
@@ -44,7 +44,7 @@ export function cdktfSynth(example: string, out: string, env: NodeJS.ProcessEnv)
 export function plainStack(h: Harness, name: string, resources: Record<string, Record<string, unknown>>): string {
   const dir = join(h.work, name);
   mkdirSync(dir, { recursive: true });
-  writeProviderMirror(dir);
+  ApiAccessProviderMirror.write(dir);
   writeFileSync(
     join(dir, 'main.tf.json'),
     JSON.stringify(

@@ -59,3 +59,6 @@ export function expectNoSecret(err: ApiAccessError, ...secrets: string[]): void 
   const visible = [err.message, String(err.stack), JSON.stringify(err), JSON.stringify((err as { body?: unknown }).body ?? null)];
   for (const s of secrets) for (const text of visible) expect(text).not.toContain(s);
 }
+
+/** Matches what an apiaccess construct throws for bad props, for `expect(fn).toThrow(VALIDATION_ERROR)`. */
+export const VALIDATION_ERROR = expect.objectContaining({ name: 'ApiAccessValidationError', code: 'APIACCESS_INVALID_ARGUMENT' });

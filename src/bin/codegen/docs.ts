@@ -231,6 +231,19 @@ function propType(t: SpecType): string {
   return `${propType(t[1])}[]`;
 }
 
+/** API.md's section on the classes that are not constructs (static members only: jsii has no free functions). */
+const HELPERS = [
+  '## Helper classes',
+  '',
+  '| member | description |',
+  '|---|---|',
+  '| `ApiAccessProvider.PROVIDER_SOURCE`, `ApiAccessProvider.PROVIDER_VERSION` | The source address and version in required_providers. |',
+  '| `ApiAccessFunction.call(name, args)` | `${provider::apiaccess::<name>(args...)}` as a string token (Terraform >= 1.8); args are strings, numbers, booleans, tokens or `ApiAccessFunction.NULL`. |',
+  '| `ApiAccessValidation.isValidationError(err)` | True for the plain `Error` a construct throws for bad props (`name` `ApiAccessValidationError`, `code` `APIACCESS_INVALID_ARGUMENT`, `prop`, `constructPath`); the message names the construct path, the prop and what is allowed. |',
+  '| `ApiAccessProviderMirror.write(stackDir)` | Writes the implied local provider mirror and the lock entry into a stack folder; returns the launcher path. Also `bundlePath()`, `LAUNCHER`, `NODE_ENV`, `PROVIDER_BIN_ENV`. |',
+  '',
+];
+
 /** API.md: every construct, its props and its attributes. */
 function apiPage(settings: readonly Settings[], specs: readonly TypedSpec[]): string {
   const out = [
@@ -254,6 +267,7 @@ function apiPage(settings: readonly Settings[], specs: readonly TypedSpec[]): st
     ),
     '| `writeProviderMirror` | boolean | Write the implied local provider mirror at synth. Default: `true`. |',
     '',
+    ...HELPERS,
   ];
   for (const spec of specs) {
     const n = names(spec.kind, spec.typeName);

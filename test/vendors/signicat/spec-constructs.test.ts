@@ -9,7 +9,6 @@ import {
   ApiAccessDataSource,
   ApiAccessEphemeral,
   ApiAccessProvider,
-  ApiAccessValidationError,
   DataSignicatApiClient,
   DataSignicatApiClients,
   SignicatAccessToken,
@@ -19,6 +18,7 @@ import {
 import { SignicatClient } from '../../../src/vendors/signicat/client';
 import { removeTempDirs, synthObject } from '../../constructs/_synth';
 import { SEED_ACCOUNT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET, startSandbox, tokenCalls } from './_sandbox';
+import { VALIDATION_ERROR } from '../../support/helpers';
 
 afterEach(() => removeTempDirs());
 
@@ -71,7 +71,7 @@ describe('issue 7: generated Signicat constructs', () => {
       synthObject((stack) => {
         new SignicatClientSecret(stack, 'secret', { clientId: 'c', rotationPeriod: '30d' });
       }),
-    ).toThrow(ApiAccessValidationError);
+    ).toThrow(VALIDATION_ERROR);
     expect(() =>
       synthObject((stack) => {
         const v = new TerraformVariable(stack, 's', { type: 'string', sensitive: true });

@@ -8,14 +8,7 @@ import { APIACCESS_UNAUTHORIZED } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/log';
 import { UNKNOWN } from '../../../src/provider/framework/cty';
 import type { Sandbox } from '../../../src/sandbox/server';
-import {
-  ApiAccessProvider,
-  ApiAccessValidationError,
-  DataSigsciApiTokens,
-  SigsciApiToken,
-  SigsciTokenSettings,
-  SigsciUserTokenAccess,
-} from '../../../src/index';
+import { ApiAccessProvider, DataSigsciApiTokens, SigsciApiToken, SigsciTokenSettings, SigsciUserTokenAccess } from '../../../src/index';
 import type { SigSciClient } from '../../../src/vendors/sigsci/client';
 import { SEED_CORP, SEED_OWNER_EMAIL, SEED_OWNER_TOKEN } from '../../../src/vendors/sigsci/emulator';
 import { apiTokenHandler } from '../../../src/vendors/sigsci/handlers/api-token';
@@ -23,6 +16,7 @@ import { sigsciProvider } from '../../../src/vendors/sigsci/provider';
 import { allowListEntries, expiration, formatExpiration, parseExpiration, tokenName } from '../../../src/vendors/sigsci/spec/validators';
 import { removeTempDirs, synthObject } from '../../constructs/_synth';
 import { startSandbox } from './_sandbox';
+import { VALIDATION_ERROR } from '../../support/helpers';
 
 const never = (): boolean => false;
 
@@ -183,10 +177,10 @@ describe('issue 8: generated Signal Sciences constructs', () => {
   });
 
   it('refuse what the vendor would reject, with the same checks as the provider', () => {
-    expect(() => synthObject((stack) => new SigsciApiToken(stack, 't', { name: 'ci-pipeline' }))).toThrow(ApiAccessValidationError);
+    expect(() => synthObject((stack) => new SigsciApiToken(stack, 't', { name: 'ci-pipeline' }))).toThrow(VALIDATION_ERROR);
     expect(() => synthObject((stack) => new SigsciTokenSettings(stack, 's', { allowedIps: ['::1'] }))).toThrow(expect.objectContaining({ prop: 'allowedIps' }));
-    expect(() => synthObject((stack) => new SigsciTokenSettings(stack, 's', { expiration: '30d' }))).toThrow(ApiAccessValidationError);
-    expect(() => synthObject((stack) => new SigsciUserTokenAccess(stack, 'u', { email: 'nobody', allowed: true }))).toThrow(ApiAccessValidationError);
+    expect(() => synthObject((stack) => new SigsciTokenSettings(stack, 's', { expiration: '30d' }))).toThrow(VALIDATION_ERROR);
+    expect(() => synthObject((stack) => new SigsciUserTokenAccess(stack, 'u', { email: 'nobody', allowed: true }))).toThrow(VALIDATION_ERROR);
   });
 
   it('the provider refuses a literal sigsciToken and takes a sensitive variable', () => {

@@ -1,18 +1,12 @@
 /**
  * Issue 11: the Silobreaker constructs: the key and the data source synthesize their blocks, the
  * write-only password takes a sensitive variable and refuses a literal, props are validated with the
- * provider's validators, and apiaccessFunction writes the provider-function call (null included).
+ * provider's validators, and ApiAccessFunction.call writes the provider-function call (null included).
  */
 import { TerraformOutput, TerraformVariable } from 'cdktf';
-import {
-  apiaccessFunction,
-  ApiAccessProvider,
-  ApiAccessValidationError,
-  DataSilobreakerApiKeys,
-  SilobreakerApiKey,
-  SilobreakerPassword,
-} from '../../../src/index';
+import { ApiAccessFunction, ApiAccessProvider, DataSilobreakerApiKeys, SilobreakerApiKey, SilobreakerPassword } from '../../../src/index';
 import { removeTempDirs, synthObject } from '../../constructs/_synth';
+import { VALIDATION_ERROR } from '../../support/helpers';
 
 afterEach(() => removeTempDirs());
 
@@ -27,7 +21,7 @@ describe('issue 11: Silobreaker constructs', () => {
       const next = new TerraformVariable(stack, 'next', { type: 'string', sensitive: true });
       new SilobreakerPassword(stack, 'pw', { passwordWo: next.stringValue, passwordWoVersion: 3 });
       new TerraformOutput(stack, 'url', {
-        value: apiaccessFunction('silobreaker_signed_url', ['GET', 'https://api.silobreaker.com/x', key.apiKey, key.sharedKey, null]),
+        value: ApiAccessFunction.call('silobreaker_signed_url', ['GET', 'https://api.silobreaker.com/x', key.apiKey, key.sharedKey, ApiAccessFunction.NULL]),
         sensitive: true,
       });
     }) as unknown as Json;
@@ -44,12 +38,12 @@ describe('issue 11: Silobreaker constructs', () => {
       synthObject((stack) => {
         new SilobreakerPassword(stack, 'pw', { passwordWo: 'Literal-Passw0rd-1', passwordWoVersion: 1 });
       }),
-    ).toThrow(ApiAccessValidationError);
+    ).toThrow(VALIDATION_ERROR);
     expect(() =>
       synthObject((stack) => {
         new SilobreakerApiKey(stack, 'k', { description: '' });
       }),
-    ).toThrow(ApiAccessValidationError);
-    expect(() => apiaccessFunction('provider::x', [])).toThrow(/not a function name/);
+    ).toThrow(VALIDATION_ERROR);
+    expect(() => ApiAccessFunction.call('provider::x', [])).toThrow(/not a function name/);
   });
 });

@@ -4,8 +4,9 @@
  * construct refuses a literal threatjammer_api_key (a sensitive variable is fine).
  */
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { ApiAccessProvider, ApiAccessValidationError, DataThreatjammerKeyActivity, DataThreatjammerQuota, ThreatjammerApiKey } from '../../../src/index';
+import { ApiAccessProvider, DataThreatjammerKeyActivity, DataThreatjammerQuota, ThreatjammerApiKey } from '../../../src/index';
 import { removeTempDirs, synthObject } from '../../constructs/_synth';
+import { VALIDATION_ERROR } from '../../support/helpers';
 
 afterEach(() => removeTempDirs());
 
@@ -38,14 +39,14 @@ describe('issue 10: generated Threat Jammer constructs', () => {
       /warnAtPercent is 0; it must be a whole number from 1 to 100 percent/,
     ],
   ])('%s is checked in the constructor with the provider validator', (_name, make, message) => {
-    expect(make).toThrow(ApiAccessValidationError);
+    expect(make).toThrow(VALIDATION_ERROR);
     expect(make).toThrow(message);
   });
 
   it('refuses a literal threatjammerApiKey and its malformed shape; a sensitive variable passes', () => {
     expect(() =>
       synthObject((stack) => new ApiAccessProvider(stack, 'p', { writeProviderMirror: false, threatjammerApiKey: `tja_${'a'.repeat(36)}` })),
-    ).toThrow(ApiAccessValidationError);
+    ).toThrow(VALIDATION_ERROR);
     const json = synthObject((stack) => {
       const v = new TerraformVariable(stack, 'tj_key', { type: 'string', sensitive: true });
       new ApiAccessProvider(stack, 'p', { writeProviderMirror: false, threatjammerApiKey: v.stringValue, threatjammerRegion: 'dublin' });

@@ -25,13 +25,13 @@ export const signedUrlSpec = defineFunction({
   )
   sensitive = true
 }`,
-    typescript: `// cdktf has no bindings for provider functions; apiaccessFunction writes the call as an expression.
-const feedUrl = apiaccessFunction('silobreaker_signed_url', [
+    typescript: `// cdktf has no bindings for provider functions; ApiAccessFunction.call writes the call as an expression.
+const feedUrl = ApiAccessFunction.call('silobreaker_signed_url', [
   'GET',
   'https://api.silobreaker.com/search/documents/Sweden?type=json',
   key.apiKey,
   key.sharedKey,
-  null,
+  ApiAccessFunction.NULL,
 ]);
 new TerraformOutput(stack, 'feed_url', { value: feedUrl, sensitive: true });`,
   },

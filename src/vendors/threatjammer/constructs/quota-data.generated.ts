@@ -29,7 +29,7 @@ export class DataThreatjammerQuota extends ApiAccessDataSource {
   }
 
   /** self: /v1/token/<key>; it holds the key, so it is sensitive. Sensitive: use it only in sensitive outputs or other resources. */
-  get self(): string {
+  get selfPath(): string {
     return this.getStringAttribute('self');
   }
 

@@ -19,7 +19,7 @@ export const quotaDataSpec = defineDataSource({
       description: `Warn in the plan when this share of the monthly bucket (percent, 1-100) is spent or more. Defaults to ${MONTHLY_WARNING_PERCENT}.`,
       validators: [integerBetween(1, 100, 'percent')],
     },
-    self: { type: 'string', computed: true, sensitive: true, description: 'self: /v1/token/<key>; it holds the key, so it is sensitive.' },
+    self: { type: 'string', computed: true, sensitive: true, output: 'selfPath', description: 'self: /v1/token/<key>; it holds the key, so it is sensitive.' },
     region_id: s('region_id: the region of the key, e.g. aws-eu-west-3.'),
     status: s('status: ENABLED or DISABLED.'),
     last_month_bucket_init_value: n('last_month_bucket_init_value: calls allowed per monthly period (30 days from registration).'),
