@@ -5,47 +5,18 @@
  * message written here is redacted on its way out.
  */
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseProto } from 'protobufjs';
 import type { Logger } from '../../core/log';
 import { redact } from '../../core/redact';
 import type { ProviderEngine } from '../framework/engine';
 import { generateServerCertificate, handshakeCertField } from './cert';
 import { checkLaunch, handshakeLine, PROTOCOL_VERSION } from './handshake';
 import { PARENT_POLL_MS, watchParent } from './parent-watch';
-import { GO_PLUGIN_PROTO, HEALTH_PROTO, TFPLUGIN6_PROTO } from './proto';
 import { createProviderHandlers } from './provider-service';
-
-const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true };
-
-type Services = { [pkg: string]: grpc.GrpcObject | grpc.ServiceClientConstructor | grpc.ProtobufTypeDefinition };
-
-function loadServices(): {
-  provider: grpc.ServiceDefinition;
-  controller: grpc.ServiceDefinition;
-  stdio: grpc.ServiceDefinition;
-  health: grpc.ServiceDefinition;
-} {
-  const load = (text: string): Services => grpc.loadPackageDefinition(protoLoader.fromJSON(parseProto(text, { keepCase: true }).root.toJSON(), LOADER_OPTIONS));
-  const svc = (o: Services, ...path: string[]): grpc.ServiceDefinition => {
-    let cur: unknown = o;
-    for (const p of path) cur = (cur as Record<string, unknown>)[p];
-    return (cur as grpc.ServiceClientConstructor).service;
-  };
-  const tf = load(TFPLUGIN6_PROTO);
-  const gp = load(GO_PLUGIN_PROTO);
-  const hp = load(HEALTH_PROTO);
-  return {
-    provider: svc(tf, 'tfplugin6', 'Provider'),
-    controller: svc(gp, 'plugin', 'GRPCController'),
-    stdio: svc(gp, 'plugin', 'GRPCStdio'),
-    health: svc(hp, 'grpc', 'health', 'v1', 'Health'),
-  };
-}
+import { loadServices } from './services';
 
 function unary(
   fn: (req: Record<string, unknown>) => Promise<object> | object,
