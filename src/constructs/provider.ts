@@ -25,6 +25,8 @@ export const APIACCESS_PROVIDER_BIN_ENV = 'APIACCESS_PROVIDER_BIN';
 export const APIACCESS_NODE_ENV = 'APIACCESS_NODE';
 /** The bundled provider's file name in the mirror (not `terraform-provider-…`: Terraform runs the first such file). */
 const BUNDLE_NAME = 'provider.bundle.js';
+/** The provider's code, which the bundle's entry point runs through V8's code cache (src/bin/provider-start.ts). */
+const MAIN_NAME = 'provider.main.js';
 
 /**
  * Settings of the apiaccess provider. Every setting also has an environment-variable fallback.
@@ -60,9 +62,14 @@ function packageRoot(): string {
   }
 }
 
-/** The bundled provider (built by `npm run build`). */
+/** The bundled provider's entry point (built by `npm run build`). */
 export function providerBundle(): string {
   return join(packageRoot(), 'lib', 'bundle', BUNDLE_NAME);
+}
+
+/** The bundled provider's code, which {@link providerBundle} runs (built by `npm run build`). */
+export function providerMain(): string {
+  return join(packageRoot(), 'lib', 'bundle', MAIN_NAME);
 }
 
 /**
@@ -85,8 +92,8 @@ exec "$node" "\${${APIACCESS_PROVIDER_BIN_ENV}:-$(dirname "$0")/${BUNDLE_NAME}}"
 /** Writes `<stackDir>/terraform.d/plugins/<source>/<version>/<os_arch>/` with the launcher and the bundled provider. */
 export function writeProviderMirror(stackDir: string): string {
   const bundlePath = providerBundle();
-  if (!existsSync(bundlePath)) {
-    throw new Error(`apiaccess: the provider is not built (${bundlePath} is missing). Run "npm run build" in the apiaccess package first.`);
+  for (const built of [bundlePath, providerMain()]) {
+    if (!existsSync(built)) throw new Error(`apiaccess: the provider is not built (${built} is missing). Run "npm run build" in the apiaccess package first.`);
   }
   const dir = join(stackDir, 'terraform.d', 'plugins', ...APIACCESS_PROVIDER_SOURCE.split('/'), APIACCESS_PROVIDER_VERSION, osArch());
   mkdirSync(dir, { recursive: true });
@@ -94,6 +101,7 @@ export function writeProviderMirror(stackDir: string): string {
   const files = new Map<string, Buffer>([
     [launcherName, Buffer.from(PROVIDER_LAUNCHER)],
     [BUNDLE_NAME, readFileSync(bundlePath)],
+    [MAIN_NAME, readFileSync(providerMain())],
   ]);
   for (const [name, content] of files) {
     const file = join(dir, name);
