@@ -2,7 +2,7 @@
  * Runs a CommonJS file through V8's code cache: the compiled code of a previous start, stored in a
  * per-user cache folder outside the provider mirror, lets V8 skip parsing and compiling the bundle.
  * The mirror itself stays the same bytes everywhere; the cache is keyed by the file's sha256, the
- * Node.js version and the architecture. Anything wrong with the cache (absent, unreadable,
+ * Node.js version, the architecture and the node flags. Anything wrong with the cache (absent, unreadable,
  * corrupt, rejected by V8, a folder others can write to, nowhere to write) only means a start
  * without it: the file always runs.
  */
@@ -74,6 +74,16 @@ function writeCache(file: string, data: Buffer): boolean {
   }
 }
 
+/**
+ * The file's sha256 with the node flags in effect: V8 refuses code compiled under other flags, so
+ * starts with other flags (`node --…`, NODE_OPTIONS) keep their own cache instead of taking turns
+ * overwriting one.
+ */
+function cacheKey(bytes: Buffer): string {
+  const flags = `${process.execArgv.join(' ')}\n${process.env.NODE_OPTIONS ?? ''}`;
+  return createHash('sha256').update(bytes).update(`\n${flags}`).digest('hex').slice(0, 32);
+}
+
 /** What {@link runWithCodeCache} did, for tests and the benchmark. */
 export interface CodeCacheRun {
   /** The cache file used or to be written; undefined when there is no usable cache folder. */
@@ -93,10 +103,7 @@ export function runWithCodeCache(file: string, cacheDir: string | undefined): Co
   const bytes = readFileSync(file);
   let source = bytes.toString('utf8');
   if (source.startsWith('#!')) source = `//${source.slice(2)}`;
-  const cacheFile =
-    cacheDir && privateDir(cacheDir)
-      ? join(cacheDir, `${basename(file)}-${sha256(bytes).toString('hex').slice(0, 32)}-${process.version}-${process.arch}.v8`)
-      : undefined;
+  const cacheFile = cacheDir && privateDir(cacheDir) ? join(cacheDir, `${basename(file)}-${cacheKey(bytes)}-${process.version}-${process.arch}.v8`) : undefined;
   const cachedData = cacheFile ? readCache(cacheFile) : undefined;
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,

@@ -27,11 +27,14 @@ beforeEach(() => {
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 /** One start: runs the script through runWithCodeCache, writes the cache at once, prints what happened. */
-function start(cacheDir: string | undefined): { program: Record<string, unknown>; run: { cacheFile?: string; used: boolean; wrote: boolean } } {
+function start(
+  cacheDir: string | undefined,
+  nodeFlags: string[] = [],
+): { program: Record<string, unknown>; run: { cacheFile?: string; used: boolean; wrote: boolean } } {
   const code =
     `const r = require(${JSON.stringify(MODULE)}).runWithCodeCache(${JSON.stringify(script)}, ${JSON.stringify(cacheDir ?? null) ?? 'undefined'} ?? undefined);` +
     `process.stdout.write(JSON.stringify({ cacheFile: r.cacheFile, used: r.used, wrote: r.flush() }) + '\\n');`;
-  const res = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [...nodeFlags, '-e', code], { encoding: 'utf8' });
   expect(res.stderr).toBe('');
   expect(res.status).toBe(0);
   const [program, run] = res.stdout
@@ -63,6 +66,16 @@ describe('issue 12: the V8 code cache of the provider entry point', () => {
     expect(second.program).toEqual({ ...PROGRAM(), sum: 396 });
     expect(second.run.used).toBe(false);
     expect(second.run.cacheFile).not.toBe(first.run.cacheFile);
+  });
+
+  it('starts with other node flags keep their own cache (V8 refuses code compiled under other flags)', () => {
+    const dir = join(work, 'cache');
+    const plain = start(dir).run.cacheFile;
+    const flagged = start(dir, ['--max-lazy']);
+    expect(flagged.program).toEqual(PROGRAM());
+    expect(flagged.run.cacheFile).not.toBe(plain);
+    expect(start(dir, ['--max-lazy']).run.used).toBe(true);
+    expect(start(dir).run.used).toBe(true);
   });
 
   it.each([
