@@ -7,7 +7,7 @@
  * without it: the file always runs.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -57,7 +57,7 @@ function readCache(file: string): Buffer | undefined {
 }
 
 /** Writes the cache file atomically (a private temporary file, then a rename); false when that failed. */
-function writeCache(file: string, data: Buffer): boolean {
+function writeCache(file: string, data: Buffer, program: string): boolean {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     const fd = openSync(tmp, 'wx', 0o600);
@@ -67,10 +67,29 @@ function writeCache(file: string, data: Buffer): boolean {
       closeSync(fd);
     }
     renameSync(tmp, file);
-    return true;
   } catch {
     rmSync(tmp, { force: true });
     return false;
+  }
+  pruneCaches(file, program);
+  return true;
+}
+
+/** How many caches of one program (other builds, Node.js versions, flags) a folder keeps. */
+export const CACHES_KEPT = 4;
+
+/** Removes the oldest caches of the same program (file name) beyond {@link CACHES_KEPT}, so builds do not pile up. */
+function pruneCaches(file: string, program: string): void {
+  try {
+    const dir = dirname(file);
+    const prefix = `${program}-`;
+    const caches = readdirSync(dir)
+      .filter((n) => n.startsWith(prefix) && n.endsWith('.v8'))
+      .map((n) => ({ path: join(dir, n), mtime: statSync(join(dir, n)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime || (a.path === file ? -1 : b.path === file ? 1 : 0));
+    for (const old of caches.slice(CACHES_KEPT)) if (old.path !== file) rmSync(old.path, { force: true });
+  } catch {
+    // another start pruned it first
   }
 }
 
@@ -114,7 +133,7 @@ export function runWithCodeCache(file: string, cacheDir: string | undefined): Co
   const flush = (): boolean => {
     if (!due || !cacheFile) return false;
     due = false;
-    return writeCache(cacheFile, script.createCachedData());
+    return writeCache(cacheFile, script.createCachedData(), basename(file));
   };
   if (due) {
     setTimeout(flush, CACHE_WRITE_AFTER_MS).unref();

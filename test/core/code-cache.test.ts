@@ -3,10 +3,10 @@
  * own node process (as the provider does), through the built module in lib/.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CODE_CACHE_ENV, codeCacheDir } from '../../src/core/code-cache';
+import { CACHES_KEPT, CODE_CACHE_ENV, codeCacheDir } from '../../src/core/code-cache';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MODULE = join(ROOT, 'lib', 'core', 'code-cache.js');
@@ -76,6 +76,21 @@ describe('issue 12: the V8 code cache of the provider entry point', () => {
     expect(flagged.run.cacheFile).not.toBe(plain);
     expect(start(dir, ['--max-lazy']).run.used).toBe(true);
     expect(start(dir).run.used).toBe(true);
+  });
+
+  it(`keeps the ${CACHES_KEPT} newest caches of a program (other builds pile up otherwise), and leaves other files alone`, () => {
+    const dir = join(work, 'cache');
+    mkdirSync(dir, { mode: 0o700 });
+    const old = Array.from({ length: CACHES_KEPT + 2 }, (_, i) => join(dir, `program.js-old${i}-v0-x.v8`));
+    old.forEach((f, i) => {
+      writeFileSync(f, 'x');
+      utimesSync(f, new Date(1000 * i), new Date(1000 * i));
+    });
+    writeFileSync(join(dir, 'other.js-a-v0-x.v8'), 'x');
+    const { cacheFile } = start(dir).run;
+    expect(readdirSync(dir).sort()).toEqual(
+      [cacheFile!.split('/').pop(), 'other.js-a-v0-x.v8', ...old.slice(-(CACHES_KEPT - 1)).map((f) => f.split('/').pop())].sort(),
+    );
   });
 
   it.each([
