@@ -1,11 +1,11 @@
 /**
  * The apiaccess provider construct. Besides the provider block, it makes the synthesized stack
  * self-sufficient: at synth time it writes an implied local provider mirror
- * (`terraform.d/plugins/...`) into the stack folder, holding the bundled provider and a small
- * launcher that runs it with `node` from the PATH. Both are the same bytes on every machine and
- * clone path, so the lock file's `h1:` hash is one value per version and a `cdktf.out` can be moved
- * or copied to another runner. `terraform init` finds the provider offline, with no CLI
- * configuration and no registry.
+ * (`terraform.d/plugins/...`) into the stack folder, holding the bundled provider (its entry point
+ * and its code) and a small launcher that runs it with `node` from the PATH. All are the same bytes
+ * on every machine and clone path, so the lock file's `h1:` hash is one value per version and a
+ * `cdktf.out` can be moved or copied to another runner. `terraform init` finds the provider
+ * offline, with no CLI configuration and no registry.
  */
 import { type ISynthesisSession, TerraformProvider, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';

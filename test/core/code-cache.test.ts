@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CACHES_KEPT, CODE_CACHE_ENV, codeCacheDir } from '../../src/core/code-cache';
+import { CACHES_KEPT, CODE_CACHE_ENV, codeCacheDir, runWithCodeCache } from '../../src/core/code-cache';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MODULE = join(ROOT, 'lib', 'core', 'code-cache.js');
@@ -151,6 +151,20 @@ describe('issue 12: the V8 code cache of the provider entry point', () => {
         .split('\n')
         .map((l) => JSON.parse(l) as unknown),
     ).toEqual([PROGRAM(), { wrote: false }]);
+  });
+
+  it('in this process too: runs the program with require, module and __dirname, and writes the cache once when flushed', () => {
+    const program = join(work, 'in-process.js');
+    // The program runs in Node's main context (not jest's): it reports through a file.
+    writeFileSync(program, `#!/usr/bin/env node\nrequire('node:fs').appendFileSync(require('node:path').join(__dirname, 'ran'), module.id + '\\n');\n`);
+    const run = runWithCodeCache(program, join(work, 'cache'));
+    expect(readFileSync(join(work, 'ran'), 'utf8')).toBe(`${program}\n`);
+    expect(run.used).toBe(false);
+    expect(run.flush()).toBe(true);
+    expect(run.flush()).toBe(false);
+    expect(readdirSync(join(work, 'cache'))).toEqual([run.cacheFile!.split('/').pop()]);
+    expect(runWithCodeCache(program, undefined).cacheFile).toBeUndefined();
+    expect(readFileSync(join(work, 'ran'), 'utf8')).toBe(`${program}\n${program}\n`);
   });
 
   it(`the folder: ${CODE_CACHE_ENV}, else XDG_CACHE_HOME, else ~/.cache; "off" or no absolute path means none`, () => {
