@@ -3,7 +3,8 @@
  * `npm run bench`: start-up and plan timings, each reported next to a baseline measured in the
  * same run (ratios, not absolute numbers, are what carries from one machine to another).
  *
- * 1. Provider cold start: launch → handshake line on stdout, against `node -e 0` (bare Node start).
+ * 1. Provider cold start: launch → handshake line on stdout, against `node -e 0` (bare Node start):
+ *    unbundled, bundled, through the mirror's entry point without and with its V8 code cache.
  * 2. The provider's TLS certificate (made at every start), against generating its P-256 key alone.
  * 3. `terraform plan` of examples/signicat after apply (4 resources, refresh included), against
  *    `terraform plan` of a stack with only the provider block (Terraform's own fixed cost).
@@ -13,6 +14,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CODE_CACHE_ENV } from '../core/code-cache';
 import { generateServerCertificate } from '../provider/protocol/cert';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../provider/protocol/handshake';
 import { Sandbox } from '../sandbox/server';
@@ -22,6 +24,8 @@ import { runNode, runTerraform, terraformEnv } from './terraform-cli';
 
 const root = resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+/** Cold starts per variant (issue 12 asks for medians of at least 15). */
+const STARTS = Number(process.env.BENCH_STARTS ?? 15);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,6 +44,8 @@ function timeUntilFirstStdout(args: string[], env: NodeJS.ProcessEnv): Promise<n
   });
 }
 
+const line = (label: string, ms: number, base: number): string => `${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms   ${(ms / base).toFixed(2)}×`;
+
 /** Milliseconds `fn` takes. */
 function timed(fn: () => unknown): number {
   const started = process.hrtime.bigint();
@@ -50,19 +56,28 @@ function timed(fn: () => unknown): number {
 async function main(): Promise<void> {
   const cert = generateServerCertificate();
   const providerEnv = { ...process.env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_CLIENT_CERT: cert.certPem };
-  const bare: number[] = [];
-  const provider: number[] = [];
-  const bundled: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    bare.push(await timeUntilFirstStdout(['-e', 'process.stdout.write("x")'], process.env));
-    provider.push(await timeUntilFirstStdout([join(root, 'lib', 'bin', 'terraform-provider-apiaccess.js')], providerEnv));
-    bundled.push(await timeUntilFirstStdout([join(root, 'lib', 'bundle', 'provider.bundle.js')], providerEnv));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'apiaccess-bench-cache-'));
+  const cached = { ...providerEnv, [CODE_CACHE_ENV]: cacheDir };
+  const uncached = { ...providerEnv, [CODE_CACHE_ENV]: 'off' };
+  const bundle = join(root, 'lib', 'bundle');
+  // Each start is one lever more than the one above it (issue 12); the last is what the mirror runs.
+  const starts: [label: string, args: string[], env: NodeJS.ProcessEnv][] = [
+    ['node start (baseline)', ['-e', 'process.stdout.write("x")'], process.env],
+    ['provider, lib/ unbundled', [join(root, 'lib', 'bin', 'terraform-provider-apiaccess.js')], providerEnv],
+    ['provider bundle (provider.main.js)', [join(bundle, 'provider.main.js')], providerEnv],
+    ['mirror entry, code cache off', [join(bundle, 'provider.bundle.js')], uncached],
+    ['mirror entry, code cache (the mirror)', [join(bundle, 'provider.bundle.js')], cached],
+  ];
+  try {
+    await timeUntilFirstStdout(starts[4]![1], cached); // writes the code cache (at exit)
+    const times = starts.map((): number[] => []);
+    for (let i = 0; i < STARTS; i++) for (const [j, [, args, env]] of starts.entries()) times[j]!.push(await timeUntilFirstStdout(args, env));
+    const base = median(times[0]!);
+    process.stdout.write(`apiaccess bench (median of ${STARTS}, interleaved): provider launch → handshake line\n`);
+    for (const [j, [label]] of starts.entries()) process.stdout.write(`${line(label, median(times[j]!), base)}\n`);
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
   }
-  const line = (label: string, ms: number, base: number): string => `${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms   ${(ms / base).toFixed(2)}×`;
-  process.stdout.write(`apiaccess bench (median of ${RUNS}, interleaved)\n`);
-  process.stdout.write(`${line('node start (baseline)', median(bare), median(bare))}\n`);
-  process.stdout.write(`${line('provider launch → handshake (lib/, unbundled)', median(provider), median(bare))}\n`);
-  process.stdout.write(`${line('provider launch → handshake (the mirror bundle)', median(bundled), median(bare))}\n`);
 
   const keyOnly: number[] = [];
   const certificate: number[] = [];

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
  * Build step (`npm run build`): bundles the provider binary and everything it loads into one file,
- * `lib/bundle/provider.bundle.js`, that the synthesized provider mirror carries. One file means
- * the mirror is the same bytes on every machine and clone path for a version (one `h1:` hash for
- * the lock file), a `cdktf.out` can move, and the provider starts without resolving hundreds of
- * modules. The banner refuses a Node.js older than the provider needs in one readable line, before
- * anything is loaded.
+ * `lib/bundle/provider.main.js`, and its entry point (`src/bin/provider-start.ts`, which runs it
+ * through V8's code cache) into `lib/bundle/provider.bundle.js`; the synthesized provider mirror
+ * carries both. Self-contained files mean the mirror is the same bytes on every machine and clone
+ * path for a version (one `h1:` hash for the lock file), a `cdktf.out` can move, and the provider
+ * starts without resolving hundreds of modules. The banner refuses a Node.js older than the
+ * provider needs in one readable line, before anything is loaded.
  */
 import { buildSync } from 'esbuild';
 import { mkdirSync } from 'node:fs';
@@ -15,7 +16,6 @@ import { join, resolve } from 'node:path';
 export const MIN_NODE = [20, 19] as const;
 
 const root = resolve(__dirname, '..', '..');
-const out = join(root, 'lib', 'bundle', 'provider.bundle.js');
 mkdirSync(join(root, 'lib', 'bundle'), { recursive: true });
 
 const versionGuard =
@@ -23,16 +23,21 @@ const versionGuard =
   `const m='apiaccess: the provider needs Node.js >= ${MIN_NODE.join('.')}, but found '+process.versions.node+' at '+process.execPath+' (set APIACCESS_NODE to a newer node binary)';` +
   `process.stdout.write(m+'\\n');process.stderr.write(m+'\\n');process.exit(1);}}`;
 
-buildSync({
-  absWorkingDir: root,
-  entryPoints: [join(root, 'lib', 'bin', 'terraform-provider-apiaccess.js')],
-  outfile: out,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  legalComments: 'none',
-  minifyWhitespace: true,
-  banner: { js: versionGuard },
-  logLevel: 'warning',
-});
+for (const [entry, out] of [
+  ['terraform-provider-apiaccess.js', 'provider.main.js'],
+  ['provider-start.js', 'provider.bundle.js'],
+]) {
+  buildSync({
+    absWorkingDir: root,
+    entryPoints: [join(root, 'lib', 'bin', entry)],
+    outfile: join(root, 'lib', 'bundle', out),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    legalComments: 'none',
+    minifyWhitespace: true,
+    banner: { js: versionGuard },
+    logLevel: 'warning',
+  });
+}

@@ -4,10 +4,8 @@
  * plugin protocol 6. `--debug` starts it by hand and prints a TF_REATTACH_PROVIDERS line.
  */
 import { createLogger, type LogLevel } from '../core/log';
-import { CreateJournal, locateCreateJournal } from '../provider/framework/create-journal';
-import { ProviderEngine } from '../provider/framework/engine';
+import type { ProviderEngine } from '../provider/framework/engine';
 import { serveProvider } from '../provider/protocol/serve';
-import { vendorProviders } from '../vendors/registry';
 
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
 const wanted = (process.env.TF_LOG_PROVIDER ?? process.env.TF_LOG ?? '').toLowerCase();
@@ -25,8 +23,16 @@ process.on('uncaughtException', crash('provider crashed'));
 process.on('unhandledRejection', crash('provider crashed on an unhandled rejection'));
 
 // Creates are written down (with their idempotency key) below terraform's working directory before
-// they are sent, so an interrupted apply's creates are taken over by the next one.
-const engine = new ProviderEngine(vendorProviders(), logger, process.env, { journal: new CreateJournal(locateCreateJournal(process.env, process.cwd())) });
+// they are sent, so an interrupted apply's creates are taken over by the next one. The engine, the
+// vendors and the journal are loaded once the handshake line is out (serveProvider calls this then).
+const engine = (): ProviderEngine => {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { CreateJournal, locateCreateJournal } = require('../provider/framework/create-journal') as typeof import('../provider/framework/create-journal');
+  const { ProviderEngine: Engine } = require('../provider/framework/engine') as typeof import('../provider/framework/engine');
+  const { vendorProviders } = require('../vendors/registry') as typeof import('../vendors/registry');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return new Engine(vendorProviders(), logger, process.env, { journal: new CreateJournal(locateCreateJournal(process.env, process.cwd())) });
+};
 serveProvider({ engine, logger, debug: process.argv.includes('--debug'), address: 'apiaccess.local/apiaccess/apiaccess' }).catch((err: unknown) => {
   logger.error('provider failed to start', { error: err instanceof Error ? err.message : String(err) });
   process.exit(1);

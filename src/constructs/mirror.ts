@@ -1,7 +1,7 @@
 /**
  * The implied local provider mirror: at synth the provider construct writes the bundled provider
- * and a small launcher that runs it with `node` from the PATH into the stack folder
- * (`terraform.d/plugins/...`). Both are the same bytes on every machine and clone path, so the lock
+ * (its entry point and its code) and a small launcher that runs it with `node` from the PATH into
+ * the stack folder (`terraform.d/plugins/...`). All are the same bytes on every machine and clone path, so the lock
  * file's `h1:` hash is one value per version and a `cdktf.out` can be moved or copied to another
  * runner. `terraform init` finds the provider offline, with no CLI configuration and no registry.
  */
@@ -18,6 +18,8 @@ const PROVIDER_BIN_ENV = 'APIACCESS_PROVIDER_BIN';
 const NODE_ENV = 'APIACCESS_NODE';
 /** The bundled provider's file name in the mirror (not `terraform-provider-…`: Terraform runs the first such file). */
 const BUNDLE_NAME = 'provider.bundle.js';
+/** The provider's code, which the bundle's entry point runs through V8's code cache (src/bin/provider-start.ts). */
+const MAIN_NAME = 'provider.main.js';
 
 function osArch(): string {
   const os = process.platform === 'win32' ? 'windows' : process.platform;
@@ -41,6 +43,10 @@ function providerBundle(): string {
   return join(packageRoot(), 'lib', 'bundle', BUNDLE_NAME);
 }
 
+function providerMain(): string {
+  return join(packageRoot(), 'lib', 'bundle', MAIN_NAME);
+}
+
 /** The launcher (see ApiAccessProviderMirror.LAUNCHER). */
 const PROVIDER_LAUNCHER = `#!/bin/sh
 # apiaccess provider launcher, written by cdktf synth. The same on every machine and path.
@@ -56,8 +62,8 @@ exec "$node" "\${${PROVIDER_BIN_ENV}:-$(dirname "$0")/${BUNDLE_NAME}}" "$@"
 
 function writeProviderMirror(stackDir: string): string {
   const bundlePath = providerBundle();
-  if (!existsSync(bundlePath)) {
-    throw new Error(`apiaccess: the provider is not built (${bundlePath} is missing). Run "npm run build" in the apiaccess package first.`);
+  for (const built of [bundlePath, providerMain()]) {
+    if (!existsSync(built)) throw new Error(`apiaccess: the provider is not built (${built} is missing). Run "npm run build" in the apiaccess package first.`);
   }
   const dir = join(stackDir, 'terraform.d', 'plugins', ...PROVIDER_SOURCE.split('/'), PROVIDER_VERSION, osArch());
   mkdirSync(dir, { recursive: true });
@@ -65,6 +71,7 @@ function writeProviderMirror(stackDir: string): string {
   const files = new Map<string, Buffer>([
     [launcherName, Buffer.from(PROVIDER_LAUNCHER)],
     [BUNDLE_NAME, readFileSync(bundlePath)],
+    [MAIN_NAME, readFileSync(providerMain())],
   ]);
   for (const [name, content] of files) {
     const file = join(dir, name);
@@ -147,7 +154,7 @@ export class ApiAccessProviderMirror {
    */
   static readonly LAUNCHER: string = PROVIDER_LAUNCHER;
 
-  /** The path of the bundled provider (built by `npm run build`). */
+  /** The path of the bundled provider's entry point (built by `npm run build`). */
   static bundlePath(): string {
     return providerBundle();
   }

@@ -4,7 +4,7 @@
  * that start the provider through that mirror.
  */
 import { App, LocalBackend, TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { runTerraform, terraformEnv, type TerraformRun } from '../../src/bin/terraform-cli';
@@ -17,6 +17,8 @@ import {
   SignicatApiClient,
   SignicatClientSecret,
 } from '../../src/index';
+import { CODE_CACHE_ENV } from '../../src/core/code-cache';
+import { MAGIC_COOKIE_VALUE } from '../../src/provider/protocol/handshake';
 import { removeTempDirs, ROOT, SEED_SECRET, synthObject, tempDir, trackDir } from './_synth';
 
 const ENTRY = join(ROOT, 'lib', 'bundle', 'provider.bundle.js');
@@ -26,6 +28,8 @@ const LAUNCHER = join('terraform.d', 'plugins', 'apiaccess.local', 'apiaccess', 
 const { NODE_ENV: APIACCESS_NODE_ENV, PROVIDER_BIN_ENV: APIACCESS_PROVIDER_BIN_ENV, LAUNCHER: PROVIDER_LAUNCHER } = ApiAccessProviderMirror;
 const { PROVIDER_SOURCE: APIACCESS_PROVIDER_SOURCE, PROVIDER_VERSION: APIACCESS_PROVIDER_VERSION } = ApiAccessProvider;
 const providerBundle = (): string => ApiAccessProviderMirror.bundlePath();
+/** The bundled provider's code, next to its entry point. */
+const providerMain = (): string => join(dirname(providerBundle()), 'provider.main.js');
 const writeProviderMirror = (dir: string): string => ApiAccessProviderMirror.write(dir);
 
 const savedBin = process.env[APIACCESS_PROVIDER_BIN_ENV];
@@ -163,7 +167,36 @@ describe('the implied local provider mirror', () => {
     expect(text).not.toContain(process.execPath);
     expect(text).not.toContain(ROOT);
     expect(readFileSync(bundleOf(stackDir)).equals(readFileSync(providerBundle()))).toBe(true);
-    expect(readdirSync(dirname(launcher)).sort()).toEqual(['provider.bundle.js', 'terraform-provider-apiaccess_v0.1.0']);
+    expect(readFileSync(join(dirname(launcher), 'provider.main.js')).equals(readFileSync(providerMain()))).toBe(true);
+    expect(readdirSync(dirname(launcher)).sort()).toEqual(['provider.bundle.js', 'provider.main.js', 'terraform-provider-apiaccess_v0.1.0']);
+  });
+
+  it('issue 12: the launched provider keeps its V8 code cache outside the mirror (written once, then used) and hands out the same handshake', async () => {
+    const launcher = writeProviderMirror(tempDir());
+    const before = readdirSync(dirname(launcher)).sort();
+    const cache = join(tempDir('code-cache-'), 'v8');
+    const env = { PATH: process.env.PATH, [CODE_CACHE_ENV]: cache, TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6' };
+    const handshake = (): Promise<string> =>
+      new Promise((resolvePromise, reject) => {
+        const child = spawn('/bin/sh', [launcher], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.on('error', reject);
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          // SIGTERM: the provider closes and exits, writing the cache on its way out.
+          if (out.includes('\n')) child.kill('SIGTERM');
+        });
+        child.on('close', () => resolvePromise(out));
+      });
+    expect(await handshake()).toMatch(/^1\|6\|unix\|\S+\|grpc\|\n$/);
+    const written = readdirSync(cache);
+    expect(written).toEqual([expect.stringMatching(/^provider\.main\.js-[0-9a-f]{32}-v[\d.]+-\w+\.v8$/)]);
+    const mtime = statSync(join(cache, written[0]!)).mtimeMs;
+    expect(await handshake()).toMatch(/^1\|6\|unix\|\S+\|grpc\|\n$/);
+    // Used, not rewritten: the second start found it good.
+    expect(readdirSync(cache)).toEqual(written);
+    expect(statSync(join(cache, written[0]!)).mtimeMs).toBe(mtime);
+    expect(readdirSync(dirname(launcher)).sort()).toEqual(before);
   });
 
   it('issue 12: the mirror written at two different paths has the same h1: hash, and it is the one Terraform computes', async () => {
@@ -222,7 +255,7 @@ describe('the implied local provider mirror', () => {
     writeProviderMirror(dir);
     expect(readFileSync(file, 'utf8')).toBe(good);
     expect(readFileSync(bundleOf(dir)).equals(readFileSync(providerBundle()))).toBe(true);
-    expect(readdirSync(dirname(file)).sort()).toEqual(['provider.bundle.js', 'terraform-provider-apiaccess_v0.1.0']);
+    expect(readdirSync(dirname(file)).sort()).toEqual(['provider.bundle.js', 'provider.main.js', 'terraform-provider-apiaccess_v0.1.0']);
   });
 
   it('Testing.fullSynth writes the mirror into the stack folder it synthesizes', () => {

@@ -98,7 +98,13 @@ describe('jsii and jsii-pacmak (python, code only)', () => {
     const listing = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
     expect(listing.status).toBe(0);
     const entries = listing.stdout.split('\n');
-    for (const f of ['package/.jsii', 'package/lib/index.js', 'package/lib/bundle/provider.bundle.js', 'package/lib/constructs/mirror.js'])
+    for (const f of [
+      'package/.jsii',
+      'package/lib/index.js',
+      'package/lib/bundle/provider.bundle.js',
+      'package/lib/bundle/provider.main.js',
+      'package/lib/constructs/mirror.js',
+    ])
       expect(entries).toContain(f);
     expect(entries.filter((f) => f.startsWith('package/src/') || f.startsWith('package/lib/provider/'))).toEqual([]);
   });

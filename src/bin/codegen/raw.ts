@@ -4,6 +4,7 @@ import { vendorSpecs } from '../../vendors/registry';
 import { constructIndexSource, ephemeralConstructSource, providerSettingsSource, resourceConstructSource } from './constructs';
 import { docsOutputs } from './docs';
 import { names, type AnySpec } from './naming';
+import { PROTO_DESCRIPTORS_FILE, protoDescriptorsSource } from './proto-descriptors';
 
 type Spec = AnySpec & { typeName: string; description: string; attributes: AttributeSpecs };
 
@@ -21,5 +22,6 @@ export function rawOutputs(specs: readonly AnySpec[] = vendorSpecs()): Map<strin
   }
   for (const [vendor, files] of byVendor) out.set(`src/vendors/${vendor}/constructs/index.ts`, constructIndexSource(files));
   for (const [path, text] of docsOutputs(specs)) out.set(path, text);
+  out.set(PROTO_DESCRIPTORS_FILE, protoDescriptorsSource());
   return out;
 }

@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 /** The repository root (this file is `lib/bin/jsii/stage.js` once built). */
@@ -113,14 +113,17 @@ function stagedPackageJson(closure: Closure): object {
   };
 }
 
+/** The bundled provider: its entry point and the code it runs through V8's code cache. */
+const BUNDLE_FILES = ['provider.bundle.js', 'provider.main.js'];
+
 /**
  * Lays out the jsii project for the closure of `entry` in `dir` (emptied first): the closure's sources under `src/`, the
- * package.json, README and LICENSE, the provider bundle under `lib/bundle/`, and `node_modules`
+ * package.json, README and LICENSE, the provider bundle files under `lib/bundle/`, and `node_modules`
  * linked to the repository's.
  */
 export function stageJsiiPackage(dir: string, entry = join(ROOT, 'src', 'index.ts')): Closure {
-  const bundle = join(ROOT, 'lib', 'bundle', 'provider.bundle.js');
-  if (!existsSync(bundle)) throw new Error(`jsii stage: ${bundle} is missing; run "npm run build" first`);
+  const bundles = BUNDLE_FILES.map((name) => join(ROOT, 'lib', 'bundle', name));
+  for (const bundle of bundles) if (!existsSync(bundle)) throw new Error(`jsii stage: ${bundle} is missing; run "npm run build" first`);
   const closure = constructClosure(entry);
   const pkg = stagedPackageJson(closure);
   rmSync(dir, { recursive: true, force: true });
@@ -131,7 +134,7 @@ export function stageJsiiPackage(dir: string, entry = join(ROOT, 'src', 'index.t
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   for (const name of ['README.md', 'LICENSE']) copyFileSync(join(ROOT, name), join(dir, name));
   mkdirSync(join(dir, 'lib', 'bundle'), { recursive: true });
-  copyFileSync(bundle, join(dir, 'lib', 'bundle', 'provider.bundle.js'));
+  for (const bundle of bundles) copyFileSync(bundle, join(dir, 'lib', 'bundle', basename(bundle)));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return closure;
 }

@@ -5,47 +5,18 @@
  * message written here is redacted on its way out.
  */
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseProto } from 'protobufjs';
 import type { Logger } from '../../core/log';
 import { redact } from '../../core/redact';
 import type { ProviderEngine } from '../framework/engine';
 import { generateServerCertificate, handshakeCertField } from './cert';
 import { checkLaunch, handshakeLine, PROTOCOL_VERSION } from './handshake';
 import { PARENT_POLL_MS, watchParent } from './parent-watch';
-import { GO_PLUGIN_PROTO, HEALTH_PROTO, TFPLUGIN6_PROTO } from './proto';
 import { createProviderHandlers } from './provider-service';
-
-const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true };
-
-type Services = { [pkg: string]: grpc.GrpcObject | grpc.ServiceClientConstructor | grpc.ProtobufTypeDefinition };
-
-function loadServices(): {
-  provider: grpc.ServiceDefinition;
-  controller: grpc.ServiceDefinition;
-  stdio: grpc.ServiceDefinition;
-  health: grpc.ServiceDefinition;
-} {
-  const load = (text: string): Services => grpc.loadPackageDefinition(protoLoader.fromJSON(parseProto(text, { keepCase: true }).root.toJSON(), LOADER_OPTIONS));
-  const svc = (o: Services, ...path: string[]): grpc.ServiceDefinition => {
-    let cur: unknown = o;
-    for (const p of path) cur = (cur as Record<string, unknown>)[p];
-    return (cur as grpc.ServiceClientConstructor).service;
-  };
-  const tf = load(TFPLUGIN6_PROTO);
-  const gp = load(GO_PLUGIN_PROTO);
-  const hp = load(HEALTH_PROTO);
-  return {
-    provider: svc(tf, 'tfplugin6', 'Provider'),
-    controller: svc(gp, 'plugin', 'GRPCController'),
-    stdio: svc(gp, 'plugin', 'GRPCStdio'),
-    health: svc(hp, 'grpc', 'health', 'v1', 'Health'),
-  };
-}
+import { loadServices } from './services';
 
 function unary(
   fn: (req: Record<string, unknown>) => Promise<object> | object,
@@ -73,7 +44,12 @@ function unary(
 
 /** Options of {@link serveProvider}. */
 export interface ServeOptions {
-  readonly engine: ProviderEngine;
+  /**
+   * The engine, or how to make it: a function is called once, right after the handshake line is
+   * out (while Terraform connects) or at the first RPC, so that building every vendor's handlers
+   * is not on the way to the handshake.
+   */
+  readonly engine: ProviderEngine | (() => ProviderEngine);
   readonly logger: Logger;
   readonly env?: NodeJS.ProcessEnv;
   /** Debug mode: plaintext, no cookie check, prints a TF_REATTACH_PROVIDERS line to stderr. */
@@ -96,7 +72,15 @@ export interface ServeOptions {
 /** Serves the provider until Terraform calls Shutdown. Resolves once the handshake line is out. */
 export async function serveProvider(options: ServeOptions): Promise<{ socketPath: string; close: () => void }> {
   const env = options.env ?? process.env;
-  const { engine, logger } = options;
+  const { logger } = options;
+  let made: { engine: ProviderEngine; handlers: ReturnType<typeof createProviderHandlers> } | undefined;
+  const ready = (): NonNullable<typeof made> => {
+    if (!made) {
+      const engine = typeof options.engine === 'function' ? options.engine() : options.engine;
+      made = { engine, handlers: createProviderHandlers(engine, logger) };
+    }
+    return made;
+  };
   const exit = options.exit ?? ((code: number) => process.exit(code));
   if (!options.debug) {
     const found = checkLaunch(env);
@@ -110,13 +94,21 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
 
   const services = loadServices();
   const server = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
-  const handlers = createProviderHandlers(engine, logger);
   const impl: grpc.UntypedServiceImplementation = {};
   for (const name of Object.keys(services.provider)) {
-    const fn = handlers[name];
-    impl[name] = fn
-      ? unary(fn, name, logger)
-      : (_call: unknown, callback: grpc.sendUnaryData<object>) => callback({ code: grpc.status.UNIMPLEMENTED, details: redact(`${name} is not implemented`) });
+    impl[name] = (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, callback: grpc.sendUnaryData<object>) => {
+      let fn;
+      try {
+        fn = ready().handlers[name];
+      } catch (err) {
+        const details = redact(`the provider could not start: ${err instanceof Error ? err.message : String(err)}`);
+        logger.error(`rpc ${name} failed`, { error: details });
+        callback({ code: grpc.status.INTERNAL, details });
+        return;
+      }
+      if (fn) unary(fn, name, logger)(call, callback);
+      else callback({ code: grpc.status.UNIMPLEMENTED, details: redact(`${name} is not implemented`) });
+    };
   }
   server.addService(services.provider, impl);
 
@@ -141,7 +133,8 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
   server.addService(services.controller, {
     Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
       logger.debug('shutdown requested');
-      engine.shutdown();
+      // An engine never made has answered nothing, so it has nothing to settle.
+      made?.engine.shutdown();
       callback(null, {});
       // Let the reply go out, then stop; force it if a stream hangs on.
       const force = setTimeout(() => {
@@ -198,6 +191,14 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
 
   await new Promise<void>((resolve, reject) => server.bindAsync(`unix://${socketPath}`, credentials, (err) => (err ? reject(err) : resolve())));
   (options.writeHandshake ?? ((line: string) => process.stdout.write(line)))(handshakeLine('unix', socketPath, certField));
+  // Terraform now reads the line and connects: make the engine meanwhile (a failure shows at the first RPC).
+  setImmediate(() => {
+    try {
+      ready();
+    } catch {
+      // reported by the RPC that needs it
+    }
+  });
   if (options.debug) {
     const reattach = {
       [options.address ?? 'registry.terraform.io/apiaccess/apiaccess']: {

@@ -112,3 +112,53 @@ describe('issue 6: the provider watches its parent', () => {
     expect(normal.exit).not.toHaveBeenCalled();
   });
 });
+
+describe('issue 12: the engine is made after the handshake, not on the way to it', () => {
+  it('a factory is called once, after the handshake line is out, and the RPCs then use its engine', async () => {
+    const events: string[] = [];
+    const logger = createLogger({ level: 'error', write: () => undefined });
+    let made: ProviderEngine | undefined;
+    const factory = jest.fn(() => {
+      events.push('engine');
+      made = new ProviderEngine([makeFakeVendor().vendor as VendorProvider], logger, {});
+      return made;
+    });
+    const { socketPath, close } = await serveProvider({
+      engine: factory,
+      logger,
+      env: { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_UNIX_SOCKET_DIR: socketDir },
+      exit: () => undefined,
+      writeHandshake: () => events.push('handshake'),
+      parentPollMs: 0,
+    });
+    const clients = connect(socketPath, grpc.credentials.createInsecure(), {});
+    cleanups.push(() => clients.close(), close);
+    expect(events).toEqual(['handshake']);
+    const schema = await unary(clients.provider, 'GetProviderSchema', {});
+    expect(events).toEqual(['handshake', 'engine']);
+    expect(Object.keys(schema.resource_schemas as object)).toEqual([...made!.resourceSchemas().keys()]);
+    await unary(clients.provider, 'GetMetadata', {});
+    expect(factory).toHaveBeenCalledTimes(1);
+  });
+
+  it('an engine that cannot be made fails the RPCs with INTERNAL and a redacted message', async () => {
+    registerSecret(SECRET);
+    const logger = createLogger({ level: 'error', write: () => undefined });
+    const { socketPath, close } = await serveProvider({
+      engine: () => {
+        throw new Error(`bad spec near ${SECRET}`);
+      },
+      logger,
+      env: { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_UNIX_SOCKET_DIR: socketDir },
+      exit: () => undefined,
+      writeHandshake: () => undefined,
+      parentPollMs: 0,
+    });
+    const clients = connect(socketPath, grpc.credentials.createInsecure(), {});
+    cleanups.push(() => clients.close(), close);
+    await expect(unary(clients.provider, 'GetProviderSchema', {})).rejects.toMatchObject({
+      code: grpc.status.INTERNAL,
+      details: `the provider could not start: bad spec near ${REDACTED}`,
+    });
+  });
+});
