@@ -1,6 +1,6 @@
 /**
  * Silobreaker's wire shapes as the client sees them (PascalCase, as the vendor writes them).
- * Shapes marked PROPOSED are not documented by the vendor (see shared/reference/vendors/silobreaker.md).
+ * Shapes marked PROPOSED are not documented by the vendor (see the vendor README).
  */
 
 /** An API key as listed (PROPOSED): the shared key is never listed. */

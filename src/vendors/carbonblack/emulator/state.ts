@@ -1,6 +1,6 @@
 /**
  * The Carbon Black Cloud emulator's own model of the API (written from
- * shared/reference/vendors/carbonblack.md, independent of the client): one org, its API keys
+ * the vendor's public API docs, independent of the client): one org, its API keys
  * (secrets stored as SHA-256 only), the custom access levels a CUSTOM key may point at, the
  * per-key sliding rate-limit windows, a little v3 data (devices, policies, events), the SIEM
  * notification queue, the audit log, and Live Response sessions. Everything is plain JSON.

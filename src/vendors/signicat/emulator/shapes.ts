@@ -1,6 +1,6 @@
 /**
  * The Signicat emulator's answer shapes (OAuth token errors, the generic error object, the public
- * client view) and field checks, written from shared/reference/vendors/signicat.md.
+ * client view) and field checks, written from the vendor's public API docs.
  */
 import type { SandboxResponse } from '../../../sandbox/types';
 import { randomHex } from '../../../sandbox/util';

@@ -1,5 +1,5 @@
 /**
- * The Signicat emulator's own model of the API (written from shared/reference/vendors/signicat.md,
+ * The Signicat emulator's own model of the API (written from the vendor's public API docs,
  * independent of the client): accounts, API clients with hashed secrets, permissions, lifetimes,
  * and issued access tokens.
  */

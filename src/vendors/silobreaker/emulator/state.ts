@@ -1,5 +1,5 @@
 /**
- * The Silobreaker emulator's own model of the API (written from shared/reference/vendors/silobreaker.md,
+ * The Silobreaker emulator's own model of the API (written from the vendor's public API docs,
  * independent of the client): one account with its users, API keys with their shared keys (the server
  * needs the shared key itself to check digests), forms-auth sessions, the login delay per user, the
  * request windows of the (PROPOSED) rate limit, and a handful of documents to search.

@@ -1,6 +1,6 @@
 /**
  * The Threat Jammer emulator's own model of the User API (written from
- * shared/reference/vendors/threatjammer.md, independent of the client): users, each with exactly
+ * the vendor's public API docs, independent of the client): users, each with exactly
  * one API key, a plan with its monthly and per-minute buckets, the live bucket counters, and the
  * key's activity log. The whole state is plain JSON.
  */
