@@ -174,22 +174,11 @@ export function providerSettingsSource(settings: readonly { vendor: string; attr
   }
   return `${GENERATED_HEADER}
 /** The vendor settings of the apiaccess provider construct, one per vendor setting spec. */
+import type { ApiAccessSettingInfo } from './setting-info';
 
 /** Every vendor's provider settings. Each falls back to its environment variable. */
 export interface ApiAccessVendorSettings {
 ${props.join('\n')}
-}
-
-/** One vendor setting: its prop, its provider attribute, its environment fallback. */
-export interface ApiAccessSettingInfo {
-  /** The prop of ApiAccessProviderProps. */
-  readonly prop: string;
-  /** The provider block attribute. */
-  readonly attribute: string;
-  /** The environment variable the provider falls back to. */
-  readonly env: string;
-  /** A literal value is refused at synth. */
-  readonly sensitive: boolean;
 }
 
 /** Every vendor setting, in registry order. */
