@@ -1,6 +1,10 @@
-/** The base of every apiaccess data-source construct: a TerraformDataSource of our provider, with a brand. */
+/**
+ * The base of every apiaccess data-source construct: a TerraformDataSource of our provider, with a
+ * brand. It validates and synthesizes the props from the spec its type registered (spec-construct.ts).
+ */
 import { TerraformDataSource, type ITerraformDependable, type TerraformProvider } from 'cdktf';
 import type { Construct } from 'constructs';
+import { specOf, synthesizeFromSpec, validateProps } from './spec-construct';
 
 const BRAND = Symbol.for('apiaccess.ApiAccessDataSource');
 
@@ -19,6 +23,8 @@ export abstract class ApiAccessDataSource extends TerraformDataSource {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[BRAND] === true;
   }
 
+  private readonly specProps: ApiAccessDataSourceProps;
+
   constructor(scope: Construct, id: string, terraformResourceType: string, props: ApiAccessDataSourceProps) {
     super(scope, id, {
       terraformResourceType,
@@ -27,5 +33,11 @@ export abstract class ApiAccessDataSource extends TerraformDataSource {
       dependsOn: props.dependsOn,
     });
     Object.defineProperty(this, BRAND, { value: true });
+    validateProps(this, specOf('data-source', terraformResourceType), props);
+    this.specProps = props;
+  }
+
+  protected override synthesizeAttributes(): { [name: string]: unknown } {
+    return synthesizeFromSpec(specOf('data-source', this.terraformResourceType), this.specProps);
   }
 }

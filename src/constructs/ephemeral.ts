@@ -8,6 +8,7 @@
  */
 import { TerraformStack, type TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
+import { specOf, synthesizeFromSpec, validateProps } from './spec-construct';
 
 const BRAND = Symbol.for('apiaccess.ApiAccessEphemeral');
 
@@ -29,9 +30,12 @@ export abstract class ApiAccessEphemeral extends Construct {
   /** The block's name in `ephemeral.<type>.<name>`: the construct path below the stack, joined by `_`. */
   readonly blockName: string;
 
-  constructor(scope: Construct, id: string, terraformResourceType: string, props: ApiAccessEphemeralProps, attributes: { [name: string]: unknown }) {
+  constructor(scope: Construct, id: string, terraformResourceType: string, props: ApiAccessEphemeralProps) {
     super(scope, id);
     Object.defineProperty(this, BRAND, { value: true });
+    const spec = specOf('ephemeral', terraformResourceType);
+    validateProps(this, spec, props);
+    const attributes = synthesizeFromSpec(spec, props);
     const stack = TerraformStack.of(this);
     this.terraformResourceType = terraformResourceType;
     this.blockName = this.node.scopes

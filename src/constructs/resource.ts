@@ -1,6 +1,10 @@
-/** The base of every apiaccess L2 construct: a TerraformResource of our provider, with a brand. */
+/**
+ * The base of every apiaccess L2 construct: a TerraformResource of our provider, with a brand. It
+ * validates and synthesizes the props from the spec its type registered (spec-construct.ts).
+ */
 import { TerraformResource, type ITerraformDependable, type TerraformProvider, type TerraformResourceLifecycle } from 'cdktf';
 import type { Construct } from 'constructs';
+import { specOf, synthesizeFromSpec, validateProps } from './spec-construct';
 
 const BRAND = Symbol.for('apiaccess.ApiAccessResource');
 
@@ -21,6 +25,8 @@ export abstract class ApiAccessResource extends TerraformResource {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[BRAND] === true;
   }
 
+  private readonly specProps: ApiAccessResourceProps;
+
   constructor(scope: Construct, id: string, terraformResourceType: string, props: ApiAccessResourceProps) {
     super(scope, id, {
       terraformResourceType,
@@ -30,5 +36,11 @@ export abstract class ApiAccessResource extends TerraformResource {
       lifecycle: props.lifecycle,
     });
     Object.defineProperty(this, BRAND, { value: true });
+    validateProps(this, specOf('resource', terraformResourceType), props);
+    this.specProps = props;
+  }
+
+  protected override synthesizeAttributes(): { [name: string]: unknown } {
+    return synthesizeFromSpec(specOf('resource', this.terraformResourceType), this.specProps);
   }
 }

@@ -1,8 +1,9 @@
 /**
  * What every generated construct does at runtime, straight from its spec: validate the props in
  * the constructor with the provider's own validators (skipping unresolved tokens), refuse literal
- * values of sensitive attributes, and synthesize the attributes. The generated files hold only
- * what must be static for TypeScript and jsii (the props interface, the class, its getters).
+ * values of sensitive attributes, and synthesize the attributes. The base classes (resource.ts,
+ * data-source.ts, ephemeral.ts) do it for the spec their type registered; the generated files hold
+ * only what must be static for TypeScript and jsii (the props interface, the class, its getters).
  */
 import { booleanToTerraform, listMapper, numberToTerraform, stringToTerraform, Token } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -11,6 +12,8 @@ import { checkNotLiteralSecret, validationError } from './validation';
 
 /** The part of a spec a construct needs. */
 export interface ConstructSpec {
+  /** Which block it is (a data source and a resource may share a type name). */
+  readonly kind: ConstructKind;
   /** The Terraform type name. */
   readonly typeName: string;
   /** The attributes, in declaration order. */
@@ -20,6 +23,28 @@ export interface ConstructSpec {
 }
 
 const isUnresolved = (v: unknown): boolean => Token.isUnresolved(v);
+
+/** The kinds of block a construct writes. */
+export type ConstructKind = 'resource' | 'data-source' | 'ephemeral';
+
+const SPECS = new Map<string, ConstructSpec>();
+
+/**
+ * Registers the spec of a generated construct class (its `TF_TYPE` initialiser calls this), so the
+ * base class finds it by the Terraform type; returns that type.
+ */
+export function constructSpec(spec: ConstructSpec): string {
+  SPECS.set(`${spec.kind} ${spec.typeName}`, spec);
+  return spec.typeName;
+}
+
+/** The spec registered for a block of that kind and Terraform type. */
+export function specOf(kind: ConstructKind, typeName: string): ConstructSpec {
+  const spec = SPECS.get(`${kind} ${typeName}`);
+  if (!spec)
+    throw new Error(`apiaccess: no construct spec is registered for the ${kind} "${typeName}" (a construct class must set TF_TYPE = constructSpec(spec))`);
+  return spec;
+}
 
 /** Checks `props` against the spec's validators; throws a validation error (ApiAccessValidation.isValidationError) naming the construct path and the prop. */
 export function validateProps(scope: Construct, spec: ConstructSpec, props: object): void {

@@ -82,7 +82,7 @@ export function resourceConstructSource(spec: TypedSpec): string {
 /** L2 construct for the ${data ? 'data source' : 'resource'} ${spec.typeName}. */
 ${cdktf.length > 0 ? `import { ${cdktf.join(', ')} } from 'cdktf';\n` : ''}import type { Construct } from 'constructs';
 import { ${base}, type ${base}Props } from '../../../constructs/${baseFile}';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { ${n.specExport} } from '../spec/${n.file}';
 
 /** Props of {@link ${n.className}}. */
@@ -93,19 +93,12 @@ ${props.join('\n')}
 /** ${jsdocText(spec.description)} */
 export class ${n.className} extends ${base} {
   /** The Terraform ${data ? 'data source' : 'resource'} type. */
-  static readonly TF_TYPE: string = ${n.specExport}.typeName;
-  private readonly props: ${n.className}Props;
+  static readonly TF_TYPE: string = constructSpec(${n.specExport});
 
   constructor(scope: Construct, id: string, props: ${n.className}Props${anyRequired ? '' : ' = {}'}) {
     super(scope, id, ${n.className}.TF_TYPE, props);
-    validateProps(this, ${n.specExport}, props);
-    this.props = props;
   }
-${getters.map((g) => `\n${g}\n`).join('')}
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(${n.specExport}, this.props);
-  }
-}
+${getters.map((g) => `\n${g}\n`).join('')}}
 `;
 }
 
@@ -126,7 +119,7 @@ export function ephemeralConstructSource(spec: TypedSpec): string {
 /** L2 construct for the ephemeral resource ${spec.typeName} (Terraform >= 1.10). */
 import type { Construct } from 'constructs';
 import { ApiAccessEphemeral, type ApiAccessEphemeralProps } from '../../../constructs/ephemeral';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { ${n.specExport} } from '../spec/${n.file}';
 
 /** Props of {@link ${n.className}}. */
@@ -142,12 +135,10 @@ ${props.join('\n')}
  */
 export class ${n.className} extends ApiAccessEphemeral {
   /** The Terraform ephemeral resource type. */
-  static readonly TF_TYPE: string = ${n.specExport}.typeName;
+  static readonly TF_TYPE: string = constructSpec(${n.specExport});
 
   constructor(scope: Construct, id: string, props: ${n.className}Props) {
-    const attributes = synthesizeFromSpec(${n.specExport}, props);
-    super(scope, id, ${n.className}.TF_TYPE, props, attributes);
-    validateProps(this, ${n.specExport}, props);
+    super(scope, id, ${n.className}.TF_TYPE, props);
   }
 ${getters.map((g) => `\n${g}\n`).join('')}}
 `;

@@ -3,7 +3,7 @@
 import { type IResolvable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ApiAccessDataSource, type ApiAccessDataSourceProps } from '../../../constructs/data-source';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { accessLevelsDataSpec } from '../spec/access-levels-data';
 
 /** Props of {@link DataCarbonblackAccessLevels}. */
@@ -15,21 +15,14 @@ export interface DataCarbonblackAccessLevelsProps extends ApiAccessDataSourcePro
 /** Lists the Carbon Black org's custom access levels and their permissions, e.g. to find the custom_access_level_id of a CUSTOM key. */
 export class DataCarbonblackAccessLevels extends ApiAccessDataSource {
   /** The Terraform data source type. */
-  static readonly TF_TYPE: string = accessLevelsDataSpec.typeName;
-  private readonly props: DataCarbonblackAccessLevelsProps;
+  static readonly TF_TYPE: string = constructSpec(accessLevelsDataSpec);
 
   constructor(scope: Construct, id: string, props: DataCarbonblackAccessLevelsProps = {}) {
     super(scope, id, DataCarbonblackAccessLevels.TF_TYPE, props);
-    validateProps(this, accessLevelsDataSpec, props);
-    this.props = props;
   }
 
   /** The custom access levels, ordered by ID: id, name and permissions (sorted, e.g. org.api_keys). */
   get accessLevels(): IResolvable {
     return this.interpolationForAttribute('access_levels');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(accessLevelsDataSpec, this.props);
   }
 }

@@ -3,7 +3,7 @@
 import { Fn, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ApiAccessResource, type ApiAccessResourceProps } from '../../../constructs/resource';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { apiKeySpec } from '../spec/api-key';
 
 /** Props of {@link CarbonblackApiKey}. */
@@ -25,13 +25,10 @@ export interface CarbonblackApiKeyProps extends ApiAccessResourceProps {
 /** A Carbon Black Cloud API key (console: Settings > API Access > API Keys): an API ID and an API Secret Key with an access level that decides which routes answer, and an optional IP allow-list. The secret is shown once and kept in state as a sensitive value; rotation regenerates it in place and the old secret stops working at once. */
 export class CarbonblackApiKey extends ApiAccessResource {
   /** The Terraform resource type. */
-  static readonly TF_TYPE: string = apiKeySpec.typeName;
-  private readonly props: CarbonblackApiKeyProps;
+  static readonly TF_TYPE: string = constructSpec(apiKeySpec);
 
   constructor(scope: Construct, id: string, props: CarbonblackApiKeyProps) {
     super(scope, id, CarbonblackApiKey.TF_TYPE, props);
-    validateProps(this, apiKeySpec, props);
-    this.props = props;
   }
 
   /** IPv4 addresses or CIDR blocks the key may be used from (at most 50); calls from elsewhere get 401. Defaults to none: usable from anywhere. */
@@ -67,9 +64,5 @@ export class CarbonblackApiKey extends ApiAccessResource {
   /** When the key was last changed at Carbon Black (RFC 3339). */
   get updated(): string {
     return this.getStringAttribute('updated');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(apiKeySpec, this.props);
   }
 }

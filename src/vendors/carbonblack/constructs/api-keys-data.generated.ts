@@ -3,7 +3,7 @@
 import { type IResolvable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ApiAccessDataSource, type ApiAccessDataSourceProps } from '../../../constructs/data-source';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { apiKeysDataSpec } from '../spec/api-keys-data';
 
 /** Props of {@link DataCarbonblackApiKeys}. */
@@ -17,21 +17,14 @@ export interface DataCarbonblackApiKeysProps extends ApiAccessDataSourceProps {
 /** Lists the API keys of the Carbon Black org (never their secrets), optionally only one access level or names starting with a prefix. */
 export class DataCarbonblackApiKeys extends ApiAccessDataSource {
   /** The Terraform data source type. */
-  static readonly TF_TYPE: string = apiKeysDataSpec.typeName;
-  private readonly props: DataCarbonblackApiKeysProps;
+  static readonly TF_TYPE: string = constructSpec(apiKeysDataSpec);
 
   constructor(scope: Construct, id: string, props: DataCarbonblackApiKeysProps = {}) {
     super(scope, id, DataCarbonblackApiKeys.TF_TYPE, props);
-    validateProps(this, apiKeysDataSpec, props);
-    this.props = props;
   }
 
   /** The keys, ordered by name: api_id, name, description, access_level (Carbon Black: access_level_type), custom_access_level_id (null unless CUSTOM), allowed_ip_addresses (sorted), created and updated (RFC 3339). */
   get keys(): IResolvable {
     return this.interpolationForAttribute('keys');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(apiKeysDataSpec, this.props);
   }
 }

@@ -2,7 +2,7 @@
 /** L2 construct for the ephemeral resource apiaccess_signicat_access_token (Terraform >= 1.10). */
 import type { Construct } from 'constructs';
 import { ApiAccessEphemeral, type ApiAccessEphemeralProps } from '../../../constructs/ephemeral';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { accessTokenSpec } from '../spec/access-token';
 
 /** Props of {@link SignicatAccessToken}. */
@@ -21,12 +21,10 @@ export interface SignicatAccessTokenProps extends ApiAccessEphemeralProps {
  */
 export class SignicatAccessToken extends ApiAccessEphemeral {
   /** The Terraform ephemeral resource type. */
-  static readonly TF_TYPE: string = accessTokenSpec.typeName;
+  static readonly TF_TYPE: string = constructSpec(accessTokenSpec);
 
   constructor(scope: Construct, id: string, props: SignicatAccessTokenProps) {
-    const attributes = synthesizeFromSpec(accessTokenSpec, props);
-    super(scope, id, SignicatAccessToken.TF_TYPE, props, attributes);
-    validateProps(this, accessTokenSpec, props);
+    super(scope, id, SignicatAccessToken.TF_TYPE, props);
   }
 
   /** The access token, for an Authorization: Bearer header. A reference for places Terraform accepts ephemeral values. */

@@ -3,7 +3,7 @@
 import { Fn, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ApiAccessDataSource, type ApiAccessDataSourceProps } from '../../../constructs/data-source';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { apiClientDataSpec } from '../spec/api-client-data';
 
 /** Props of {@link DataSignicatApiClient}. */
@@ -15,13 +15,10 @@ export interface DataSignicatApiClientProps extends ApiAccessDataSourceProps {
 /** Looks up one Signicat API client of the account by its client ID. */
 export class DataSignicatApiClient extends ApiAccessDataSource {
   /** The Terraform data source type. */
-  static readonly TF_TYPE: string = apiClientDataSpec.typeName;
-  private readonly props: DataSignicatApiClientProps;
+  static readonly TF_TYPE: string = constructSpec(apiClientDataSpec);
 
   constructor(scope: Construct, id: string, props: DataSignicatApiClientProps) {
     super(scope, id, DataSignicatApiClient.TF_TYPE, props);
-    validateProps(this, apiClientDataSpec, props);
-    this.props = props;
   }
 
   /** Display name of the client. */
@@ -52,9 +49,5 @@ export class DataSignicatApiClient extends ApiAccessDataSource {
   /** How many secrets the client has (their values are never shown again). */
   get secretCount(): number {
     return this.getNumberAttribute('secret_count');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(apiClientDataSpec, this.props);
   }
 }

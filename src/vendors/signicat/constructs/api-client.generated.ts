@@ -3,7 +3,7 @@
 import { Fn, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ApiAccessResource, type ApiAccessResourceProps } from '../../../constructs/resource';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { apiClientSpec } from '../spec/api-client';
 
 /** Props of {@link SignicatApiClient}. */
@@ -19,13 +19,10 @@ export interface SignicatApiClientProps extends ApiAccessResourceProps {
 /** A Signicat API client: a client ID that obtains OAuth 2.0 tokens, with its permissions and token lifetime. */
 export class SignicatApiClient extends ApiAccessResource {
   /** The Terraform resource type. */
-  static readonly TF_TYPE: string = apiClientSpec.typeName;
-  private readonly props: SignicatApiClientProps;
+  static readonly TF_TYPE: string = constructSpec(apiClientSpec);
 
   constructor(scope: Construct, id: string, props: SignicatApiClientProps) {
     super(scope, id, SignicatApiClient.TF_TYPE, props);
-    validateProps(this, apiClientSpec, props);
-    this.props = props;
   }
 
   /** The client ID Signicat generated, e.g. sandbox-round-apple-123. */
@@ -46,9 +43,5 @@ export class SignicatApiClient extends ApiAccessResource {
   /** When the client was created (RFC 3339). */
   get createdAt(): string {
     return this.getStringAttribute('created_at');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(apiClientSpec, this.props);
   }
 }

@@ -3,7 +3,7 @@
 import { type IResolvable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ApiAccessDataSource, type ApiAccessDataSourceProps } from '../../../constructs/data-source';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { apiClientsDataSpec } from '../spec/api-clients-data';
 
 /** Props of {@link DataSignicatApiClients}. */
@@ -15,21 +15,14 @@ export interface DataSignicatApiClientsProps extends ApiAccessDataSourceProps {
 /** Lists the Signicat API clients of the account, optionally only those whose name starts with a prefix. */
 export class DataSignicatApiClients extends ApiAccessDataSource {
   /** The Terraform data source type. */
-  static readonly TF_TYPE: string = apiClientsDataSpec.typeName;
-  private readonly props: DataSignicatApiClientsProps;
+  static readonly TF_TYPE: string = constructSpec(apiClientsDataSpec);
 
   constructor(scope: Construct, id: string, props: DataSignicatApiClientsProps = {}) {
     super(scope, id, DataSignicatApiClients.TF_TYPE, props);
-    validateProps(this, apiClientsDataSpec, props);
-    this.props = props;
   }
 
   /** The clients, ordered by name then ID: id (the client ID), name, permissions (sorted), access_token_lifetime (seconds), created_at (RFC 3339) and secret_count. */
   get clients(): IResolvable {
     return this.interpolationForAttribute('clients');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(apiClientsDataSpec, this.props);
   }
 }

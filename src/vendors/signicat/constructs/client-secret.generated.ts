@@ -2,7 +2,7 @@
 /** L2 construct for the resource apiaccess_signicat_client_secret. */
 import type { Construct } from 'constructs';
 import { ApiAccessResource, type ApiAccessResourceProps } from '../../../constructs/resource';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { clientSecretSpec } from '../spec/client-secret';
 
 /** Props of {@link SignicatClientSecret}. */
@@ -18,13 +18,10 @@ export interface SignicatClientSecretProps extends ApiAccessResourceProps {
 /** A secret of a Signicat API client. The value is shown by Signicat only once and is kept in state as a sensitive value. */
 export class SignicatClientSecret extends ApiAccessResource {
   /** The Terraform resource type. */
-  static readonly TF_TYPE: string = clientSecretSpec.typeName;
-  private readonly props: SignicatClientSecretProps;
+  static readonly TF_TYPE: string = constructSpec(clientSecretSpec);
 
   constructor(scope: Construct, id: string, props: SignicatClientSecretProps) {
     super(scope, id, SignicatClientSecret.TF_TYPE, props);
-    validateProps(this, clientSecretSpec, props);
-    this.props = props;
   }
 
   /** The ID Signicat gave the secret. */
@@ -40,9 +37,5 @@ export class SignicatClientSecret extends ApiAccessResource {
   /** When the secret was created (RFC 3339). */
   get createdAt(): string {
     return this.getStringAttribute('created_at');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(clientSecretSpec, this.props);
   }
 }

@@ -2,7 +2,7 @@
 /** L2 construct for the resource apiaccess_sigsci_api_token. */
 import type { Construct } from 'constructs';
 import { ApiAccessResource, type ApiAccessResourceProps } from '../../../constructs/resource';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { apiTokenSpec } from '../spec/api-token';
 
 /** Props of {@link SigsciApiToken}. */
@@ -18,13 +18,10 @@ export interface SigsciApiTokenProps extends ApiAccessResourceProps {
 /** A personal API access token of the user the provider acts as (sigsci_email, the x-api-user header). Signal Sciences allows 5 tokens per user and shows the value once, at creation; it is kept in state as a sensitive value. Tokens cannot be renamed: a new name replaces the token. */
 export class SigsciApiToken extends ApiAccessResource {
   /** The Terraform resource type. */
-  static readonly TF_TYPE: string = apiTokenSpec.typeName;
-  private readonly props: SigsciApiTokenProps;
+  static readonly TF_TYPE: string = constructSpec(apiTokenSpec);
 
   constructor(scope: Construct, id: string, props: SigsciApiTokenProps) {
     super(scope, id, SigsciApiToken.TF_TYPE, props);
-    validateProps(this, apiTokenSpec, props);
-    this.props = props;
   }
 
   /** The token ID Signal Sciences gave it (24 hex characters). */
@@ -65,9 +62,5 @@ export class SigsciApiToken extends ApiAccessResource {
   /** The IP address it was last used from, or empty. */
   get lastUsedIp(): string {
     return this.getStringAttribute('last_used_ip');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(apiTokenSpec, this.props);
   }
 }

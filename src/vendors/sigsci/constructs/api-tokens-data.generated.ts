@@ -3,7 +3,7 @@
 import { type IResolvable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ApiAccessDataSource, type ApiAccessDataSourceProps } from '../../../constructs/data-source';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { apiTokensDataSpec } from '../spec/api-tokens-data';
 
 /** Props of {@link DataSigsciApiTokens}. */
@@ -17,21 +17,14 @@ export interface DataSigsciApiTokensProps extends ApiAccessDataSourceProps {
 /** Lists the API access tokens of every user of the corp, as owners see them under Corp Manage > API access tokens (never their values). Needs an owner's token. */
 export class DataSigsciApiTokens extends ApiAccessDataSource {
   /** The Terraform data source type. */
-  static readonly TF_TYPE: string = apiTokensDataSpec.typeName;
-  private readonly props: DataSigsciApiTokensProps;
+  static readonly TF_TYPE: string = constructSpec(apiTokensDataSpec);
 
   constructor(scope: Construct, id: string, props: DataSigsciApiTokensProps = {}) {
     super(scope, id, DataSigsciApiTokens.TF_TYPE, props);
-    validateProps(this, apiTokensDataSpec, props);
-    this.props = props;
   }
 
   /** The tokens, ordered by creator then name: id, name, created_by (createdBy), status, created, expires (empty when they do not expire), last_used (lastUsed, empty when never) and last_used_ip (lastUsedIP). */
   get tokens(): IResolvable {
     return this.interpolationForAttribute('tokens');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(apiTokensDataSpec, this.props);
   }
 }

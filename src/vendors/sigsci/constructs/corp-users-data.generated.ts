@@ -3,7 +3,7 @@
 import { type IResolvable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ApiAccessDataSource, type ApiAccessDataSourceProps } from '../../../constructs/data-source';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { corpUsersDataSpec } from '../spec/corp-users-data';
 
 /** Props of {@link DataSigsciCorpUsers}. */
@@ -15,21 +15,14 @@ export interface DataSigsciCorpUsersProps extends ApiAccessDataSourceProps {
 /** Lists the users of the corp with their role and whether they may create and use API access tokens. */
 export class DataSigsciCorpUsers extends ApiAccessDataSource {
   /** The Terraform data source type. */
-  static readonly TF_TYPE: string = corpUsersDataSpec.typeName;
-  private readonly props: DataSigsciCorpUsersProps;
+  static readonly TF_TYPE: string = constructSpec(corpUsersDataSpec);
 
   constructor(scope: Construct, id: string, props: DataSigsciCorpUsersProps = {}) {
     super(scope, id, DataSigsciCorpUsers.TF_TYPE, props);
-    validateProps(this, corpUsersDataSpec, props);
-    this.props = props;
   }
 
   /** The users, ordered by e-mail: email, name, role (owner, admin, user or observer) and access_token_allowed (accessTokenAllowed, "Allow this user to create API access tokens"). */
   get users(): IResolvable {
     return this.interpolationForAttribute('users');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(corpUsersDataSpec, this.props);
   }
 }

@@ -3,7 +3,7 @@
 import { Fn, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ApiAccessResource, type ApiAccessResourceProps } from '../../../constructs/resource';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { tokenSettingsSpec } from '../spec/token-settings';
 
 /** Props of {@link SigsciTokenSettings}. */
@@ -19,13 +19,10 @@ export interface SigsciTokenSettingsProps extends ApiAccessResourceProps {
 /** The corp-wide API access token settings of the corp the provider manages (sigsci_corp): automatic expiration, the IP allow-list and the restriction of tokens to allowed users (Corp Manage > User Authentication > API access tokens; owners only). There is one per corp: creating it takes the settings over, and destroying it restores the defaults (no expiration, no allow-list, unrestricted). */
 export class SigsciTokenSettings extends ApiAccessResource {
   /** The Terraform resource type. */
-  static readonly TF_TYPE: string = tokenSettingsSpec.typeName;
-  private readonly props: SigsciTokenSettingsProps;
+  static readonly TF_TYPE: string = constructSpec(tokenSettingsSpec);
 
   constructor(scope: Construct, id: string, props: SigsciTokenSettingsProps = {}) {
     super(scope, id, SigsciTokenSettings.TF_TYPE, props);
-    validateProps(this, tokenSettingsSpec, props);
-    this.props = props;
   }
 
   /** The corp short name. */
@@ -41,9 +38,5 @@ export class SigsciTokenSettings extends ApiAccessResource {
   /** IPv4 addresses (203.0.113.7) and CIDR ranges (203.0.113.0/24, prefix 0-32) tokens may be used from (apiAllowedIPs); empty (the default) allows any address. IPv6 is not supported. A request from elsewhere is refused with HTTP 400. */
   get allowedIpsOutput(): string[] {
     return Token.asList(Fn.tolist(this.getListAttribute('allowed_ips')));
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(tokenSettingsSpec, this.props);
   }
 }

@@ -2,7 +2,7 @@
 /** L2 construct for the resource apiaccess_sigsci_user_token_access. */
 import type { Construct } from 'constructs';
 import { ApiAccessResource, type ApiAccessResourceProps } from '../../../constructs/resource';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { userTokenAccessSpec } from '../spec/user-token-access';
 
 /** Props of {@link SigsciUserTokenAccess}. */
@@ -16,16 +16,9 @@ export interface SigsciUserTokenAccessProps extends ApiAccessResourceProps {
 /** The "Allow this user to create API access tokens" setting of one corp user (accessTokenAllowed; owners only). It matters while the corp restricts tokens (apiaccess_sigsci_token_settings.restrict_to_allowed_users); the vendor remembers it otherwise. Destroying it sets the user back to not allowed. */
 export class SigsciUserTokenAccess extends ApiAccessResource {
   /** The Terraform resource type. */
-  static readonly TF_TYPE: string = userTokenAccessSpec.typeName;
-  private readonly props: SigsciUserTokenAccessProps;
+  static readonly TF_TYPE: string = constructSpec(userTokenAccessSpec);
 
   constructor(scope: Construct, id: string, props: SigsciUserTokenAccessProps) {
     super(scope, id, SigsciUserTokenAccess.TF_TYPE, props);
-    validateProps(this, userTokenAccessSpec, props);
-    this.props = props;
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(userTokenAccessSpec, this.props);
   }
 }

@@ -2,7 +2,7 @@
 /** L2 construct for the resource apiaccess_silobreaker_api_key. */
 import type { Construct } from 'constructs';
 import { ApiAccessResource, type ApiAccessResourceProps } from '../../../constructs/resource';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { apiKeySpec } from '../spec/api-key';
 
 /** Props of {@link SilobreakerApiKey}. */
@@ -16,13 +16,10 @@ export interface SilobreakerApiKeyProps extends ApiAccessResourceProps {
 /** A Silobreaker API key (ApiKey) with its shared key (SharedKey), the secret every API URL is signed with. Silobreaker shows the shared key once, at creation; it is kept in state as a sensitive value. There is no update route: any change of description replaces the key. */
 export class SilobreakerApiKey extends ApiAccessResource {
   /** The Terraform resource type. */
-  static readonly TF_TYPE: string = apiKeySpec.typeName;
-  private readonly props: SilobreakerApiKeyProps;
+  static readonly TF_TYPE: string = constructSpec(apiKeySpec);
 
   constructor(scope: Construct, id: string, props: SilobreakerApiKeyProps) {
     super(scope, id, SilobreakerApiKey.TF_TYPE, props);
-    validateProps(this, apiKeySpec, props);
-    this.props = props;
   }
 
   /** The public API key, sent as the apiKey URL parameter (Silobreaker "ApiKey"). */
@@ -38,9 +35,5 @@ export class SilobreakerApiKey extends ApiAccessResource {
   /** When the key was created (Silobreaker "Created", ISO 8601). */
   get created(): string {
     return this.getStringAttribute('created');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(apiKeySpec, this.props);
   }
 }

@@ -3,7 +3,7 @@
 import { type IResolvable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ApiAccessDataSource, type ApiAccessDataSourceProps } from '../../../constructs/data-source';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { apiKeysDataSpec } from '../spec/api-keys-data';
 
 /** Props of {@link DataSilobreakerApiKeys}. */
@@ -15,21 +15,14 @@ export interface DataSilobreakerApiKeysProps extends ApiAccessDataSourceProps {
 /** Lists the Silobreaker API keys of the account (ApiKey, Description, Created), optionally only those whose description starts with a prefix. Shared keys are never listed. */
 export class DataSilobreakerApiKeys extends ApiAccessDataSource {
   /** The Terraform data source type. */
-  static readonly TF_TYPE: string = apiKeysDataSpec.typeName;
-  private readonly props: DataSilobreakerApiKeysProps;
+  static readonly TF_TYPE: string = constructSpec(apiKeysDataSpec);
 
   constructor(scope: Construct, id: string, props: DataSilobreakerApiKeysProps = {}) {
     super(scope, id, DataSilobreakerApiKeys.TF_TYPE, props);
-    validateProps(this, apiKeysDataSpec, props);
-    this.props = props;
   }
 
   /** The keys, ordered by description then key: api_key (Silobreaker "ApiKey"), description ("Description") and created ("Created", ISO 8601). */
   get keys(): IResolvable {
     return this.interpolationForAttribute('keys');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(apiKeysDataSpec, this.props);
   }
 }

@@ -2,7 +2,7 @@
 /** L2 construct for the resource apiaccess_silobreaker_password. */
 import type { Construct } from 'constructs';
 import { ApiAccessResource, type ApiAccessResourceProps } from '../../../constructs/resource';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { passwordSpec } from '../spec/password';
 
 /** Props of {@link SilobreakerPassword}. */
@@ -16,21 +16,14 @@ export interface SilobreakerPasswordProps extends ApiAccessResourceProps {
 /** Rotates the password of the provider's Silobreaker user (silobreaker_username) through Silobreaker's changepassword call. The new password is a write-only attribute (Terraform 1.11 or later): it is used once and never stored in plan or state. Bump password_wo_version to set password_wo again. Destroying the resource changes nothing at Silobreaker. */
 export class SilobreakerPassword extends ApiAccessResource {
   /** The Terraform resource type. */
-  static readonly TF_TYPE: string = passwordSpec.typeName;
-  private readonly props: SilobreakerPasswordProps;
+  static readonly TF_TYPE: string = constructSpec(passwordSpec);
 
   constructor(scope: Construct, id: string, props: SilobreakerPasswordProps) {
     super(scope, id, SilobreakerPassword.TF_TYPE, props);
-    validateProps(this, passwordSpec, props);
-    this.props = props;
   }
 
   /** When the provider last changed the password (RFC 3339). */
   get changedAt(): string {
     return this.getStringAttribute('changed_at');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(passwordSpec, this.props);
   }
 }

@@ -2,7 +2,7 @@
 /** L2 construct for the resource apiaccess_threatjammer_api_key. */
 import type { Construct } from 'constructs';
 import { ApiAccessResource, type ApiAccessResourceProps } from '../../../constructs/resource';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { apiKeySpec } from '../spec/api-key';
 
 /** Props of {@link ThreatjammerApiKey}. */
@@ -18,13 +18,10 @@ export interface ThreatjammerApiKeyProps extends ApiAccessResourceProps {
 /** The Threat Jammer API key of the user the provider is configured with. Threat Jammer gives each user exactly one key, issued at sign-up, so this resource adopts that key (nothing is created) and manages whether it is enabled and when it is regenerated. At most one per user: a second one is a plan error. Destroying it disables the key unless disable_on_destroy is false. */
 export class ThreatjammerApiKey extends ApiAccessResource {
   /** The Terraform resource type. */
-  static readonly TF_TYPE: string = apiKeySpec.typeName;
-  private readonly props: ThreatjammerApiKeyProps;
+  static readonly TF_TYPE: string = constructSpec(apiKeySpec);
 
   constructor(scope: Construct, id: string, props: ThreatjammerApiKeyProps = {}) {
     super(scope, id, ThreatjammerApiKey.TF_TYPE, props);
-    validateProps(this, apiKeySpec, props);
-    this.props = props;
   }
 
   /** The current key (tja_ followed by 36 base-62 characters). After a rotation it is the new key: the provider uses it for the rest of the run, and the next run needs it in threatjammer_api_key (e.g. a pipeline writes it to its secret store). Sensitive: use it only in sensitive outputs or other resources. */
@@ -50,9 +47,5 @@ export class ThreatjammerApiKey extends ApiAccessResource {
   /** When the key last changed, e.g. was enabled or disabled (RFC 3339; Threat Jammer updated_at in Unix ms). */
   get updatedAt(): string {
     return this.getStringAttribute('updated_at');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(apiKeySpec, this.props);
   }
 }

@@ -3,7 +3,7 @@
 import { type IResolvable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ApiAccessDataSource, type ApiAccessDataSourceProps } from '../../../constructs/data-source';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { keyActivityDataSpec } from '../spec/key-activity-data';
 
 /** Props of {@link DataThreatjammerKeyActivity}. */
@@ -15,13 +15,10 @@ export interface DataThreatjammerKeyActivityProps extends ApiAccessDataSourcePro
 /** The activity log of the provider's Threat Jammer API key (created, regenerated, disabled, enabled …), newest first. */
 export class DataThreatjammerKeyActivity extends ApiAccessDataSource {
   /** The Terraform data source type. */
-  static readonly TF_TYPE: string = keyActivityDataSpec.typeName;
-  private readonly props: DataThreatjammerKeyActivityProps;
+  static readonly TF_TYPE: string = constructSpec(keyActivityDataSpec);
 
   constructor(scope: Construct, id: string, props: DataThreatjammerKeyActivityProps = {}) {
     super(scope, id, DataThreatjammerKeyActivity.TF_TYPE, props);
-    validateProps(this, keyActivityDataSpec, props);
-    this.props = props;
   }
 
   /** How many entries to read, newest first (1-100; Threat Jammer page_size). Defaults to 20. */
@@ -32,9 +29,5 @@ export class DataThreatjammerKeyActivity extends ApiAccessDataSource {
   /** The entries, newest first: event (e.g. TOKEN_REGENERATED), description, created_at (RFC 3339) and created_at_ms (Unix ms), data_json (the data object as JSON), and the request that caused it: source_address, source_method, source_uri, source_status_code, source_user_agent (source.ua_string). */
   get activities(): IResolvable {
     return this.interpolationForAttribute('activities');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(keyActivityDataSpec, this.props);
   }
 }

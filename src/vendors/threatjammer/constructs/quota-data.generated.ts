@@ -2,7 +2,7 @@
 /** L2 construct for the data source apiaccess_threatjammer_quota. */
 import type { Construct } from 'constructs';
 import { ApiAccessDataSource, type ApiAccessDataSourceProps } from '../../../constructs/data-source';
-import { synthesizeFromSpec, validateProps } from '../../../constructs/spec-construct';
+import { constructSpec } from '../../../constructs/spec-construct';
 import { quotaDataSpec } from '../spec/quota-data';
 
 /** Props of {@link DataThreatjammerQuota}. */
@@ -14,13 +14,10 @@ export interface DataThreatjammerQuotaProps extends ApiAccessDataSourceProps {
 /** The quotas of the provider's Threat Jammer API key, as GET /v1/token reports them (that read counts as one call itself). Values are as they stood before the read. When the monthly bucket is warn_at_percent (default 90 %) spent or more, the plan shows a warning. */
 export class DataThreatjammerQuota extends ApiAccessDataSource {
   /** The Terraform data source type. */
-  static readonly TF_TYPE: string = quotaDataSpec.typeName;
-  private readonly props: DataThreatjammerQuotaProps;
+  static readonly TF_TYPE: string = constructSpec(quotaDataSpec);
 
   constructor(scope: Construct, id: string, props: DataThreatjammerQuotaProps = {}) {
     super(scope, id, DataThreatjammerQuota.TF_TYPE, props);
-    validateProps(this, quotaDataSpec, props);
-    this.props = props;
   }
 
   /** Warn in the plan when this share of the monthly bucket (percent, 1-100) is spent or more. Defaults to 90. */
@@ -116,9 +113,5 @@ export class DataThreatjammerQuota extends ApiAccessDataSource {
   /** Calls the per-minute bucket still takes: last_minute_bucket_init_value minus last_minute_bucket_value (at least 0). */
   get minuteRemaining(): number {
     return this.getNumberAttribute('minute_remaining');
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: unknown } {
-    return synthesizeFromSpec(quotaDataSpec, this.props);
   }
 }
