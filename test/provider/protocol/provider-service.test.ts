@@ -398,7 +398,7 @@ describe('issue 12: in-sync answers reuse the bytes Terraform sent', () => {
     ['an older schema version', stored, 0],
   ])('UpgradeResourceState with %s decodes and re-encodes (msgpack)', async (_what, state, version) => {
     const { handlers, handler } = setup();
-    handler.upgradeState = (req) => req.state;
+    Object.assign(handler, { upgradeState: (req: { state: ObjectValue }) => req.state });
     const res = await call(handlers, 'UpgradeResourceState', {
       type_name: WIDGET,
       version,
