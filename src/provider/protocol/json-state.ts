@@ -5,7 +5,7 @@
  * objects as Maps (any key, "__proto__" included, is just a key).
  */
 import { CtyPathError, checkCtyType, formatKeyStep, hasOwn, numberFromText, setOwn, type CtyType, type CtyValue } from '../framework/cty';
-import { walkType, type TreeCodec } from './cty-walk';
+import { CTY_OUTPUT, walkType, type TreeCodec } from './cty-walk';
 
 /** Options of {@link decodeJson}. */
 interface JsonDecodeOptions {
@@ -241,13 +241,7 @@ const fromJson: TreeCodec<JsonRaw, CtyValue> = {
   wrapDynamic: (type, value) => ({ type, value }),
   elements: (raw) => (Array.isArray(raw) ? raw : undefined),
   entries: (raw) => (raw instanceof Map ? raw : undefined),
-  record: (entries) => {
-    const out: { [key: string]: CtyValue } = {};
-    for (const [k, v] of entries) setOwn(out, k, v);
-    return out;
-  },
-  list: (items) => items,
-  dedupe: 'output',
+  ...CTY_OUTPUT,
   objects: { extra: 'fail', missing: 'null' },
 };
 
