@@ -6,12 +6,13 @@
  * 1. Provider cold start: launch → handshake line on stdout, against `node -e 0` (bare Node start):
  *    unbundled, bundled, through the mirror's entry point without and with its V8 code cache.
  * 2. The provider's TLS certificate (made at every start), against generating its P-256 key alone.
- * 3. `terraform plan` of examples/signicat after apply (4 resources, refresh included), against
- *    `terraform plan` of a stack with only the provider block (Terraform's own fixed cost).
+ * 3. Plans and applies (`./bench/plan-cost`): examples/signicat vs the provider block alone; plan of
+ *    500 in-sync clients vs 500 `terraform_data`; marginal cost per resource vs a Go provider;
+ *    vendor calls per refresh of 200; apply of 100 creates vs 100 `terraform_data`.
  */
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CODE_CACHE_ENV } from '../core/code-cache';
@@ -19,18 +20,13 @@ import { generateServerCertificate } from '../provider/protocol/cert';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../provider/protocol/handshake';
 import { Sandbox } from '../sandbox/server';
 import { vendorEmulators } from '../vendors/registry';
-import { ApiAccessProviderMirror } from '../constructs/mirror';
-import { runNode, runTerraform, terraformEnv } from './terraform-cli';
+import { benchPlansAndApplies, type Figure } from './bench/plan-cost';
+import { median } from './bench/stats';
+import { terraformEnv } from './terraform-cli';
 
 const root = resolve(__dirname, '..', '..');
-const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 /** Cold starts per variant (issue 12 asks for medians of at least 15). */
 const STARTS = Number(process.env.BENCH_STARTS ?? 15);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function timeUntilFirstStdout(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolvePromise, reject) => {
@@ -93,30 +89,13 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'apiaccess-bench-'));
   try {
     const env = terraformEnv(work, { APIACCESS_SANDBOX_URL: sandbox.baseUrl });
-    const out = join(work, 'cdktf.out');
-    await runNode([join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'synth', '--output', out], join(root, 'examples', 'signicat'), env);
-    const stack = join(out, 'stacks', 'signicat');
-    const empty = join(work, 'empty');
-    ApiAccessProviderMirror.write(empty);
-    writeFileSync(
-      join(empty, 'main.tf.json'),
-      JSON.stringify({
-        terraform: { required_providers: { apiaccess: { source: 'apiaccess.local/apiaccess/apiaccess', version: '0.1.0' } } },
-        provider: { apiaccess: {} },
-      }),
-    );
-    for (const dir of [stack, empty]) await runTerraform(['init', '-input=false'], dir, env);
-    const applied = await runTerraform(['apply', '-auto-approve', '-input=false'], stack, env);
-    if (applied.code !== 0) throw new Error(`apply failed: ${applied.stderr}`);
-    const planEmpty: number[] = [];
-    const planExample: number[] = [];
-    for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 2)); i++) {
-      planEmpty.push((await runTerraform(['plan', '-input=false'], empty, env)).ms);
-      planExample.push((await runTerraform(['plan', '-detailed-exitcode', '-input=false'], stack, env)).ms);
-    }
-    process.stdout.write(`${line('terraform plan, provider block only (baseline)', median(planEmpty), median(planEmpty))}\n`);
-    process.stdout.write(`${line('terraform plan, examples/signicat (4 resources)', median(planExample), median(planEmpty))}\n`);
-    await runTerraform(['destroy', '-auto-approve', '-input=false'], stack, env);
+    const num = (ms: number): string => ms.toFixed(Math.abs(ms) < 100 ? 2 : 0).padStart(8);
+    const print = (label: string, f: Figure, base: Figure): void =>
+      void process.stdout.write(
+        `${label.padEnd(52)} ${num(f.ms)} ms ${(f.ms / base.ms).toFixed(2).padStart(6)}×   cpu ${num(f.cpuMs)} ms ${(f.cpuMs / base.cpuMs).toFixed(2).padStart(6)}×\n`,
+      );
+    const note = (text: string): void => void process.stdout.write(`  ${text}\n`);
+    await benchPlansAndApplies({ root, sandbox, work, env, print, note });
   } finally {
     await sandbox.close();
     rmSync(work, { recursive: true, force: true });

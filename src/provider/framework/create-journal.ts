@@ -109,6 +109,7 @@ export interface CreateBegun {
 export class CreateJournal {
   readonly self: ProcessId;
   private readonly entries = new Map<string, CreateEntry>();
+  private byTypeAndId: Map<string, CreateEntry[]> | undefined;
   private lines = 0;
 
   private readonly now: () => number;
@@ -176,8 +177,28 @@ export class CreateJournal {
 
   /** Terraform holds `id` of `type` in its state: the create that made it is done. */
   settle(type: string, id: string): void {
-    const hit = [...this.entries.values()].filter((x) => !x.settled && x.type === type && x.id === id);
-    for (const x of hit) this.event({ e: 'settle', key: x.key });
+    // Called for every object of every refresh and plan: a lookup, not a scan of the journal.
+    const hit = this.answeredIndex().get(`${type}\n${id}`);
+    if (hit === undefined) return;
+    for (const x of hit) if (!x.settled) this.event({ e: 'settle', key: x.key });
+  }
+
+  /**
+   * Entries with a vendor ID and not yet settled, by type and ID. Built on demand and dropped by
+   * every change of the entries except a settle (which {@link settle} filters out itself).
+   */
+  private answeredIndex(): Map<string, CreateEntry[]> {
+    if (this.byTypeAndId === undefined) {
+      this.byTypeAndId = new Map();
+      for (const x of this.entries.values()) {
+        if (x.settled || x.id === undefined) continue;
+        const k = `${x.type}\n${x.id}`;
+        const list = this.byTypeAndId.get(k);
+        if (list) list.push(x);
+        else this.byTypeAndId.set(k, [x]);
+      }
+    }
+    return this.byTypeAndId;
   }
 
   /** This process ends normally: terraform received every answer it gave. */
@@ -226,6 +247,7 @@ export class CreateJournal {
   }
 
   private apply(ev: Event): void {
+    if (ev.e !== 'settle') this.byTypeAndId = undefined;
     if (ev.e === 'intent') {
       this.entries.set(ev.key, {
         key: ev.key,
@@ -264,6 +286,7 @@ export class CreateJournal {
       return;
     }
     this.entries.clear();
+    this.byTypeAndId = undefined;
     const lines = text.split('\n');
     this.lines = 0;
     for (const line of lines) {
@@ -310,6 +333,7 @@ export class CreateJournal {
     renameSync(tmp, this.path);
     this.lines = out.length;
     for (const [key, x] of this.entries) if (!keep.includes(x)) this.entries.delete(key);
+    this.byTypeAndId = undefined;
   }
 
   /** Runs `fn` holding the journal's lock file (in-memory journals need none). */

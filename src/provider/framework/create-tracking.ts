@@ -91,9 +91,11 @@ export class CreateTracker {
     diags: Diagnostics,
     signal: AbortSignal,
   ): ResourceContext<unknown>['createOnce'] {
-    const identity = { vendor, type: typeName, fingerprint: fingerprint(typeName, schema ?? { version: 0, description: '', attributes: {} }, planned) };
+    // Hashed at the first create only: most contexts (read, plan checks) never create.
+    let identity: { vendor: string; type: string; fingerprint: string } | undefined;
     const env = { clock: this.clock, logger: this.logger, signal };
     return async (what, send, idOf, options) => {
+      identity ??= { vendor, type: typeName, fingerprint: fingerprint(typeName, schema ?? { version: 0, description: '', attributes: {} }, planned) };
       const out = await createOnce(this.journal, identity, { what, keyed: options?.keyed }, send, idOf, env);
       made.push(out.key);
       if (out.adopted) {

@@ -3,7 +3,7 @@
  * encode and JSON decode differ only in how a node of their tree looks, which a {@link TreeCodec}
  * describes. The type always leads; the shape of a node is never used to guess its type.
  */
-import { CtyPathError, ctyEqual, ctyTypeName, containsUnknown, formatKeyStep, hasOwn, type CtyType, type CtyValue } from '../framework/cty';
+import { CtyPathError, ctyEqual, ctyTypeName, containsUnknown, formatKeyStep, hasOwn, setOwn, type CtyType, type CtyValue } from '../framework/cty';
 
 /** What a walk does with object attributes the type does not declare, and with absent ones. */
 interface ObjectPolicy {
@@ -42,6 +42,20 @@ export interface TreeCodec<I, O> {
   readonly dedupe: 'input' | 'output';
   readonly objects: ObjectPolicy;
 }
+
+/**
+ * How a decoder (a walk whose output is cty values) builds its records and lists: plain objects
+ * where any key, "__proto__" included, is just a key; sets collapse on the values built.
+ */
+export const CTY_OUTPUT: Pick<TreeCodec<unknown, CtyValue>, 'record' | 'list' | 'dedupe'> = {
+  record: (entries) => {
+    const out: { [key: string]: CtyValue } = {};
+    for (const [k, v] of entries) setOwn(out, k, v);
+    return out;
+  },
+  list: (items) => items,
+  dedupe: 'output',
+};
 
 /** Walks `node` of `type` with `codec`; errors carry the attribute path ('' is the root). */
 export function walkType<I, O>(codec: TreeCodec<I, O>, type: CtyType, node: I, path: string): O {

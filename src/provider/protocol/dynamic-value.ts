@@ -8,7 +8,7 @@ import { decodeJson } from './json-state';
 import { decodeMsgpack, encodeMsgpack } from './msgpack';
 
 export { decodeMsgpack, encodeMsgpack } from './msgpack';
-export { decodeJson, parseJsonLossless } from './json-state';
+export { decodeJson, parseJsonLossless, storedFits } from './json-state';
 
 /** tfplugin6.DynamicValue as proto-loader hands it over. */
 export interface DynamicValueMessage {

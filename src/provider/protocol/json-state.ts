@@ -4,8 +4,8 @@
  * answers in msgpack. A small reader keeps number tokens as text (no precision is lost) and
  * objects as Maps (any key, "__proto__" included, is just a key).
  */
-import { CtyPathError, checkCtyType, formatKeyStep, numberFromText, setOwn, type CtyType, type CtyValue } from '../framework/cty';
-import { walkType, type TreeCodec } from './cty-walk';
+import { CtyPathError, checkCtyType, formatKeyStep, hasOwn, numberFromText, setOwn, type CtyType, type CtyValue } from '../framework/cty';
+import { CTY_OUTPUT, walkType, type TreeCodec } from './cty-walk';
 
 /** Options of {@link decodeJson}. */
 interface JsonDecodeOptions {
@@ -31,6 +31,45 @@ export function parseJsonLossless(json: string | Uint8Array): CtyValue {
 }
 
 const utf8 = new TextDecoder('utf-8');
+
+/** Whether a type holds no object type anywhere (per attribute type object, cached). */
+const objectFree = new WeakMap<object, boolean>();
+function holdsNoObject(type: CtyType): boolean {
+  if (typeof type === 'string') return true;
+  let known = objectFree.get(type);
+  if (known === undefined) {
+    known = type[0] === 'object' ? false : type[0] === 'tuple' ? type[1].every(holdsNoObject) : holdsNoObject(type[1]);
+    objectFree.set(type, known);
+  }
+  return known;
+}
+
+/**
+ * Whether stored JSON state can go back to Terraform as it is, as the value of object `type`: a JSON
+ * object whose keys are all attributes of the type, where no attribute holds a nested object.
+ * go-cty then reads it exactly as {@link decodeJson} would (absent attributes null, number text
+ * exact); anything else (an attribute the schema dropped, bad JSON) takes the decoding path, which
+ * drops or names it.
+ */
+export function storedFits(type: CtyType, json: string | Uint8Array): boolean {
+  if (typeof type === 'string' || type[0] !== 'object') return false;
+  const attrs = type[1];
+  let flat = objectFree.get(attrs);
+  if (flat === undefined) {
+    flat = Object.values(attrs).every(holdsNoObject);
+    objectFree.set(attrs, flat);
+  }
+  if (!flat) return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof json === 'string' ? json : utf8.decode(json));
+  } catch {
+    return false;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
+  for (const k of Object.keys(parsed)) if (!hasOwn(attrs, k)) return false;
+  return true;
+}
 
 function readJson(json: string | Uint8Array): JsonRaw {
   const text = typeof json === 'string' ? json : utf8.decode(json);
@@ -202,13 +241,7 @@ const fromJson: TreeCodec<JsonRaw, CtyValue> = {
   wrapDynamic: (type, value) => ({ type, value }),
   elements: (raw) => (Array.isArray(raw) ? raw : undefined),
   entries: (raw) => (raw instanceof Map ? raw : undefined),
-  record: (entries) => {
-    const out: { [key: string]: CtyValue } = {};
-    for (const [k, v] of entries) setOwn(out, k, v);
-    return out;
-  },
-  list: (items) => items,
-  dedupe: 'output',
+  ...CTY_OUTPUT,
   objects: { extra: 'fail', missing: 'null' },
 };
 

@@ -23,7 +23,7 @@ import {
   type CtyType,
   type CtyValue,
 } from '../framework/cty';
-import { walkType, type TreeCodec } from './cty-walk';
+import { CTY_OUTPUT, walkType, type TreeCodec } from './cty-walk';
 import { unknownExtensions } from './msgpack-unknown';
 
 /** Decodes go-cty msgpack bytes of `type`; empty or absent bytes are null. */
@@ -122,13 +122,7 @@ const fromMsgpack: TreeCodec<unknown, CtyValue> = {
       return [k.slice(KEY_MARK.length), raw[k]];
     });
   },
-  record: (entries) => {
-    const out: { [key: string]: CtyValue } = {};
-    for (const [k, v] of entries) setOwn(out, k, v);
-    return out;
-  },
-  list: (items) => items,
-  dedupe: 'output',
+  ...CTY_OUTPUT,
   objects: { extra: 'fail', missing: 'fail' },
 };
 

@@ -3,11 +3,11 @@
  * Problems a user can act on travel as diagnostics, never as gRPC status errors.
  */
 import type { Logger } from '../../core/log';
-import type { CtyType, CtyValue } from '../framework/cty';
+import { containsUnknown, ctyEqual, type CtyType, type CtyValue } from '../framework/cty';
 import type { ProviderEngine, StateCodec } from '../framework/engine';
 import type { ObjectValue } from '../framework/resource';
 import { impliedType } from '../framework/schema';
-import { decodeDynamicValue, decodeJson, encodeDynamicValue, parseJsonLossless } from './dynamic-value';
+import { decodeDynamicValue, decodeJson, encodeDynamicValue, parseJsonLossless, storedFits } from './dynamic-value';
 import { createFunctionHandlers, functionsToProto } from './function-rpcs';
 import { createOtherHandlers } from './other-rpcs';
 import { decodeErrorDiagnostic, diagnosticsToProto, pathToProto, schemaToProto } from './wire';
@@ -24,9 +24,17 @@ function asObject(v: CtyValue): ObjectValue | null {
 
 /** Builds the RPC implementations over `engine`. */
 export function createProviderHandlers(engine: ProviderEngine, logger: Logger): Record<string, Handler> {
+  // One type per resource type, built once: the schema does not change while the process runs.
+  const types = new Map<string, CtyType>();
   const typeOf = (typeName: string): CtyType | undefined => {
-    const s = engine.resourceSchema(typeName);
-    return s ? impliedType(s) : undefined;
+    let type = types.get(typeName);
+    if (type === undefined) {
+      const s = engine.resourceSchema(typeName);
+      if (!s) return undefined;
+      type = impliedType(s);
+      types.set(typeName, type);
+    }
+    return type;
   };
   const providerType = impliedType(engine.providerSchema);
   const unknownType = (typeName: string): object[] => [
@@ -102,6 +110,11 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
       if (!type) return { diagnostics: unknownType(typeName) };
       try {
         const raw = req.raw_state as { json?: Uint8Array | null; flatmap?: Record<string, string> | null } | undefined;
+        // Stored by this schema version and already in its shape: answer with the stored bytes
+        // (Terraform reads a JSON DynamicValue as it reads msgpack), nothing to decode or encode.
+        if (raw?.json && Number(req.version ?? 0) === engine.resourceSchema(typeName)?.version && storedFits(type, raw.json)) {
+          return { upgraded_state: { json: raw.json }, diagnostics: [] };
+        }
         const stored = {
           version: Number(req.version ?? 0),
           json: raw?.json && raw.json.length > 0 ? Buffer.from(raw.json).toString('utf8') : null,
@@ -136,7 +149,9 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
       }
       if (current === null) return { new_state: NULL_VALUE, diagnostics: [], private: req.private };
       const { value, diagnostics } = await engine.readResource(typeName, current);
-      return { new_state: encode(type, value), diagnostics: diagnosticsToProto(diagnostics), private: req.private };
+      // In sync (the usual refresh): the state Terraform sent is the answer, already encoded.
+      const same = value !== null && ctyEqual(type, current, value);
+      return { new_state: same ? req.current_state : encode(type, value), diagnostics: diagnosticsToProto(diagnostics), private: req.private };
     },
 
     PlanResourceChange: async (req) => {
@@ -153,8 +168,10 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
         });
         if (!diagnostics.hasErrors) diagnostics.append(await engine.checkPlannedChange(typeName, prior, planned));
         if (diagnostics.hasErrors) return { diagnostics: diagnosticsToProto(diagnostics) };
+        // Planned as proposed with nothing unknown (an in-sync plan): the proposed bytes are the answer.
+        const asProposed = planned !== null && !containsUnknown(planned) && ctyEqual(type, proposed, planned);
         return {
-          planned_state: encode(type, planned),
+          planned_state: asProposed ? req.proposed_new_state : encode(type, planned),
           requires_replace: requiresReplace.map((name) => pathToProto([name])),
           planned_private: req.prior_private,
           diagnostics: diagnosticsToProto(diagnostics),

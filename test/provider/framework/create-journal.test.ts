@@ -149,6 +149,37 @@ describe('CreateJournal', () => {
     ).toEqual([last]);
   });
 
+  it('issue 12: settle finds entries answered after its first lookup, every entry with that type and ID, and nothing else', () => {
+    // In memory first: no file read in between to rebuild anything.
+    const m = new CreateJournal(null, { self: A, now: () => 1_000_000, alive: (p) => alive.has(p.pid) });
+    m.settle(create.type, 'id-1'); // builds the lookup while nothing is answered
+    const one = m.begin({ ...create, fingerprint: 'fp-1' }).entry;
+    m.answered(one.key, 'id-1');
+    const twin = m.begin({ ...create, fingerprint: 'fp-2' }).entry;
+    m.settle(create.type, 'id-1');
+    m.answered(twin.key, 'id-1');
+    const other = m.begin({ ...create, type: 'apiaccess_other', fingerprint: 'fp-3' }).entry;
+    m.answered(other.key, 'id-1');
+    m.settle(create.type, 'id-1');
+    const settledIn = (j: CreateJournal): string[] =>
+      j
+        .all()
+        .filter((x) => x.settled)
+        .map((x) => x.key);
+    expect(settledIn(m).sort()).toEqual([one.key, twin.key].sort());
+    // On disk: another process's answer, read from the file at the next begin, is found too.
+    const a = journal(A);
+    const settled = (): string[] => settledIn(a);
+    const b = journal(B);
+    const theirs = b.begin({ ...create, fingerprint: 'fp-4' }).entry;
+    b.answered(theirs.key, 'id-4');
+    a.settle(create.type, 'id-4');
+    expect(settled()).not.toContain(theirs.key);
+    a.begin({ ...create, fingerprint: 'fp-5' });
+    a.settle(create.type, 'id-4');
+    expect(settled()).toContain(theirs.key);
+  });
+
   it('breaks a lock left by a dead process', () => {
     mkdirSync(join(dir, '.terraform'));
     appendFileSync(`${file}.lock`, JSON.stringify({ pid: 1_000_003, start: 3 }));

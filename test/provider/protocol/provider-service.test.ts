@@ -379,6 +379,66 @@ describe('createProviderHandlers: other RPCs', () => {
   });
 });
 
+describe('issue 12: in-sync answers reuse the bytes Terraform sent', () => {
+  const stored = { id: 'w-1', name: 'alpha', region: null, size: 5, tags: ['b', 'a'], secret: 's3cr3t-w-1-a1b2c3d4', created_at: 'x', revision: 1 };
+
+  it('UpgradeResourceState of the current version in the schema shape answers with the stored JSON bytes, unchanged', async () => {
+    const { handlers } = setup();
+    // Number text beyond 2^53 and an absent attribute (null to go-cty) go back as they are.
+    const json = Buffer.from(JSON.stringify(stored).replace('"size":5', '"size":9007199254740993').replace('"region":null,', ''));
+    const res = await call(handlers, 'UpgradeResourceState', { type_name: WIDGET, version: 1, raw_state: { json, flatmap: {} } });
+    expect(res.diagnostics).toEqual([]);
+    expect(Buffer.from((res.upgraded_state as { json: Uint8Array }).json).equals(json)).toBe(true);
+    expect((res.upgraded_state as { msgpack: Uint8Array }).msgpack).toHaveLength(0);
+    expect(decoded(WIDGET_TYPE, res.upgraded_state)).toEqual({ ...stored, size: new BigNumber('9007199254740993') });
+  });
+
+  it.each([
+    ['an attribute the schema no longer has', { ...stored, dropped: true }, 1],
+    ['an older schema version', stored, 0],
+  ])('UpgradeResourceState with %s decodes and re-encodes (msgpack)', async (_what, state, version) => {
+    const { handlers, handler } = setup();
+    Object.assign(handler, { upgradeState: (req: { state: ObjectValue }) => req.state });
+    const res = await call(handlers, 'UpgradeResourceState', {
+      type_name: WIDGET,
+      version,
+      raw_state: { json: Buffer.from(JSON.stringify(state)), flatmap: {} },
+    });
+    expect(res.diagnostics).toEqual([]);
+    expect((res.upgraded_state as { json: Uint8Array }).json).toHaveLength(0);
+    expect(decoded(WIDGET_TYPE, res.upgraded_state)).toEqual(stored);
+  });
+
+  it('ReadResource of an object the vendor holds unchanged answers with the current_state bytes; a drifted one is encoded anew', async () => {
+    const { handlers, handler } = setup();
+    await configure(handlers);
+    const state: ObjectValue = { ...stored };
+    handler.store.set('w-1', { ...state });
+    const current = dv(WIDGET_TYPE, state);
+    const same = await handlers.ReadResource!({ type_name: WIDGET, current_state: current, private: Buffer.alloc(0) });
+    expect((same as { new_state: unknown }).new_state).toBe(current);
+
+    handler.store.set('w-1', { ...state, name: 'beta' });
+    const drifted = await call(handlers, 'ReadResource', { type_name: WIDGET, current_state: current, private: Buffer.alloc(0) });
+    expect(decoded(WIDGET_TYPE, drifted.new_state)).toEqual({ ...state, name: 'beta' });
+  });
+
+  it('PlanResourceChange planned as proposed answers with the proposed bytes; with unknowns it encodes its own plan', async () => {
+    const { handlers } = setup();
+    await configure(handlers);
+    const prior: ObjectValue = { ...stored, tags: ['a'] };
+    const inSync = planReq(prior, widgetConfig({ name: 'alpha', size: 5, tags: ['a'] }));
+    const res = (await handlers.PlanResourceChange!(inSync)) as { planned_state: unknown; diagnostics: unknown };
+    expect(res.diagnostics).toEqual([]);
+    expect(res.planned_state).toBe(inSync.proposed_new_state);
+
+    const update = planReq(prior, widgetConfig({ name: 'beta', size: 5, tags: ['a'] }));
+    const changed = (await handlers.PlanResourceChange!(update)) as { planned_state: unknown };
+    expect(changed.planned_state).not.toBe(update.proposed_new_state);
+    expect(decoded(WIDGET_TYPE, changed.planned_state)).toEqual({ ...prior, name: 'beta', revision: UNKNOWN });
+  });
+});
+
 /** A stand-in for SignicatClient with the methods the handlers call, over an in-memory account. */
 class FakeSignicat {
   readonly clients = new Map<string, ApiClient>();
