@@ -56,6 +56,20 @@ function configModel<A extends AttributeSpecs>(attributes: A, config: ObjectValu
 /** The computed part a data source read returns. */
 export type DataResult<A extends AttributeSpecs> = Partial<Model<A>>;
 
+/**
+ * A data source's or ephemeral resource's value: each configurable attribute as configured, the
+ * rest (and unset ones) as the vendor answered, else from `fallback` (the config model's defaults),
+ * else null.
+ */
+function blockValue(attributes: AttributeSpecs, config: ObjectValue, got: Record<string, unknown>, fallback: Record<string, unknown> = {}): ObjectValue {
+  const out: ObjectValue = {};
+  for (const [n, a] of Object.entries(attributes)) {
+    const configured = a.required || a.optional ? (config[n] ?? null) : null;
+    out[n] = (configured !== null ? configured : (got[n] ?? fallback[n] ?? null)) as CtyValue;
+  }
+  return out;
+}
+
 /** Builds a data source from its spec and its vendor read. */
 export function dataSourceFromSpec<C, A extends AttributeSpecs>(
   spec: DataSourceSpec<A>,
@@ -67,12 +81,7 @@ export function dataSourceFromSpec<C, A extends AttributeSpecs>(
     async read(req, ctx) {
       const config = configModel(spec.attributes, req.config);
       const got = (await handler.read(config, ctx).catch((err: unknown) => withAttributePath(spec.attributes, err))) as Record<string, unknown>;
-      const out: ObjectValue = {};
-      for (const [n, a] of Object.entries(spec.attributes)) {
-        const configured = a.required || a.optional ? (req.config[n] ?? null) : null;
-        out[n] = (configured !== null ? configured : (got[n] ?? (config as Record<string, unknown>)[n] ?? null)) as CtyValue;
-      }
-      return out;
+      return blockValue(spec.attributes, req.config, got, config as Record<string, unknown>);
     },
   };
 }
@@ -99,12 +108,7 @@ export function ephemeralFromSpec<C, A extends AttributeSpecs>(
     async open(req, ctx) {
       const config = configModel(spec.attributes, req.config);
       const opened = await handler.open(config, ctx).catch((err: unknown) => withAttributePath(spec.attributes, err));
-      const got = opened.result as Record<string, unknown>;
-      const result: ObjectValue = {};
-      for (const [n, a] of Object.entries(spec.attributes)) {
-        const configured = a.required || a.optional ? (req.config[n] ?? null) : null;
-        result[n] = (configured !== null ? configured : (got[n] ?? null)) as CtyValue;
-      }
+      const result = blockValue(spec.attributes, req.config, opened.result as Record<string, unknown>);
       return { result, ...(opened.renewAt ? { renewAt: opened.renewAt } : {}), ...(opened.private ? { private: opened.private } : {}) };
     },
     ...(handler.renew ? { renew: handler.renew } : {}),
