@@ -54,6 +54,11 @@ export function runNode(args: readonly string[], cwd: string, env: NodeJS.Proces
   return run(process.execPath, args, cwd, env);
 }
 
+/** Runs npm (the package tests pack the repository and install the tarball in a fresh app). */
+export function runNpm(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformRun> {
+  return run('npm', args, cwd, env);
+}
+
 function run(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {

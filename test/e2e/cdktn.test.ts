@@ -9,27 +9,13 @@
  * mirror. Then the cdktn stack runs through terraform init / apply / plan -detailed-exitcode (0) /
  * destroy against the sandbox.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runNode, type TerraformRun } from '../../src/bin/terraform-cli';
+import { runNode, runNpm } from '../../src/bin/terraform-cli';
 import { SEED_CLIENT_ID } from '../../src/vendors/signicat/emulator/state';
 import { expectExit, readTree, ROOT, startHarness, type Harness } from './_harness';
 
 jest.setTimeout(240_000);
-
-function npm(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformRun> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started }));
-  });
-}
 
 /** The versions the repository is tested with (its devDependencies) are the ones the apps install. */
 const version = (pkg: string): string => (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
@@ -83,7 +69,7 @@ describe('issue 13: the same constructs in a cdktn 0.24 app', () => {
 
   it('type-checks, synthesizes the same JSON as on cdktf, applies, plans clean and destroys', async () => {
     const env = { ...h.env, npm_config_update_notifier: 'false', FORCE_COLOR: '0', CI: '1' };
-    const pack = expectExit(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', h.work], ROOT, env), 0);
+    const pack = expectExit(await runNpm(['pack', '--ignore-scripts', '--json', '--pack-destination', h.work], ROOT, env), 0);
     const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     expect(info.files.map((f) => f.path)).toEqual(expect.arrayContaining(['lib/cdktn/index.js', 'lib/cdktn/index.d.ts', 'lib/cdktn/constructs/provider.js']));
     const tarball = join(h.work, info.filename);
@@ -106,7 +92,7 @@ describe('issue 13: the same constructs in a cdktn 0.24 app', () => {
           }),
         );
         const deps = [tarball, `${host}@${version(host)}`, `constructs@${version('constructs')}`];
-        expectExit(await npm(['install', ...deps, '--no-audit', '--no-fund', '--prefer-offline'], dir, env), 0);
+        expectExit(await runNpm(['install', ...deps, '--no-audit', '--no-fund', '--prefer-offline'], dir, env), 0);
         return dir;
       }),
     );

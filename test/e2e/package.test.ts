@@ -5,27 +5,13 @@
  * constructs peers from the npm cache or registry), then type check → `cdktf synth` →
  * `terraform init / apply` → `plan -detailed-exitcode` (0) → `destroy` against the sandbox.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runNode, type TerraformRun } from '../../src/bin/terraform-cli';
+import { runNode, runNpm } from '../../src/bin/terraform-cli';
 import { SEED_CLIENT_ID } from '../../src/vendors/signicat/emulator/state';
 import { expectExit, ROOT, startHarness, type Harness } from './_harness';
 
 jest.setTimeout(180_000);
-
-function npm(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformRun> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started }));
-  });
-}
 
 const appSource = (clientName: string): string => `import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { ApiAccessProvider, SignicatApiClient, SignicatClientSecret } from 'apiaccess';
@@ -62,7 +48,7 @@ describe('issue 13: the packed tarball in a fresh cdktf app', () => {
   beforeAll(async () => {
     h = await startHarness('package');
     const env = { ...h.env, npm_config_update_notifier: 'false', FORCE_COLOR: '0', CI: '1' };
-    const pack = expectExit(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', h.work], ROOT, env), 0);
+    const pack = expectExit(await runNpm(['pack', '--ignore-scripts', '--json', '--pack-destination', h.work], ROOT, env), 0);
     const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     paths = info.files.map((f) => f.path);
     tarball = join(h.work, info.filename);
@@ -112,7 +98,7 @@ describe('issue 13: the packed tarball in a fresh cdktf app', () => {
           include: ['main.ts'],
         }),
       );
-      expectExit(await npm(['install', tarball, `cdktf@${cdktf}`, `constructs@${constructs}`, '--no-audit', '--no-fund', '--prefer-offline'], app, env), 0);
+      expectExit(await runNpm(['install', tarball, `cdktf@${cdktf}`, `constructs@${constructs}`, '--no-audit', '--no-fund', '--prefer-offline'], app, env), 0);
       const version = (pkg: string): string =>
         (JSON.parse(readFileSync(join(app, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
       expect([version('cdktf'), version('constructs')]).toEqual([cdktf, constructs]);
