@@ -10,12 +10,17 @@ import type { ResourceSchema } from './schema';
 /** Adds attributes the handler left out (as null), drops unknown keys, nulls write-only values, and registers sensitive values for redaction. */
 export function completeState(schema: ResourceSchema, state: ObjectValue): ObjectValue {
   const out: ObjectValue = {};
-  for (const [name, a] of Object.entries(schema.attributes)) {
-    const v = a.writeOnly ? null : (state[name] ?? null);
-    if (a.sensitive && typeof v === 'string') registerSecret(v);
-    out[name] = v;
-  }
+  for (const [name, a] of Object.entries(schema.attributes)) out[name] = a.writeOnly ? null : (state[name] ?? null);
+  registerSensitiveValues(schema, out);
   return out;
+}
+
+/** Registers the state's sensitive string values for redaction, wherever they may later leave the process. */
+export function registerSensitiveValues(schema: ResourceSchema, state: { readonly [name: string]: unknown }): void {
+  for (const [name, a] of Object.entries(schema.attributes)) {
+    const v = state[name];
+    if (a.sensitive && typeof v === 'string') registerSecret(v);
+  }
 }
 
 /** After create or update: no unknowns left, and every known planned value held. */

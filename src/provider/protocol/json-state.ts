@@ -45,30 +45,31 @@ function holdsNoObject(type: CtyType): boolean {
 }
 
 /**
- * Whether stored JSON state can go back to Terraform as it is, as the value of object `type`: a JSON
+ * Stored JSON state that can go back to Terraform as it is, as the value of object `type`: a JSON
  * object whose keys are all attributes of the type, where no attribute holds a nested object.
  * go-cty then reads it exactly as {@link decodeJson} would (absent attributes null, number text
  * exact); anything else (an attribute the schema dropped, bad JSON) takes the decoding path, which
- * drops or names it.
+ * drops or names it. Returns the object as JSON.parse reads it (its strings exact, its numbers not
+ * to be trusted beyond 2^53), or undefined when it does not fit.
  */
-export function storedFits(type: CtyType, json: string | Uint8Array): boolean {
-  if (typeof type === 'string' || type[0] !== 'object') return false;
+export function storedFits(type: CtyType, json: string | Uint8Array): Record<string, unknown> | undefined {
+  if (typeof type === 'string' || type[0] !== 'object') return undefined;
   const attrs = type[1];
   let flat = objectFree.get(attrs);
   if (flat === undefined) {
     flat = Object.values(attrs).every(holdsNoObject);
     objectFree.set(attrs, flat);
   }
-  if (!flat) return false;
+  if (!flat) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(typeof json === 'string' ? json : utf8.decode(json));
   } catch {
-    return false;
+    return undefined;
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
-  for (const k of Object.keys(parsed)) if (!hasOwn(attrs, k)) return false;
-  return true;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  for (const k of Object.keys(parsed)) if (!hasOwn(attrs, k)) return undefined;
+  return parsed as Record<string, unknown>;
 }
 
 function readJson(json: string | Uint8Array): JsonRaw {

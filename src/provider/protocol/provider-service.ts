@@ -6,6 +6,7 @@ import type { Logger } from '../../core/log';
 import { containsUnknown, ctyEqual, type CtyType, type CtyValue } from '../framework/cty';
 import type { ProviderEngine, StateCodec } from '../framework/engine';
 import type { ObjectValue } from '../framework/resource';
+import { registerSensitiveValues } from '../framework/results';
 import { impliedType } from '../framework/schema';
 import { decodeDynamicValue, decodeJson, encodeDynamicValue, parseJsonLossless, storedFits } from './dynamic-value';
 import { createFunctionHandlers, functionsToProto } from './function-rpcs';
@@ -112,8 +113,13 @@ export function createProviderHandlers(engine: ProviderEngine, logger: Logger): 
         const raw = req.raw_state as { json?: Uint8Array | null; flatmap?: Record<string, string> | null } | undefined;
         // Stored by this schema version and already in its shape: answer with the stored bytes
         // (Terraform reads a JSON DynamicValue as it reads msgpack), nothing to decode or encode.
-        if (raw?.json && Number(req.version ?? 0) === engine.resourceSchema(typeName)?.version && storedFits(type, raw.json)) {
-          return { upgraded_state: { json: raw.json }, diagnostics: [] };
+        const schema = engine.resourceSchema(typeName);
+        const json = raw?.json;
+        const fits = json && schema && Number(req.version ?? 0) === schema.version ? storedFits(type, json) : undefined;
+        if (json && schema && fits) {
+          // Its secrets are registered for redaction, as the decoding path does.
+          registerSensitiveValues(schema, fits);
+          return { upgraded_state: { json }, diagnostics: [] };
         }
         const stored = {
           version: Number(req.version ?? 0),

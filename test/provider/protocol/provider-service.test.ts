@@ -1,6 +1,6 @@
 import { parse as parseProto, type Type } from 'protobufjs';
 import { silentLogger } from '../../../src/core/log';
-import { clearRegisteredSecrets } from '../../../src/core/redact';
+import { clearRegisteredSecrets, redact } from '../../../src/core/redact';
 import { BigNumber, isUnknown, UNKNOWN, type CtyType, type CtyValue } from '../../../src/provider/framework/cty';
 import { ProviderEngine } from '../../../src/provider/framework/engine';
 import type { VendorProvider } from '../../../src/provider/framework/provider';
@@ -388,6 +388,8 @@ describe('issue 12: in-sync answers reuse the bytes Terraform sent', () => {
     expect(Buffer.from((res.upgraded_state as { json: Uint8Array }).json).equals(json)).toBe(true);
     expect((res.upgraded_state as { msgpack: Uint8Array }).msgpack).toHaveLength(0);
     expect(decoded(WIDGET_TYPE, res.upgraded_state)).toEqual({ ...stored, size: new BigNumber('9007199254740993') });
+    // The stored secret is registered for redaction, as on the decoding path.
+    expect(redact(`vendor said: ${stored.secret}`)).not.toContain(stored.secret);
   });
 
   it.each([
