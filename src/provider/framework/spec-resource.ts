@@ -36,11 +36,11 @@ import type {
 import type { AttributeSchema, AttributeValidator, ResourceSchema } from './schema';
 
 /** Names of the show-once attributes of `A`. */
-export type ShowOnceKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { showOnce: true } ? K : never }[keyof A];
+type ShowOnceKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { showOnce: true } ? K : never }[keyof A];
 /** Names of the attributes the framework keeps in state and never sends to the vendor. */
-export type LocalKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { local: true } ? K : never }[keyof A];
+type LocalKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { local: true } ? K : never }[keyof A];
 /** Names of the write-only attributes (never in state: the framework returns them null). */
-export type WriteOnlyKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { writeOnly: true } ? K : never }[keyof A];
+type WriteOnlyKeys<A extends AttributeSpecs> = { [K in keyof A]: A[K] extends { writeOnly: true } ? K : never }[keyof A];
 type Kept<A extends AttributeSpecs> = ShowOnceKeys<A> | LocalKeys<A> | WriteOnlyKeys<A>;
 /** What `read`, `create` and `update` return: the model without the show-once and local values the framework keeps. */
 export type ReadModel<A extends AttributeSpecs> = Omit<Model<A>, Kept<A>> & Partial<Pick<Model<A>, Kept<A>>>;
