@@ -78,13 +78,24 @@ function writeCache(file: string, data: Buffer, program: string): boolean {
 /** How many caches of one program (other builds, Node.js versions, flags) a folder keeps. */
 export const CACHES_KEPT = 4;
 
-/** Removes the oldest caches of the same program (file name) beyond {@link CACHES_KEPT}, so builds do not pile up. */
+/** A temporary cache file this old is left from a write that never finished (a crash), not one under way. */
+const STALE_TMP_MS = 10 * 60_000;
+
+/**
+ * Removes the oldest caches of the same program (file name) beyond {@link CACHES_KEPT}, so builds
+ * do not pile up, and the program's temporary files that a crashed write left behind.
+ */
 function pruneCaches(file: string, program: string): void {
   try {
     const dir = dirname(file);
     const prefix = `${program}-`;
-    const caches = readdirSync(dir)
-      .filter((n) => n.startsWith(prefix) && n.endsWith('.v8'))
+    const names = readdirSync(dir).filter((n) => n.startsWith(prefix));
+    for (const n of names.filter((n) => n.endsWith('.tmp'))) {
+      const path = join(dir, n);
+      if (Date.now() - statSync(path).mtimeMs > STALE_TMP_MS) rmSync(path, { force: true });
+    }
+    const caches = names
+      .filter((n) => n.endsWith('.v8'))
       .map((n) => ({ path: join(dir, n), mtime: statSync(join(dir, n)).mtimeMs }))
       .sort((a, b) => b.mtime - a.mtime || (a.path === file ? -1 : b.path === file ? 1 : 0));
     for (const old of caches.slice(CACHES_KEPT)) if (old.path !== file) rmSync(old.path, { force: true });

@@ -93,6 +93,18 @@ describe('issue 12: the V8 code cache of the provider entry point', () => {
     );
   });
 
+  it('removes temporary files a crashed write left (older than 10 minutes), not one another start is writing', () => {
+    const dir = join(work, 'cache');
+    mkdirSync(dir, { mode: 0o700 });
+    const crashed = join(dir, 'program.js-old-v0-x.v8.4242.tmp');
+    const writing = join(dir, 'program.js-new-v0-x.v8.4343.tmp');
+    for (const f of [crashed, writing]) writeFileSync(f, 'x');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(crashed, hourAgo, hourAgo);
+    const { cacheFile } = start(dir).run;
+    expect(readdirSync(dir).sort()).toEqual([cacheFile!.split('/').pop(), 'program.js-new-v0-x.v8.4343.tmp'].sort());
+  });
+
   it.each([
     [
       'a flipped byte in the compiled code',
