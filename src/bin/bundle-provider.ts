@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * Build step (`npm run build`): bundles the provider binary and everything it loads into one file,
- * `lib/bundle/provider.main.js`, and its entry point (`src/bin/provider-start.ts`, which runs it
- * through V8's code cache) into `lib/bundle/provider.bundle.js`; the synthesized provider mirror
- * carries both. Self-contained files mean the mirror is the same bytes on every machine and clone
+ * Build step (`npm run build`): bundles the provider (`src/bin/provider-main.ts` and everything it
+ * loads) into one file, `lib/bundle/provider.main.js`, and its entry point
+ * (`src/bin/provider-start.ts`: listens and writes the handshake line with Node's built-ins, then
+ * runs the provider through V8's code cache) into `lib/bundle/provider.bundle.js`; the synthesized
+ * provider mirror carries both. Self-contained files mean the mirror is the same bytes on every machine and clone
  * path for a version (one `h1:` hash for the lock file), a `cdktf.out` can move, and the provider
  * starts without resolving hundreds of modules. The banner refuses a Node.js older than the
  * provider needs in one readable line, before anything is loaded.
@@ -24,7 +25,7 @@ const versionGuard =
   `process.stdout.write(m+'\\n');process.stderr.write(m+'\\n');process.exit(1);}}`;
 
 for (const [entry, out] of [
-  ['terraform-provider-apiaccess.js', 'provider.main.js'],
+  ['provider-main.js', 'provider.main.js'],
   ['provider-start.js', 'provider.bundle.js'],
 ]) {
   buildSync({

@@ -122,11 +122,13 @@ export interface CodeCacheRun {
   readonly used: boolean;
   /** Writes the cache now if it is due (otherwise a timer or the exit does); true when it was written. */
   readonly flush: () => boolean;
+  /** What the file exported (`module.exports`). */
+  readonly exports: unknown;
 }
 
 /**
  * Runs `file` (a CommonJS script that needs only Node's built-in modules, such as an esbuild
- * bundle) as the main program, with V8 code from `cacheDir` when there is a good one; when there
+ * bundle) as a CommonJS module, with V8 code from `cacheDir` when there is a good one; when there
  * is none, one is written {@link CACHE_WRITE_AFTER_MS} after the start or at exit.
  */
 export function runWithCodeCache(file: string, cacheDir: string | undefined): CodeCacheRun {
@@ -154,5 +156,5 @@ export function runWithCodeCache(file: string, cacheDir: string | undefined): Co
   mod.filename = file;
   const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
   run(mod.exports, createRequire(file), mod, file, dirname(file));
-  return { cacheFile, used, flush };
+  return { cacheFile, used, flush, exports: mod.exports };
 }

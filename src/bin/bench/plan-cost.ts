@@ -260,6 +260,8 @@ export async function benchPlansAndApplies(ctx: PlanBenchContext): Promise<void>
     ctx.print(`terraform plan, hashicorp/aws ${aws.version}, provider only`, big.aws0!, big.aws0!);
     ctx.print(`terraform plan, 1 data aws_iam_policy_document`, big.aws1!, big.aws0!);
     ctx.print(`terraform plan, ${PLAN_N} data aws_iam_policy_document`, big.awsN!, big.aws0!);
+    // What a Go provider reaches against the same in-process baseline as ours.
+    ctx.print(`  the same, against ${PLAN_N} terraform_data`, big.awsN!, big.data!);
     ctx.print(`marginal / resource (×${PLAN_N} − ×0), Go (baseline)`, go0, go0);
     ctx.print(`marginal / resource (×${PLAN_N} − ×0), ours`, ours0Marginal, go0);
     ctx.print(`marginal / resource (×${PLAN_N} − ×1), Go (baseline)`, go1, go1);

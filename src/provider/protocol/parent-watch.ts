@@ -13,7 +13,8 @@ let procReadable = true;
 
 /**
  * The current parent PID from /proc/self/stat (Linux), or undefined where there is no /proc.
- * `process.ppid` cannot tell: Node reads it once at start, so it never changes on reparenting.
+ * `process.ppid` cannot tell: Node reads it once (at its first use), so it never changes on
+ * reparenting.
  */
 function currentParentPid(): number | undefined {
   if (!procReadable) return undefined;
@@ -48,7 +49,7 @@ export function isParentAlive(parentPid: number): boolean {
 export interface WatchParentOptions {
   /** Called once, when the parent is gone. */
   readonly onGone: () => void;
-  /** @default process.ppid at the call */
+  /** @default process.ppid (as read at its first use in this process) */
   readonly parentPid?: number;
   /** @default PARENT_POLL_MS */
   readonly intervalMs?: number;

@@ -1,46 +1,21 @@
 /**
- * Starts the provider as Terraform expects: a gRPC server with AutoMTLS on a unix socket,
- * the handshake line as the first line on stdout, Shutdown that exits, SIGINT ignored, an exit
- * within 2 s when Terraform dies, the socket removed on every exit path. Every gRPC error and
- * message written here is redacted on its way out.
+ * Serves the provider as Terraform expects: a gRPC server with AutoMTLS on a unix socket, the
+ * handshake line as the first line on stdout, Shutdown that exits, SIGINT ignored, an exit within
+ * 2 s when Terraform dies, the socket removed on every exit path.
+ *
+ * The socket and the line come from listen.ts. The mirror's entry point does that part first and
+ * loads the provider bundle (this module, grpc-js, http2, TLS, the vendors) only once the line is
+ * out, while Terraform reads it and dials; serveProvider then takes the connections that waited.
  */
-import * as grpc from '@grpc/grpc-js';
-import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Logger } from '../../core/log';
 import { redact } from '../../core/redact';
 import type { ProviderEngine } from '../framework/engine';
-import { generateServerCertificate, handshakeCertField } from './cert';
-import { checkLaunch, handshakeLine, PROTOCOL_VERSION } from './handshake';
+import { startGrpcServer, type GrpcServer, type RpcHandler } from './grpc-server';
+import { checkLaunch, PROTOCOL_VERSION } from './handshake';
+import { listenForTerraform, type Listening } from './listen';
 import { PARENT_POLL_MS, watchParent } from './parent-watch';
 import { createProviderHandlers } from './provider-service';
-import { loadServices } from './services';
-
-function unary(
-  fn: (req: Record<string, unknown>) => Promise<object> | object,
-  name: string,
-  logger: Logger,
-): grpc.handleUnaryCall<Record<string, unknown>, object> {
-  return (call, callback) => {
-    const started = Date.now();
-    Promise.resolve()
-      .then(() => fn(call.request))
-      .then(
-        (res) => {
-          logger.trace(`rpc ${name}`, { ms: Date.now() - started, type_name: call.request.type_name });
-          callback(null, res);
-        },
-        (err: unknown) => {
-          // The message leaves the process as the gRPC status details: redact it here, once.
-          const details = redact(err instanceof Error ? err.message : String(err));
-          logger.error(`rpc ${name} failed`, { error: details });
-          callback({ code: grpc.status.INTERNAL, details });
-        },
-      );
-  };
-}
 
 /** Options of {@link serveProvider}. */
 export interface ServeOptions {
@@ -58,8 +33,13 @@ export interface ServeOptions {
   readonly address?: string;
   /** Called instead of process.exit (tests). */
   readonly exit?: (code: number) => void;
-  /** Where the handshake line goes (default stdout). */
+  /** Where the handshake line goes (default stdout), when serveProvider writes it. */
   readonly writeHandshake?: (line: string) => void;
+  /**
+   * The socket listened on, its handshake line already out (the mirror's entry point). Without
+   * it, serveProvider checks the launch contract, listens and writes the line itself.
+   */
+  readonly listening?: Listening;
   /**
    * How often to check that the parent (Terraform) is alive, in ms; 0 turns the check off. Never
    * done in debug mode, where Terraform reattaches and is not our parent. @default PARENT_POLL_MS
@@ -82,7 +62,7 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
     return made;
   };
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  if (!options.debug) {
+  if (!options.debug && !options.listening) {
     const found = checkLaunch(env);
     if (found) {
       const problem = redact(found);
@@ -91,28 +71,10 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
       throw new Error(problem);
     }
   }
-
-  const services = loadServices();
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
-  const impl: grpc.UntypedServiceImplementation = {};
-  for (const name of Object.keys(services.provider)) {
-    impl[name] = (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, callback: grpc.sendUnaryData<object>) => {
-      let fn;
-      try {
-        fn = ready().handlers[name];
-      } catch (err) {
-        const details = redact(`the provider could not start: ${err instanceof Error ? err.message : String(err)}`);
-        logger.error(`rpc ${name} failed`, { error: details });
-        callback({ code: grpc.status.INTERNAL, details });
-        return;
-      }
-      if (fn) unary(fn, name, logger)(call, callback);
-      else callback({ code: grpc.status.UNIMPLEMENTED, details: redact(`${name} is not implemented`) });
-    };
-  }
-  server.addService(services.provider, impl);
-
-  const socketPath = join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), `plugin${randomBytes(6).toString('hex')}`);
+  const listening =
+    options.listening ?? (await listenForTerraform({ env, ...(options.debug ? { debug: true } : {}), ...(options.writeHandshake ? { writeHandshake: options.writeHandshake } : {}) }));
+  const { socketPath, server: listener } = listening;
+  let grpcServer: GrpcServer | undefined;
   let closed = false;
   let stopWatching = (): void => undefined;
   const cleanup = (): void => {
@@ -126,48 +88,27 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
   };
   const close = (): void => {
     stopWatching();
-    server.forceShutdown();
+    listener.close();
+    grpcServer?.forceShutdown();
     cleanup();
   };
-
-  server.addService(services.controller, {
-    Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
-      logger.debug('shutdown requested');
-      // An engine never made has answered nothing, so it has nothing to settle.
-      made?.engine.shutdown();
-      callback(null, {});
-      // Let the reply go out, then stop; force it if a stream hangs on.
-      const force = setTimeout(() => {
-        close();
-        exit(0);
-      }, 1000);
-      server.tryShutdown(() => {
-        clearTimeout(force);
-        cleanup();
-        exit(0);
-      });
-    },
-  });
-  // Logs go to stderr directly, so the stdio stream stays open and silent until shutdown.
-  server.addService(services.stdio, { StreamStdio: () => undefined });
-  server.addService(services.health, {
-    Check: (call: grpc.ServerUnaryCall<{ service: string }, object>, callback: grpc.sendUnaryData<object>) =>
-      callback(null, { status: call.request.service === '' || call.request.service === 'plugin' ? 'SERVING' : 'SERVICE_UNKNOWN' }),
-  });
-
-  const clientCert = options.debug ? undefined : env.PLUGIN_CLIENT_CERT;
-  let credentials = grpc.ServerCredentials.createInsecure();
-  let certField = '';
-  if (clientCert) {
-    const cert = generateServerCertificate();
-    credentials = grpc.ServerCredentials.createSsl(
-      Buffer.from(clientCert),
-      [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],
-      true,
-    );
-    certField = handshakeCertField(cert.der);
-  }
-
+  const onShutdown = (reply: () => void): void => {
+    logger.debug('shutdown requested');
+    // An engine never made has answered nothing, so it has nothing to settle.
+    made?.engine.shutdown();
+    reply();
+    listener.close();
+    // Let the reply go out, then stop; force it if a stream hangs on.
+    const force = setTimeout(() => {
+      close();
+      exit(0);
+    }, 1000);
+    grpcServer?.tryShutdown(() => {
+      clearTimeout(force);
+      cleanup();
+      exit(0);
+    });
+  };
   // Terraform shares our process group: Ctrl-C reaches us too. Terraform sends StopProvider instead.
   process.on('SIGINT', () => logger.debug('ignoring SIGINT; Terraform will send StopProvider'));
   process.on('SIGTERM', () => {
@@ -179,6 +120,7 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
   if (!options.debug && pollMs > 0) {
     // Nobody is left to call Shutdown: stop at once, streams and all, and remove the socket.
     stopWatching = watchParent({
+      parentPid: listening.parentPid,
       intervalMs: pollMs,
       ...(options.isParentAlive ? { isAlive: options.isParentAlive } : {}),
       onGone: () => {
@@ -189,9 +131,22 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
     });
   }
 
-  await new Promise<void>((resolve, reject) => server.bindAsync(`unix://${socketPath}`, credentials, (err) => (err ? reject(err) : resolve())));
-  (options.writeHandshake ?? ((line: string) => process.stdout.write(line)))(handshakeLine('unix', socketPath, certField));
-  // Terraform now reads the line and connects: make the engine meanwhile (a failure shows at the first RPC).
+  // Terraform reads the line and dials meanwhile: serve what waited, then make the engine at the next
+  // turn (a failure of the engine shows at the first RPC).
+  try {
+    grpcServer = startGrpcServer({
+      logger,
+      handler: (name) => ready().handlers[name] as RpcHandler | undefined,
+      onShutdown,
+      ...(listening.tls ? { tls: listening.tls } : {}),
+    });
+  } catch (err) {
+    close();
+    exit(1);
+    throw err;
+  }
+  const served = grpcServer;
+  listening.take((connection) => served.inject(connection));
   setImmediate(() => {
     try {
       ready();
@@ -211,6 +166,6 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
     };
     process.stderr.write(redact(`Provider started in debug mode. In another shell:\n  export TF_REATTACH_PROVIDERS='${JSON.stringify(reattach)}'\n`));
   }
-  logger.debug('provider listening', { socket: socketPath, tls: !!clientCert });
+  logger.debug('provider listening', { socket: socketPath, tls: !!listening.tls });
   return { socketPath, close };
 }
