@@ -34,7 +34,10 @@ export function timeUntilFirstAnswer(args: string[], env: NodeJS.ProcessEnv, cli
       child.stdout.off('data', onData);
       const line = parseHandshakeLine(out.slice(0, out.indexOf('\n')));
       const credentials = grpc.credentials.createSsl(Buffer.from(pemOf(line.cert)), Buffer.from(client.keyPem), Buffer.from(client.certPem));
-      const provider = new Provider(`unix://${line.address}`, credentials, { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' });
+      const provider = new Provider(`unix://${line.address}`, credentials, {
+        'grpc.ssl_target_name_override': 'localhost',
+        'grpc.default_authority': 'localhost',
+      });
       const call = (provider as unknown as Record<string, (req: object, cb: (err: grpc.ServiceError | null) => void) => void>).GetProviderSchema!;
       call.call(provider, {}, (err) => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;

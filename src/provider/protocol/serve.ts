@@ -72,7 +72,12 @@ export async function serveProvider(options: ServeOptions): Promise<{ socketPath
     }
   }
   const listening =
-    options.listening ?? (await listenForTerraform({ env, ...(options.debug ? { debug: true } : {}), ...(options.writeHandshake ? { writeHandshake: options.writeHandshake } : {}) }));
+    options.listening ??
+    (await listenForTerraform({
+      env,
+      ...(options.debug ? { debug: true } : {}),
+      ...(options.writeHandshake ? { writeHandshake: options.writeHandshake } : {}),
+    }));
   const { socketPath, server: listener } = listening;
   let grpcServer: GrpcServer | undefined;
   let closed = false;

@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as rawConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,28 @@ afterEach(() => {
   for (const c of cleanups.splice(0).reverse()) c();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** Runs `node args` as Terraform would (cookie, client certificate); resolves with what it printed. */
+function run(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, args, {
+    env: {
+      PATH: process.env.PATH,
+      [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+      PLUGIN_PROTOCOL_VERSIONS: '6',
+      PLUGIN_CLIENT_CERT: generateServerCertificate().certPem,
+      PLUGIN_UNIX_SOCKET_DIR: dir,
+      APIACCESS_CODE_CACHE: 'off',
+      ...extra,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanups.push(() => child.kill('SIGKILL'));
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((res) => child.on('close', (code) => res({ code, stdout, stderr })));
+}
 
 /** How many connections the server has accepted. */
 function connections(server: { getConnections(cb: (err: Error | null, n: number) => void): void }): Promise<number> {
@@ -120,5 +142,28 @@ process.stdout.write = (chunk, ...rest) => {
 
     expect(await answer).toEqual({ status: 'SERVING' });
     expect(await unary(clients.health, 'Check', { service: 'other' })).toEqual({ status: 'SERVICE_UNKNOWN' });
+  });
+
+  it('a socket folder it cannot listen in gives one line naming the path, and exit 1', async () => {
+    const missing = join(dir, 'no-such-folder');
+    const { code, stdout, stderr } = await run([join(ROOT, 'lib', 'bundle', 'provider.bundle.js')], { PLUGIN_UNIX_SOCKET_DIR: missing });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^apiaccess: the provider could not listen on its socket: .*${missing}/plugin`)),
+    ]);
+  });
+
+  it('a provider bundle that cannot load (a damaged mirror) is reported in one line after the handshake, and its socket is removed', async () => {
+    const mirror = join(dir, 'mirror');
+    mkdirSync(mirror);
+    copyFileSync(join(ROOT, 'lib', 'bundle', 'provider.bundle.js'), join(mirror, 'provider.bundle.js'));
+    writeFileSync(join(mirror, 'provider.main.js'), 'this is not JavaScript(');
+    const { code, stdout, stderr } = await run([join(mirror, 'provider.bundle.js')]);
+    expect(code).toBe(1);
+    const socket = parseHandshakeLine(stdout).address;
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^apiaccess: the provider could not load: /)]);
+    expect(existsSync(socket)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('plugin'))).toEqual([]);
   });
 });
