@@ -14,13 +14,15 @@
  * state could not be returned), `deliver` (this process ended normally: terraform got its answers)
  * and `settle` (the object was seen in Terraform state: the entry is done). Lines cut short by a
  * crash are skipped. Settled and failed entries and entries past the retention are dropped when
- * the file is compacted.
+ * the file is compacted: once it has twice the lines the last compaction left (and at least
+ * {@link COMPACT_AFTER_LINES}), so that many entries still worth keeping (an apply of many creates,
+ * creates whose state was lost) cost a rewrite now and then, not one per event.
  *
  * Where: `$APIACCESS_CREATE_JOURNAL`, else `<TF_DATA_DIR or .terraform>/apiaccess-creates.jsonl`
  * below the working directory terraform runs the provider in, so it is per stack folder.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isProcessRunning, withFileLock } from '../../core/file-lock';
 
@@ -111,6 +113,8 @@ export class CreateJournal {
   private readonly entries = new Map<string, CreateEntry>();
   private byTypeAndId: Map<string, CreateEntry[]> | undefined;
   private lines = 0;
+  /** Compact when the file has more lines than this (twice what the last compaction kept). */
+  private compactAt = COMPACT_AFTER_LINES;
 
   private readonly now: () => number;
   private readonly alive: (p: ProcessId) => boolean;
@@ -304,15 +308,20 @@ export class CreateJournal {
   private write(ev: Event): void {
     if (!this.path) return;
     mkdirSync(dirname(this.path), { recursive: true });
-    const fd = openSync(this.path, 'a', 0o600);
+    const fd = openSync(this.path, 'a+', 0o600);
     try {
-      writeSync(fd, `${JSON.stringify(ev)}\n`);
+      // A line a crash cut short has no newline: start on a line of our own, or this event would
+      // be glued to it and lost to every later reader (they skip the line).
+      const size = fstatSync(fd).size;
+      const last = Buffer.alloc(1);
+      const cut = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+      writeSync(fd, `${cut ? '\n' : ''}${JSON.stringify(ev)}\n`);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     this.lines += 1;
-    if (this.lines > COMPACT_AFTER_LINES) this.compact();
+    if (this.lines > this.compactAt) this.compact();
   }
 
   /** Rewrites the file with the entries still worth keeping, as intent + follow-up events. */
@@ -329,16 +338,40 @@ export class CreateJournal {
     const delivered = new Map(keep.filter((x) => x.delivered).map((x) => [`${x.owner.pid}:${x.owner.start}`, x.owner]));
     for (const p of delivered.values()) out.push({ e: 'deliver', pid: p.pid, start: p.start });
     const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, out.map((ev) => `${JSON.stringify(ev)}\n`).join(''), { mode: 0o600 });
+    // On disk before it replaces the file, and the replacement too: a crash now must not leave an
+    // empty journal (or the old one back) where the kept entries were.
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, out.map((ev) => `${JSON.stringify(ev)}\n`).join(''));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.path);
+    syncFolder(dirname(this.path));
     this.lines = out.length;
-    for (const [key, x] of this.entries) if (!keep.includes(x)) this.entries.delete(key);
+    this.compactAt = Math.max(COMPACT_AFTER_LINES, 2 * out.length);
+    const kept = new Set(keep);
+    for (const [key, x] of this.entries) if (!kept.has(x)) this.entries.delete(key);
     this.byTypeAndId = undefined;
   }
 
   /** Runs `fn` holding the journal's lock file (in-memory journals need none). */
   private locked<T>(fn: () => T): T {
     return this.path ? withFileLock(this.path, fn) : fn();
+  }
+}
+
+/** Flushes a folder's entries (a rename in it) to disk, where the platform can open a folder. */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // not supported here (e.g. Windows): the rename stands as the platform keeps it
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
