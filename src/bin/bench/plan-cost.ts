@@ -10,6 +10,8 @@
  *   none). Against ×0 the figure also holds two provider start-ups (Terraform starts a provider
  *   once for an empty stack, three times otherwise); against ×1 only the per-object work is left.
  * - Wall and child-CPU time of every figure: CPU is the steadier one on a shared machine.
+ * - The CPU of the plan of 500 split between terraform and its provider processes (GNU time; the
+ *   split is skipped with a note without it): Terraform's own share is a floor under the ratio.
  *
  * Environment: BENCH_PLAN_RUNS (runs per figure, 5), BENCH_PLAN_N (500), BENCH_APPLY_N (100),
  * BENCH_AWS_PLUGIN_DIR (where to look for terraform-provider-aws_*).
@@ -192,6 +194,43 @@ async function interleaved(runs: number, jobs: Record<string, () => Promise<numb
   return Object.fromEntries(Object.keys(jobs).map((k) => [k, { ms: median(wall[k]!), cpuMs: median(cpu[k]!) }]));
 }
 
+/** `/usr/bin/time` (GNU time), which reports a child's CPU; undefined where there is none. */
+const GNU_TIME = ['/usr/bin/time'].find((t) => existsSync(t));
+
+/**
+ * How the CPU of the plan of `dir` splits between Terraform and the provider processes it starts:
+ * the mirror's launcher runs node under GNU time (APIACCESS_NODE), which appends each provider's
+ * user + system seconds to a file. What Terraform spends by itself is set against the whole plan
+ * of `data` (terraform_data runs inside Terraform): the part of the ratio no provider can remove.
+ */
+async function splitCpu(ctx: PlanBenchContext, dir: string, data: Figure): Promise<void> {
+  if (GNU_TIME === undefined) {
+    ctx.note('no /usr/bin/time (GNU time): the CPU split between terraform and its providers is skipped');
+    return;
+  }
+  const log = join(ctx.work, 'provider-cpu.log');
+  const wrapper = join(ctx.work, 'node-under-time.sh');
+  writeFileSync(wrapper, `#!/bin/sh\nexec ${GNU_TIME} -a -o '${log}' -f '%U %S' '${process.execPath}' "$@"\n`, { mode: 0o755 });
+  const env = { ...ctx.env, APIACCESS_NODE: wrapper };
+  const providers: number[] = [];
+  const total: number[] = [];
+  let processes = 0;
+  for (let i = 0; i < PLAN_RUNS; i++) {
+    rmSync(log, { force: true });
+    const before = childCpuMs();
+    check(await runTerraform(['plan', '-detailed-exitcode', '-input=false'], dir, env), 0, `plan in ${dir} (CPU split)`);
+    total.push(childCpuMs() - before);
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    processes = lines.length;
+    providers.push(lines.reduce((sum, l) => sum + l.split(' ').reduce((a, x) => a + Number(x) * 1000, 0), 0));
+  }
+  const own = median(total.map((t, i) => t - providers[i]!));
+  ctx.note(
+    `CPU of that plan: ${median(total).toFixed(0)} ms, of which its ${processes} provider processes ${median(providers).toFixed(0)} ms and terraform itself ${own.toFixed(0)} ms = ` +
+      `${(own / data.cpuMs).toFixed(2)}× the whole plan of ${PLAN_N} terraform_data (${data.cpuMs.toFixed(0)} ms)`,
+  );
+}
+
 /** Runs the plan/apply figures, printing each next to its baseline. */
 export async function benchPlansAndApplies(ctx: PlanBenchContext): Promise<void> {
   const { root, sandbox, work, env } = ctx;
@@ -251,6 +290,7 @@ export async function benchPlansAndApplies(ctx: PlanBenchContext): Promise<void>
   const big = await interleaved(PLAN_RUNS, jobs);
   ctx.print(`terraform plan, ${PLAN_N} terraform_data (baseline)`, big.data!, big.data!);
   ctx.print(`terraform plan, ${PLAN_N} in-sync signicat clients`, big.ours!, big.data!);
+  await splitCpu(ctx, ours, big.data!);
   const per = (many: Figure, few: Figure, n: number): Figure => ({ ms: (many.ms - few.ms) / n, cpuMs: (many.cpuMs - few.cpuMs) / n });
   const ours0Marginal = per(big.ours!, big.ours0!, PLAN_N);
   const ours1Marginal = per(big.ours!, big.ours1!, PLAN_N - 1);
