@@ -37,6 +37,8 @@ const ADOPT_WITHIN_MS = VENDOR_KEY_RETENTION_MS - 3600_000;
 /** Entries are kept (and warned about) this long, then dropped at compaction. */
 const KEEP_MS = 7 * 24 * 3600_000;
 const COMPACT_AFTER_LINES = 400;
+/** How long settles wait to be written together. */
+const SETTLE_WRITE_DELAY_MS = 20;
 
 /** A process, told apart from a later one with the same PID by its start time. */
 export interface ProcessId {
@@ -115,6 +117,9 @@ export class CreateJournal {
   private lines = 0;
   /** Compact when the file has more lines than this (twice what the last compaction kept). */
   private compactAt = COMPACT_AFTER_LINES;
+  /** Settles applied in memory, not yet written (see {@link settle}). */
+  private readonly pending: Event[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
 
   private readonly now: () => number;
   private readonly alive: (p: ProcessId) => boolean;
@@ -136,6 +141,7 @@ export class CreateJournal {
    */
   begin(input: { vendor: string; type: string; fingerprint: string; what: string; keyed: boolean }): CreateBegun {
     return this.locked(() => {
+      this.writePending(); // before the file is read back, which would forget them
       this.load();
       const now = this.now();
       if (input.keyed) {
@@ -184,7 +190,26 @@ export class CreateJournal {
     // Called for every object of every refresh and plan: a lookup, not a scan of the journal.
     const hit = this.answeredIndex().get(`${type}\n${id}`);
     if (hit === undefined) return;
-    for (const x of hit) if (!x.settled) this.event({ e: 'settle', key: x.key });
+    for (const x of hit) {
+      if (x.settled) continue;
+      const ev: Event = { e: 'settle', key: x.key };
+      this.apply(ev);
+      if (this.path) this.pending.push(ev);
+    }
+    // A refresh settles an apply's objects one read after the other: written together, shortly
+    // after (and before any other event of this process, and at Shutdown), with one flush to
+    // disk, not one per object. One lost to a crash is settled again by the next refresh.
+    if (this.pending.length > 0 && this.flushTimer === undefined) {
+      this.flushTimer = setTimeout(() => this.flush(), SETTLE_WRITE_DELAY_MS);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** Writes the settles not yet on disk. */
+  flush(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length > 0) this.locked(() => this.writePending());
   }
 
   /**
@@ -207,6 +232,7 @@ export class CreateJournal {
 
   /** This process ends normally: terraform received every answer it gave. */
   deliverOwn(): void {
+    this.flush();
     if ([...this.entries.values()].some((x) => sameProcess(x.owner, this.self) && !x.delivered)) {
       this.event({ e: 'deliver', pid: this.self.pid, start: this.self.start });
     }
@@ -248,6 +274,13 @@ export class CreateJournal {
     this.apply(ev);
     if (!this.path) return;
     this.locked(() => this.write(ev));
+  }
+
+  /** Writes the pending settles, if any. Call under the lock. */
+  private writePending(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length > 0) this.writeEvents([]);
   }
 
   private apply(ev: Event): void {
@@ -304,9 +337,16 @@ export class CreateJournal {
     }
   }
 
-  /** Writes one event and flushes it; compacts a long file. Call under the lock. */
+  /** Writes one event (after any pending settles) and flushes it; compacts a long file. Call under the lock. */
   private write(ev: Event): void {
+    this.writeEvents([ev]);
+  }
+
+  /** Writes the pending settles and `events`, flushes them to disk; compacts a long file. Call under the lock. */
+  private writeEvents(events: readonly Event[]): void {
     if (!this.path) return;
+    const all = [...this.pending.splice(0), ...events];
+    if (all.length === 0) return;
     mkdirSync(dirname(this.path), { recursive: true });
     const fd = openSync(this.path, 'a+', 0o600);
     try {
@@ -315,12 +355,12 @@ export class CreateJournal {
       const size = fstatSync(fd).size;
       const last = Buffer.alloc(1);
       const cut = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
-      writeSync(fd, `${cut ? '\n' : ''}${JSON.stringify(ev)}\n`);
+      writeSync(fd, `${cut ? '\n' : ''}${all.map((ev) => `${JSON.stringify(ev)}\n`).join('')}`);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    this.lines += 1;
+    this.lines += all.length;
     if (this.lines > this.compactAt) this.compact();
   }
 

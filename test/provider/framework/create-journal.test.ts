@@ -91,6 +91,7 @@ describe('CreateJournal', () => {
     // Once a state shows it, it is done.
     const b = journal(B);
     b.settle(create.type, 'id-undelivered');
+    b.flush(); // settles are written together, shortly after (see the settle batching test)
     expect(
       journal(B)
         .unplaced()
@@ -191,6 +192,52 @@ describe('CreateJournal', () => {
         .map((x) => x.key)
         .sort(),
     ).toEqual([...keys].sort());
+  });
+
+  it('issue 12: a refresh that settles many creates writes them together, with one flush to disk, before anything else it writes', async () => {
+    const a = journal(A);
+    // 100 creates: with their settles the file stays short of a compaction (which flushes too).
+    for (let i = 0; i < 100; i++) a.answered(a.begin({ ...create, fingerprint: `fp-${i}` }).entry.key, `id-${i}`);
+    a.deliverOwn();
+    const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const fsyncs = jest.spyOn(fs, 'fsyncSync');
+    const b = journal(B);
+    for (let i = 0; i < 100; i++) b.settle(create.type, `id-${i}`);
+    expect(b.all().filter((x) => x.settled)).toHaveLength(100); // at once in this process
+    expect(fsyncs).not.toHaveBeenCalled();
+    // Written shortly after, by themselves: one write, one flush.
+    await new Promise((res) => setTimeout(res, 60));
+    expect(fsyncs).toHaveBeenCalledTimes(1);
+    expect(
+      journal(B)
+        .all()
+        .filter((x) => x.settled),
+    ).toHaveLength(100);
+    // Any other event of the process goes after the settles still pending, in the same write.
+    b.settle(create.type, 'id-x'); // no such entry: nothing pending
+    const c = journal(B);
+    const more = c.begin({ ...create, fingerprint: 'fp-more' }).entry;
+    c.answered(more.key, 'id-more');
+    c.settle(create.type, 'id-more');
+    c.orphaned(more.key);
+    fsyncs.mockRestore();
+    const tail = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(-2)
+      .map((l) => JSON.parse(l) as { e: string });
+    expect(tail.map((x) => x.e)).toEqual(['settle', 'orphan']);
+    // And Shutdown (deliverOwn) writes what is pending.
+    const d = journal(B);
+    const last = d.begin({ ...create, fingerprint: 'fp-last' }).entry;
+    d.answered(last.key, 'id-last');
+    d.settle(create.type, 'id-last');
+    d.deliverOwn();
+    expect(
+      journal(A)
+        .all()
+        .find((x) => x.key === last.key)?.settled,
+    ).toBe(true);
   });
 
   it('issue 12: settle finds entries answered after its first lookup, every entry with that type and ID, and nothing else', () => {
