@@ -6,16 +6,11 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { parseHandshakeLine } from '../../provider/protocol/handshake';
 import { loadServices } from '../../provider/protocol/services';
 
 const Provider = grpc.makeGenericClientConstructor(loadServices().provider, 'Provider');
-
-/** The PEM of a handshake line's certificate field (unpadded base64 DER). */
-function pemOf(field: string): string {
-  const b64 = Buffer.from(field, 'base64').toString('base64');
-  return `-----BEGIN CERTIFICATE-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
-}
 
 /**
  * Milliseconds from spawning `node args` to GetProviderSchema answered; `client` is the key and
@@ -33,7 +28,11 @@ export function timeUntilFirstAnswer(args: string[], env: NodeJS.ProcessEnv, cli
       if (!out.includes('\n')) return;
       child.stdout.off('data', onData);
       const line = parseHandshakeLine(out.slice(0, out.indexOf('\n')));
-      const credentials = grpc.credentials.createSsl(Buffer.from(pemOf(line.cert)), Buffer.from(client.keyPem), Buffer.from(client.certPem));
+      const credentials = grpc.credentials.createSsl(
+        Buffer.from(new X509Certificate(Buffer.from(line.cert, 'base64')).toString()),
+        Buffer.from(client.keyPem),
+        Buffer.from(client.certPem),
+      );
       const provider = new Provider(`unix://${line.address}`, credentials, {
         'grpc.ssl_target_name_override': 'localhost',
         'grpc.default_authority': 'localhost',

@@ -141,7 +141,7 @@ export class CreateJournal {
    */
   begin(input: { vendor: string; type: string; fingerprint: string; what: string; keyed: boolean }): CreateBegun {
     return this.locked(() => {
-      this.writePending(); // before the file is read back, which would forget them
+      this.writeEvents([]); // the pending settles, before the file is read back (which would forget them)
       this.load();
       const now = this.now();
       if (input.keyed) {
@@ -207,9 +207,7 @@ export class CreateJournal {
 
   /** Writes the settles not yet on disk. */
   flush(): void {
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (this.pending.length > 0) this.locked(() => this.writePending());
+    if (this.pending.length > 0) this.locked(() => this.writeEvents([]));
   }
 
   /**
@@ -276,13 +274,6 @@ export class CreateJournal {
     this.locked(() => this.write(ev));
   }
 
-  /** Writes the pending settles, if any. Call under the lock. */
-  private writePending(): void {
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (this.pending.length > 0) this.writeEvents([]);
-  }
-
   private apply(ev: Event): void {
     if (ev.e !== 'settle') this.byTypeAndId = undefined;
     if (ev.e === 'intent') {
@@ -345,6 +336,8 @@ export class CreateJournal {
   /** Writes the pending settles and `events`, flushes them to disk; compacts a long file. Call under the lock. */
   private writeEvents(events: readonly Event[]): void {
     if (!this.path) return;
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     const all = [...this.pending.splice(0), ...events];
     if (all.length === 0) return;
     mkdirSync(dirname(this.path), { recursive: true });
